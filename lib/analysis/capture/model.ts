@@ -1,0 +1,105 @@
+/**
+ * What the capture engine reports. Shared contract: the diagnosis rules read these fields, the CLI prints them.
+ * Times are seconds (fractional). Offsets are relative to the first SYN (or SYN-ACK) of the flow.
+ */
+import type { TcpOptions } from "./packet";
+
+/** Zeek conn_state values */
+export type ConnState =
+  | "S0" | "S1" | "SF" | "REJ" | "S2" | "S3" | "RSTO" | "RSTR" | "RSTOS0" | "RSTRH" | "SH" | "SHR" | "OTH";
+
+export type Endpoint = { addr: string; port: number };
+
+export type FlowSummary = {
+  proto: "tcp" | "udp";
+  /** the side that sent the first SYN (or the first packet seen when no SYN was seen) */
+  orig: Endpoint;
+  resp: Endpoint;
+  /** set when the flow was seen inside a tunnel */
+  tunnel?: { kind: "vxlan" | "geneve"; vni: number; outerSrc: string; outerDst: string };
+  firstTs: number;
+  lastTs: number;
+  duration: number;
+  connState: ConnState;
+  /** Zeek history letters: S h A D F R (upper = orig, lower = resp), T/t retransmission, W/w zero window … */
+  history: string;
+  origPackets: number;
+  respPackets: number;
+  /** payload bytes each way */
+  origBytes: number;
+  respBytes: number;
+  /** SYN -> SYN-ACK time (first SYN-ACK after the last SYN it answers), seconds */
+  handshakeRtt?: number;
+  /** absolute times of every SYN (orig) and SYN-ACK (resp) seen */
+  synTimes: number[];
+  synAckTimes: number[];
+  /** offsets of SYN retransmissions from the first SYN, e.g. [1, 3, 7] */
+  synRetransOffsets: number[];
+  synAckRetransOffsets: number[];
+  origOptions?: TcpOptions;
+  respOptions?: TcpOptions;
+  /** largest TCP payload seen each way */
+  maxSegment: { orig: number; resp: number };
+  retransmissions: { orig: number; resp: number };
+  dupAcks: { orig: number; resp: number };
+  zeroWindows: { orig: number; resp: number };
+  resets: { orig: number; resp: number };
+  /** full-size segments (>= 0.9 * the flow's largest segment, and > 536) retransmitted and never acknowledged while smaller ones got through */
+  mtuBlackhole?: {
+    direction: "orig" | "resp";
+    segmentSize: number;
+    retransmissions: number;
+    smallSegmentsAcked: number;
+  };
+  /** ICMP frag-needed / packet-too-big messages quoting this flow */
+  icmpMtu: Array<{ ts: number; from: string; mtu: number }>;
+  /** frame/line index of the first packet, for citations */
+  firstIndex: number;
+};
+
+export type SkipReason =
+  | "truncated-record"
+  | "bad-record-length"
+  | "unknown-link-type"
+  | "snaplen-truncated"
+  | "not-ip"
+  | "bad-ip-header"
+  | "bad-l4-header"
+  | "garbage";
+
+export type CaptureSummary = {
+  format: "pcap" | "pcapng" | "tcpdump-text";
+  /** link types seen, by their LINKTYPE_ name, e.g. ["ETHERNET"], ["LINUX_SLL2"] */
+  linkTypes: string[];
+  packets: number;
+  bytes: number;
+  firstTs?: number;
+  lastTs?: number;
+  ipv4: number;
+  ipv6: number;
+  tcpPackets: number;
+  udpPackets: number;
+  icmpPackets: number;
+  tunnelPackets: number;
+  flowsByState: Partial<Record<ConnState, number>>;
+  tcpFlows: number;
+  udpFlows: number;
+  handshakes: { attempted: number; completed: number; failed: number; refused: number };
+  /** histogram of SYN / SYN-ACK retransmission offsets, rounded to 0.1 s: { "1": 12, "3": 10, ... } */
+  synRetransHistogram: Record<string, number>;
+  synAckRetransHistogram: Record<string, number>;
+  /** per source address: TCP timestamps going backwards across connections (several hosts behind one NAT) */
+  tsBackwards: Array<{ addr: string; connections: number; backwardSteps: number; example: { fromTsval: number; toTsval: number; ts: number } }>;
+  /** client source ports seen inside the given NodePort range */
+  nodePortSourcePorts: Array<{ addr: string; port: number; dst: Endpoint; connState: ConnState }>;
+  mssSeen: number[];
+  icmpMtu: Array<{ ts: number; from: string; to: string; mtu: number; quoted?: { src: string; dst: string; srcPort?: number; dstPort?: number } }>;
+  maxIpLength: number;
+  retransmissions: number;
+  mtuBlackholeFlows: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  /** set when reading stopped early: what happened and where */
+  error?: { message: string; offset: number };
+  /** all flows, worst first */
+  flows: FlowSummary[];
+};
