@@ -1,0 +1,98 @@
+/**
+ * Small helpers shared by the system parsers. Everything here is linear and regex-light on purpose:
+ * parsers run on untrusted, possibly huge files, so no pattern may backtrack on long lines.
+ */
+import type { FileFacts, ParseOutcome, Warning } from "../../parser";
+
+/** Lines of a text, without their terminators; index i is line i+1. */
+export function splitLines(text: string): string[] {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+  }
+  // a trailing newline is a terminator, not an empty last line
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+
+/** Whitespace-separated fields; never a regex on an unbounded line other than the linear /\s+/. */
+export function fields(line: string): string[] {
+  const t = line.trim();
+  return t === "" ? [] : t.split(/\s+/);
+}
+
+export function isDecimal(s: string): boolean {
+  return /^-?\d+$/.test(s);
+}
+
+export function toInt(s: string): number | undefined {
+  if (!/^-?\d+$/.test(s)) return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+export function hexToInt(s: string): number | undefined {
+  if (!/^[0-9a-fA-F]+$/.test(s)) return undefined;
+  const n = parseInt(s, 16);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Non-empty lines of the sniffing head; the last line may be cut by the head window, so it is dropped. */
+export function headLines(head: string, max = 60): string[] {
+  const all = head.split("\n");
+  if (all.length > 1 && !head.endsWith("\n")) all.pop();
+  const out: string[] = [];
+  for (const raw of all) {
+    const l = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (l.trim() === "") continue;
+    out.push(l);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** Hand-written fixtures (formats this kernel cannot produce) start with `# ` comment lines; skip them. */
+export function firstContentLine(lines: string[]): number {
+  let i = 0;
+  while (i < lines.length && (lines[i].trim() === "" || /^#\s/.test(lines[i]) || lines[i] === "#")) i++;
+  return i;
+}
+
+export function ok(data: FileFacts, warnings: Warning[]): ParseOutcome {
+  return { status: "success", data, warnings };
+}
+
+export function fail(error: string): ParseOutcome {
+  return { status: "failed", error };
+}
+
+/** Runs a parse body and turns any unexpected exception into `failed`: the contract is "never throws". */
+export function guarded(name: string, body: (text: string) => ParseOutcome): (text: string) => ParseOutcome {
+  return (text: string) => {
+    try {
+      if (typeof text !== "string") return fail(`${name}: input is not text`);
+      return body(text);
+    } catch (e) {
+      return fail(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+}
+
+export function guardedSniff(body: (head: string, name: string) => number): (head: string, name: string) => number {
+  return (head: string, name: string) => {
+    try {
+      if (typeof head !== "string") return 0;
+      const s = body(head, typeof name === "string" ? name : "");
+      return Number.isFinite(s) ? Math.max(0, Math.min(1, s)) : 0;
+    } catch {
+      return 0;
+    }
+  };
+}
+
+/** Base name of a path hint, lower-cased. */
+export function baseName(name: string): string {
+  const parts = name.split(/[\\/]/);
+  return (parts[parts.length - 1] ?? "").toLowerCase();
+}
