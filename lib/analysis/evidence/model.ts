@@ -52,6 +52,7 @@ export const EvidenceKind = z.enum([
   "proc-net-dev",
   "softnet-stat",
   "other-text", // recognised as a known but unused output (ethtool, ping, traceroute…)
+  "envoy-access-log", // Envoy default-format access log (also Ambassador/Istio, JSON-wrapped lines)
 ]);
 export type EvidenceKind = z.infer<typeof EvidenceKind>;
 
@@ -186,6 +187,12 @@ export const AccessLogEntry = z.object({
   upstreamAddr: z.array(z.string()),
   upstreamStatus: z.array(z.number().int().nullable()),
   upstreamResponseTime: z.array(z.number().nullable()),
+  /** $remote_addr / Envoy downstream address, when the format has one */
+  client: z.string().optional(),
+  /** ingress-nginx [$proxy_upstream_name] */
+  upstreamName: z.string().optional(),
+  /** Envoy %RESPONSE_FLAGS% split on ',' (UF, URX, NR, UC, UT…); absent when the format has none or it was '-' */
+  responseFlags: z.array(z.string()).optional(),
   cite: Cite,
 });
 export type AccessLogEntry = z.infer<typeof AccessLogEntry>;
