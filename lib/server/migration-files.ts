@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface MigrationFile {
+  /** Directory name, e.g. `0001_init`; also the `migration_name` recorded in `_prisma_migrations`. */
+  name: string;
+  sql: string;
+  /** sha256 hex of the file's bytes: the same checksum Prisma Migrate records, so either tool can take over. */
+  checksum: string;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * Where migrations live. Resolved from the working directory first because Next bundles server code into
+ * `.next/`, where `import.meta.url` no longer points into the source tree.
+ */
+export function migrationsDir(): string {
+  const fromCwd = path.resolve(process.cwd(), "prisma/migrations");
+  if (existsSync(fromCwd)) return fromCwd;
+  return path.join(repoRoot, "prisma/migrations");
+}
+
+export function checksumOf(bytes: Buffer | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Migration directories in name order (the NNNN_ prefix makes that the application order). */
+export function readMigrations(dir = migrationsDir()): MigrationFile[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, "migration.sql")))
+    .map((d) => d.name)
+    .sort()
+    .map((name) => {
+      const bytes = readFileSync(path.join(dir, name, "migration.sql"));
+      return { name, sql: bytes.toString("utf8"), checksum: checksumOf(bytes) };
+    });
+}
