@@ -129,6 +129,11 @@ export const Listener = z.object({
   recvQ: z.number().int(),
   /** for LISTEN sockets: the backlog, min(backlog, somaxconn) */
   sendQ: z.number().int(),
+  /**
+   * false when sendQ is NOT the backlog: /proc/net/tcp (and netstat, which reads it) print
+   * write_seq - snd_una for a listener, normally 0. Only ss (inet_diag) reports the backlog. Absent = known.
+   */
+  backlogKnown: z.boolean().optional(),
   process: z.string().optional(),
   cite: Cite,
 });
