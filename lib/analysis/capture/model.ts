@@ -89,7 +89,14 @@ export type CaptureSummary = {
   synRetransHistogram: Record<string, number>;
   synAckRetransHistogram: Record<string, number>;
   /** per source address: TCP timestamps going backwards across connections (several hosts behind one NAT) */
-  tsBackwards: Array<{ addr: string; connections: number; backwardSteps: number; example: { fromTsval: number; toTsval: number; ts: number } }>;
+  tsBackwards: Array<{
+    addr: string;
+    /** the destination the SYNs went to: Linux (>= 4.13) offsets TSvals per address pair, so clocks are compared per pair */
+    peer?: string;
+    connections: number;
+    backwardSteps: number;
+    example: { fromTsval: number; toTsval: number; ts: number };
+  }>;
   /** client source ports seen inside the given NodePort range */
   nodePortSourcePorts: Array<{ addr: string; port: number; dst: Endpoint; connState: ConnState }>;
   mssSeen: number[];
