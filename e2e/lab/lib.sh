@@ -133,7 +133,7 @@ wait_listen() {
 capture_start() {
   local h="$1" ifc="$2" pcap="$3"
   shift 3
-  local log="$LAB_WORK/tcpdump-$h-$ifc.log"
+  local log="$LAB_WORK/tcpdump-$(basename "$pcap").log"
   lab_bg "$h" "$log" tcpdump -i "$ifc" -s 0 -B 8192 -U -w "$pcap" "$@"
   CAPTURE_PID=$LAB_LAST_PID
   local i
@@ -154,7 +154,7 @@ capture_stop() {
   sleep 1.2
   lab_stop "$pid"
   # tcpdump's own statistics ("N packets dropped by kernel") say whether the capture is complete
-  lab_log "$(tail -n 3 "$LAB_WORK"/tcpdump-*.log 2>/dev/null | tr '\n' ' ')"
+  lab_log "$(basename "$pcap"): $(tail -n 3 "$LAB_WORK/tcpdump-$(basename "$pcap").log" 2>/dev/null | tr '\n' ' ')"
   tcpdump -nn -r "$pcap" >"$text" 2>/dev/null
 }
 
@@ -226,4 +226,36 @@ collect_bundle() {
   for f in "$d/nft-list-ruleset.txt" "$d/iptables-save.txt"; do
     [ -s "$f" ] || rm -f "$f"
   done
+}
+
+# nginx_start HOST NAME HTTP_BLOCK → run nginx (foreground master, stopped at exit) in HOST with the given
+# http{} body; its logs are "$LAB_WORK/NAME-access.log" and "$LAB_WORK/NAME-error.log"
+nginx_start() {
+  local h="$1" name="$2" body="$3" d="$LAB_WORK/$2"
+  mkdir -p "$d"
+  cat >"$d/nginx.conf" <<NGINX
+daemon off;
+user root;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $LAB_WORK/$name-error.log info;
+events { worker_connections 1024; }
+http {
+  access_log $LAB_WORK/$name-access.log;
+  client_body_temp_path $d/body;
+  proxy_temp_path $d/proxy;
+  fastcgi_temp_path $d/fastcgi;
+  uwsgi_temp_path $d/uwsgi;
+  scgi_temp_path $d/scgi;
+  default_type application/octet-stream;
+$body
+}
+NGINX
+  lab_bg "$h" "$LAB_WORK/$name-stderr.log" nginx -e "$LAB_WORK/$name-error.log" -c "$d/nginx.conf"
+}
+
+# lab_file NAME BYTES → a file of BYTES bytes in $LAB_WORK/www, for servers to serve
+lab_file() {
+  mkdir -p "$LAB_WORK/www"
+  head -c "$2" /dev/zero | tr '\0' 'x' >"$LAB_WORK/www/$1"
 }
