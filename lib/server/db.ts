@@ -1,0 +1,193 @@
+// Which database the app talks to, opened once per process.
+//   no DATABASE_URL              -> embedded PGlite, data in ./.data/pglite (NETMORTEM_DATA_DIR overrides)
+//   DATABASE_URL=postgresql://…  -> PostgreSQL through @prisma/adapter-pg (`?schema=x` selects a schema)
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client";
+import { lockDataDir } from "./dir-lock";
+import { migrate, type SqlSession } from "./migrate";
+
+export type DbKind = "pglite" | "postgresql";
+
+export interface Database {
+  kind: DbKind;
+  prisma: PrismaClient;
+  /** Raw SQL on one connection (migrations, advisory locks). */
+  withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface PgliteOptions {
+  /** Directory for the data; omitted = in memory (tests). */
+  dataDir?: string;
+}
+
+export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
+  let release: () => void = () => undefined;
+  let client: PGlite;
+  if (opts.dataDir) {
+    const dataDir = path.resolve(opts.dataDir);
+    mkdirSync(path.dirname(dataDir), { recursive: true });
+    release = lockDataDir(dataDir);
+    try {
+      client = await PGlite.create({ dataDir });
+    } catch (err) {
+      release();
+      throw err;
+    }
+  } else {
+    client = await PGlite.create();
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const session: SqlSession = {
+    kind: "pglite",
+    query: async <R extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
+      (await client.query<R>(sql, params)).rows,
+    exec: async (sql) => {
+      await client.exec(sql);
+    },
+  };
+  let closed = false;
+  return {
+    kind: "pglite",
+    prisma,
+    withSession: (fn) => fn(session),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await client.close();
+      release();
+    },
+  };
+}
+
+export interface PostgresOptions {
+  url: string;
+  /** Schema to use instead of the server's default search_path (tests use a throwaway one). */
+  schema?: string;
+  maxConnections?: number;
+}
+
+export async function openPostgres(opts: PostgresOptions): Promise<Database> {
+  const url = new URL(opts.url);
+  // `schema` is Prisma's URL convention, not libpq's: pg would send it to the server as an unknown setting.
+  const schema = opts.schema ?? url.searchParams.get("schema") ?? undefined;
+  url.searchParams.delete("schema");
+  const pool = new pg.Pool({
+    connectionString: url.toString(),
+    max: opts.maxConnections ?? 10,
+    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+  });
+  // An idle client dying (server restart) must not take the process down with an unhandled 'error' event.
+  pool.on("error", (err) => console.error("[db] idle PostgreSQL connection failed:", err.message));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, schema ? { schema } : undefined) });
+  let closed = false;
+  return {
+    kind: "postgresql",
+    prisma,
+    withSession: async (fn) => {
+      const conn = await pool.connect();
+      try {
+        return await fn({
+          kind: "postgresql",
+          query: async <R extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
+            (await conn.query<R>(sql, params)).rows,
+          exec: async (sql) => {
+            await conn.query(sql);
+          },
+        });
+      } finally {
+        conn.release();
+      }
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Opens the database the environment names (see the header). */
+export function openFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
+  const url = env.DATABASE_URL?.trim();
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      throw new Error("DATABASE_URL must be a postgresql:// URL; unset it to use the embedded PGlite database");
+    }
+    return openPostgres({ url });
+  }
+  return openPglite({ dataDir: env.NETMORTEM_DATA_DIR?.trim() || path.resolve(".data/pglite") });
+}
+
+const store = globalThis as typeof globalThis & {
+  __netmortemDb?: Promise<Database>;
+  __netmortemDbSignals?: boolean;
+};
+
+/**
+ * The process-wide database: opened on first use (never at import, so `next build` does not open it), brought
+ * up to date with the migrations, and closed on SIGINT/SIGTERM (a PGlite that is not closed may lose its last
+ * writes). Kept on globalThis so dev-mode module reloads do not open a second one.
+ */
+export function getDatabase(): Promise<Database> {
+  if (!store.__netmortemDb) {
+    const opening = (async () => {
+      const db = await openFromEnv();
+      try {
+        await db.withSession((s) => migrate(s));
+      } catch (err) {
+        await db.close();
+        throw err;
+      }
+      installShutdown();
+      return db;
+    })();
+    store.__netmortemDb = opening;
+    // A failed open must not be cached forever: the next request tries again.
+    opening.catch(() => {
+      if (store.__netmortemDb === opening) store.__netmortemDb = undefined;
+    });
+  }
+  return store.__netmortemDb;
+}
+
+export async function getPrisma(): Promise<PrismaClient> {
+  return (await getDatabase()).prisma;
+}
+
+/** Tests install their own database (in-memory PGlite or a throwaway PostgreSQL schema). */
+export function setDatabase(db: Database | undefined): void {
+  store.__netmortemDb = db ? Promise.resolve(db) : undefined;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const current = store.__netmortemDb;
+  store.__netmortemDb = undefined;
+  if (current) await (await current).close();
+}
+
+function installShutdown(): void {
+  if (store.__netmortemDbSignals) return;
+  store.__netmortemDbSignals = true;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    closeDatabase()
+      .catch((err: unknown) => console.error("[db] close failed:", err))
+      .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}

@@ -1,0 +1,52 @@
+// Typed failures a service can raise. They carry no HTTP status: lib/server/http.ts is the one place that maps
+// errors to responses, so services stay usable from the CLI and tests.
+
+export class NotFoundError extends Error {
+  constructor(readonly entity: string, readonly id?: string) {
+    super(id ? `${entity} ${id} not found` : `${entity} not found`);
+    this.name = "NotFoundError";
+  }
+}
+
+/** A write lost a race (stale version) or hit a uniqueness rule. `current` is the state the caller should see. */
+export class ConflictError extends Error {
+  constructor(message: string, readonly current?: unknown) {
+    super(message);
+    this.name = "ConflictError";
+  }
+}
+
+/** The request is well-formed but asks for a change the domain forbids (e.g. resolved -> mitigated). */
+export class InvalidTransitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidTransitionError";
+  }
+}
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+/** Input problems found outside a zod schema (e.g. an undecodable cursor). */
+export class ValidationError extends Error {
+  constructor(message: string, readonly issues: Issue[] = []) {
+    super(message);
+    this.name = "ValidationError";
+  }
+}
+
+export class InvalidJsonError extends Error {
+  constructor(message = "request body is not valid JSON") {
+    super(message);
+    this.name = "InvalidJsonError";
+  }
+}
+
+export class PayloadTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`request body is larger than ${limitBytes} bytes`);
+    this.name = "PayloadTooLargeError";
+  }
+}

@@ -1,0 +1,128 @@
+// The one place where errors become HTTP responses, plus the request-reading helpers every route uses.
+import { z } from "zod";
+import { Prisma } from "../generated/prisma/client";
+import { Id } from "../schemas/common";
+import {
+  ConflictError,
+  InvalidJsonError,
+  InvalidTransitionError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+  type Issue,
+} from "./errors";
+
+export const MAX_BODY_BYTES = 1_048_576;
+
+export interface ErrorBody {
+  error: { code: string; message: string; issues?: Issue[]; current?: unknown };
+}
+
+export function json(data: unknown, status = 200): Response {
+  return Response.json(data, { status, headers: { "cache-control": "no-store" } });
+}
+
+export function ok<T>(data: T, status = 200): Response {
+  return json({ data }, status);
+}
+
+export function list<T>(page: { data: T[]; nextCursor: string | null }): Response {
+  return json({ data: page.data, nextCursor: page.nextCursor });
+}
+
+function errorJson(status: number, code: string, message: string, extra: Partial<ErrorBody["error"]> = {}): Response {
+  return json({ error: { code, message, ...extra } } satisfies ErrorBody, status);
+}
+
+function zodIssues(err: z.ZodError): Issue[] {
+  return err.issues.map((i) => {
+    // Name the unknown keys in the path so the form can point at them.
+    const keys = i.code === "unrecognized_keys" ? i.keys : [];
+    const base = i.path.map(String).join(".");
+    return {
+      path: keys.length > 0 ? [base, ...keys].filter(Boolean).join(".") : base,
+      message: i.message,
+    };
+  });
+}
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof z.ZodError) {
+    return errorJson(400, "validation_failed", "the request is not valid", { issues: zodIssues(err) });
+  }
+  if (err instanceof ValidationError) return errorJson(400, "validation_failed", err.message, { issues: err.issues });
+  if (err instanceof InvalidJsonError) return errorJson(400, "invalid_json", err.message);
+  if (err instanceof PayloadTooLargeError) return errorJson(413, "payload_too_large", err.message);
+  if (err instanceof NotFoundError) return errorJson(404, "not_found", err.message);
+  if (err instanceof ConflictError) {
+    return errorJson(409, "conflict", err.message, err.current === undefined ? {} : { current: err.current });
+  }
+  if (err instanceof InvalidTransitionError) return errorJson(422, "invalid_transition", err.message);
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    // Codes, not message text: https://www.prisma.io/docs/orm/reference/error-reference
+    if (err.code === "P2025") return errorJson(404, "not_found", "not found");
+    if (err.code === "P2003") return errorJson(404, "not_found", "a referenced record does not exist");
+    if (err.code === "P2002") return errorJson(409, "conflict", "a record with the same unique value already exists");
+  }
+  console.error("[api] unhandled error:", err);
+  return errorJson(500, "internal", "internal error");
+}
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>;
+
+/** Wraps a route handler so every failure goes through errorResponse. */
+export function route<C>(handler: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+/**
+ * Reads at most MAX_BODY_BYTES (checking the declared length first, then counting, since a chunked body
+ * declares none) and parses it as JSON. Validation is the caller's schema's job.
+ */
+export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw new PayloadTooLargeError(limit);
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") throw new InvalidJsonError("request body is empty; expected a JSON object");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new InvalidJsonError();
+  }
+}
+
+/** Query string as a plain object; repeated keys keep the last value. */
+export function searchParams(request: Request): Record<string, string> {
+  return Object.fromEntries(new URL(request.url).searchParams);
+}
+
+export type IdParams = { params: Promise<{ id: string }> };
+
+/** The `{id}` path segment, checked to be a UUID (400 validation_failed otherwise). */
+export async function pathId(context: IdParams): Promise<string> {
+  const { id } = await context.params;
+  const parsed = Id.safeParse(id);
+  if (!parsed.success) throw new ValidationError("the id in the path is not a UUID", [{ path: "id", message: "must be a UUID" }]);
+  return parsed.data.toLowerCase();
+}

@@ -1,0 +1,24 @@
+import { ClusterListQuery, type Cluster } from "../../../schemas/cluster";
+import type { Prisma } from "../../../generated/prisma/client";
+import { decodeCursor, pageOf } from "../../cursor";
+import { getPrisma } from "../../db";
+import { presentCluster } from "../../serialize";
+
+/** Newest first; `q` matches a substring of the name, ignoring case. */
+export async function listClusters(query: unknown): Promise<{ data: Cluster[]; nextCursor: string | null }> {
+  const { limit, cursor, q } = ClusterListQuery.parse(query);
+  const after = decodeCursor(cursor);
+  const where: Prisma.ClusterWhereInput = {
+    ...(q ? { name: { contains: q, mode: "insensitive" } } : {}),
+    ...(after
+      ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] }
+      : {}),
+  };
+  const prisma = await getPrisma();
+  const rows = await prisma.cluster.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+  });
+  return pageOf(rows, limit, (r) => ({ at: r.createdAt, id: r.id }), presentCluster);
+}

@@ -1,0 +1,32 @@
+import { IncidentCreate, type Incident } from "../../../schemas/incident";
+import { getPrisma } from "../../db";
+import { NotFoundError } from "../../errors";
+import { isPrismaError } from "../../prisma-errors";
+import { incidentInclude, presentIncident } from "../../serialize";
+import { assertTimeOrder } from "./rules";
+
+export async function createIncident(input: unknown): Promise<Incident> {
+  const data = IncidentCreate.parse(input);
+  const startedAt = data.startedAt ? new Date(data.startedAt) : new Date();
+  const detectedAt = data.detectedAt ? new Date(data.detectedAt) : null;
+  assertTimeOrder({ startedAt, detectedAt, mitigatedAt: null, resolvedAt: null });
+  const prisma = await getPrisma();
+  try {
+    const row = await prisma.incident.create({
+      data: {
+        clusterId: data.clusterId ? data.clusterId.toLowerCase() : null,
+        title: data.title,
+        severity: data.severity,
+        startedAt,
+        detectedAt,
+        commander: data.commander,
+        summary: data.summary,
+      },
+      include: incidentInclude,
+    });
+    return presentIncident(row);
+  } catch (err) {
+    if (isPrismaError(err, "P2003")) throw new NotFoundError("cluster", data.clusterId ?? undefined);
+    throw err;
+  }
+}

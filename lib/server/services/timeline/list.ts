@@ -1,0 +1,30 @@
+import type { Prisma } from "../../../generated/prisma/client";
+import { Id } from "../../../schemas/common";
+import { TimelineListQuery, type TimelineEvent } from "../../../schemas/timeline";
+import { decodeCursor, pageOf } from "../../cursor";
+import { getPrisma } from "../../db";
+import { NotFoundError } from "../../errors";
+import { presentTimelineEvent } from "../../serialize";
+
+/** Oldest first: a timeline reads forwards. An unknown incident is 404, not an empty list. */
+export async function listTimeline(
+  incidentId: string,
+  query: unknown,
+): Promise<{ data: TimelineEvent[]; nextCursor: string | null }> {
+  const incident = Id.parse(incidentId);
+  const { limit, cursor } = TimelineListQuery.parse(query);
+  const after = decodeCursor(cursor);
+  const prisma = await getPrisma();
+  const exists = await prisma.incident.findUnique({ where: { id: incident }, select: { id: true } });
+  if (!exists) throw new NotFoundError("incident", incident);
+  const where: Prisma.TimelineEventWhereInput = {
+    incidentId: incident,
+    ...(after ? { OR: [{ at: { gt: after.at } }, { at: after.at, id: { gt: after.id } }] } : {}),
+  };
+  const rows = await prisma.timelineEvent.findMany({
+    where,
+    orderBy: [{ at: "asc" }, { id: "asc" }],
+    take: limit + 1,
+  });
+  return pageOf(rows, limit, (r) => ({ at: r.at, id: r.id }), presentTimelineEvent);
+}
