@@ -88,6 +88,16 @@ times() { # times PCAP FILTER
   echo "In c the client's own retransmissions of its request (data, not SYN) are in the same pcap:"
   echo "$(times "$OUT/synack-retries-5.pcap" 'tcp.len>0 && ip.src==10.233.3.2') s."
   echo
-  echo "curl exit codes: 28 = timed out (--max-time), 7 = could not connect, 0 = ok."
+  echo "curl exit codes: 28 = timed out (--max-time, or the kernel's ETIMEDOUT on connect), 7 = could not"
+  echo "connect, 0 = ok."
+  echo
+  echo "Notes for the schedule model:"
+  echo
+  echo "- The SYN retransmissions are not counted against \\`tcp_syn_retries\\` one by one: the kernel gives up"
+  echo "  when the time the classic exponential schedule of \\`tcp_syn_retries\\` retries would take has passed"
+  echo "  (tcp_model_timeout). So with linear timeouts more SYNs fit before the connect fails (compare the"
+  echo "  number of SYNs in a and b, and curl's time_total)."
+  echo "- In c the client believes it is connected (it got the SYN-ACK), so it is curl's --max-time that ends"
+  echo "  it; the server gives up on the half-open connection after its last SYN-ACK's timeout."
 } >"$OUT/MANIFEST.md"
 cat "$OUT/MANIFEST.md"
