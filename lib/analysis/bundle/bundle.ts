@@ -1,0 +1,240 @@
+/**
+ * The pure core of the bundle reader: archive bytes or file entries in, one HostEvidence per host out.
+ * No I/O here (lib/analysis/bundle/fs.ts reads paths); nothing is ever written to disk: archives are read
+ * in memory and entries stay views into the archive's bytes.
+ *
+ * Hosts: a bundle holds one host's files directly, or one folder per host (folder name = host name).
+ * Wrapper folders (`incident/server/…`, `incident/client/…`) are unwrapped first. If there are files at
+ * the top, or a top folder is one a host's files live in (proc, sys, etc, var, logs, captures…), the whole
+ * bundle is one host, named after the bundle. A single top folder holding files directly is one host
+ * named after that folder.
+ *
+ * Files are recognised by CONTENT: gzip is inflated (bounded) and sniffed again; pcap / pcapng magic →
+ * `captures` (bytes kept for the capture engine); a `proc/sys/…` tree is flattened into sysctls; text goes
+ * through the evidence registry. What nothing recognises is listed in `unrecognized` with a reason.
+ */
+import type { Packet } from "../capture/packet";
+import type { HostEvidence } from "../evidence/model";
+import { mergeHost, type ParsedFile } from "../evidence/merge";
+import { parseTextFile } from "../evidence/index";
+import type { FileFacts } from "../evidence/parser";
+import { sysctlFromProcSysPath } from "../evidence/parsers/system";
+import { gunzipBounded, isGzip } from "./gzip";
+import { type BundleError, type BundleLimits, DEFAULT_LIMITS, type Failed, failed } from "./limits";
+import { type ArchiveEntry, looksLikeTar, readTar } from "./tar";
+import { isZip, readZip } from "./zip";
+
+export type CaptureKind = "pcap" | "pcapng" | "tcpdump-text";
+
+export type BundleSuccess = {
+  status: "success";
+  hosts: HostEvidence[];
+  /** bundle-level notes (tar without end blocks, duplicate entries, …) */
+  warnings: string[];
+  /** bytes of a pcap/pcapng capture listed in `hosts[i].captures` (already gunzipped), for summarizeCapture */
+  captureBytes(host: string, path: string): Uint8Array | undefined;
+  /** packets parsed from a tcpdump-text capture listed in `hosts[i].captures` */
+  capturePackets(host: string, path: string): Packet[] | undefined;
+};
+export type BundleResult = BundleSuccess | { status: "failed"; error: BundleError };
+
+/** One input: an archive or directory (its entries) or a loose file, with the name hosts default to. */
+export type BundleInput = { name: string; entries: ArchiveEntry[]; loose?: boolean };
+
+const NON_HOST_DIRS = new Set([
+  "proc", "sys", "etc", "var", "log", "logs", "capture", "captures", "pcap", "pcaps", "cmd", "cmds", "commands",
+  "output", "outputs", "out", "before", "after", "t0", "t1", "t2", "kube", "k8s", "kubernetes", "nginx", "run",
+  "tmp", "data", "net", "host", "files",
+]);
+
+const dec = new TextDecoder("utf-8");
+
+export function captureKindOf(b: Uint8Array): "pcap" | "pcapng" | undefined {
+  if (b.length < 4) return undefined;
+  const m = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+  if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1) return "pcap";
+  if (m === 0x0a0d0d0a) return "pcapng";
+  return undefined;
+}
+
+function looksBinary(b: Uint8Array): boolean {
+  const n = Math.min(b.length, 8192);
+  let odd = 0;
+  for (let i = 0; i < n; i++) {
+    const c = b[i];
+    if (c === 0) return true;
+    if (c < 9 || c > 13 && c < 32 && c !== 27) odd++;
+  }
+  return n > 0 && odd / n > 0.1;
+}
+
+/** Splits entries into hosts (see the header comment). Paths returned are relative to the host folder. */
+export function groupHosts(input: BundleInput): Map<string, ArchiveEntry[]> {
+  let entries = input.entries;
+  let name = input.name;
+  const hosts = new Map<string, ArchiveEntry[]>();
+  if (input.loose) {
+    hosts.set(name, entries);
+    return hosts;
+  }
+  for (let guard = 0; guard < 64; guard++) {
+    const segs = entries.map((e) => e.path.split("/"));
+    const firsts = new Set(segs.map((s) => (s.length > 1 ? s[0] : "")));
+    if (firsts.size === 1 && !firsts.has("") && !NON_HOST_DIRS.has([...firsts][0].toLowerCase()) && segs.every((s) => s.length >= 3)) {
+      name = [...firsts][0];
+      entries = entries.map((e) => ({ path: e.path.slice(e.path.indexOf("/") + 1), data: e.data }));
+      continue;
+    }
+    break;
+  }
+  const segs = entries.map((e) => e.path.split("/"));
+  const topFiles = segs.some((s) => s.length === 1);
+  const dirs = new Set(segs.filter((s) => s.length > 1).map((s) => s[0]));
+  if (entries.length === 0) return hosts;
+  if (topFiles || [...dirs].some((d) => NON_HOST_DIRS.has(d.toLowerCase()))) {
+    hosts.set(name, entries);
+    return hosts;
+  }
+  if (dirs.size === 1) {
+    const d = [...dirs][0];
+    hosts.set(d, entries.map((e) => ({ path: e.path.slice(d.length + 1), data: e.data })));
+    return hosts;
+  }
+  for (const e of entries) {
+    const slash = e.path.indexOf("/");
+    const host = e.path.slice(0, slash);
+    let list = hosts.get(host);
+    if (!list) hosts.set(host, (list = []));
+    list.push({ path: e.path.slice(slash + 1), data: e.data });
+  }
+  return hosts;
+}
+
+/** Expands an archive's bytes (tar, tar.gz, zip; detected by magic, not name). */
+export function expandArchive(bytes: Uint8Array, limits: BundleLimits = DEFAULT_LIMITS):
+  { status: "success"; entries: ArchiveEntry[]; warnings: string[] } | Failed {
+  let b = bytes;
+  if (isGzip(b)) {
+    const g = gunzipBounded(b, limits.maxTotalBytes, limits);
+    if (g.status === "failed") return g;
+    b = g.data;
+  }
+  if (isZip(b)) return readZip(b, limits);
+  if (looksLikeTar(b)) return readTar(b, limits);
+  return failed("unsupported", "not a tar, tar.gz or zip archive");
+}
+
+type HostParts = {
+  files: ParsedFile[];
+  unrecognized: HostEvidence["unrecognized"];
+  captures: HostEvidence["captures"];
+  procSys: Array<{ path: string; key: string; value: string }>;
+};
+
+/**
+ * Builds the evidence of every host from the inputs. Never throws; the only failures are the limits
+ * (total size) and they name the entry.
+ */
+export function bundleFromInputs(inputs: BundleInput[], limits: BundleLimits = DEFAULT_LIMITS): BundleResult {
+  const warnings: string[] = [];
+  const parts = new Map<string, HostParts>();
+  const bytesStore = new Map<string, Uint8Array>();
+  const packetStore = new Map<string, Packet[]>();
+  let total = 0;
+  const key = (host: string, path: string) => `${host}\u0000${path}`;
+
+  for (const input of inputs) {
+    for (const [host, entries] of groupHosts(input)) {
+      let hp = parts.get(host);
+      if (!hp) parts.set(host, (hp = { files: [], unrecognized: [], captures: [], procSys: [] }));
+      const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      for (const e of sorted) {
+        let data = e.data;
+        const path = e.path;
+        if (/(^|\/)proc\/sys\//.test(path)) {
+          const s = sysctlFromProcSysPath(path, dec.decode(data.subarray(0, 65536)));
+          if (s) {
+            hp.procSys.push({ path, key: s.key, value: s.value });
+            continue;
+          }
+        }
+        if (isGzip(data)) {
+          const g = gunzipBounded(data, limits.maxTotalBytes - total, limits, path);
+          if (g.status === "failed") {
+            if (g.error.code === "corrupt") {
+              hp.unrecognized.push({ path, bytes: data.length, reason: g.error.message });
+              continue;
+            }
+            return { status: "failed", error: { ...g.error, entry: `${host}/${path}` } };
+          }
+          data = g.data;
+        }
+        total += data.length;
+        if (total > limits.maxTotalBytes) {
+          return { status: "failed", error: { code: "too_large", message: `bundle content is over the total bound of ${limits.maxTotalBytes} bytes`, entry: `${host}/${path}` } };
+        }
+        const cap = captureKindOf(data);
+        if (cap) {
+          hp.captures.push({ path, kind: cap });
+          hp.files.push({ path, kind: cap, bytes: data.length, facts: {}, warnings: [] });
+          bytesStore.set(key(host, path), data);
+          continue;
+        }
+        if (looksLikeTar(data) || isZip(data)) {
+          hp.unrecognized.push({ path, bytes: data.length, reason: "nested archive: not expanded (unpack it into the bundle)" });
+          continue;
+        }
+        if (looksBinary(data)) {
+          hp.unrecognized.push({ path, bytes: data.length, reason: "binary file that is not a pcap/pcapng capture" });
+          continue;
+        }
+        const text = dec.decode(data);
+        const r = parseTextFile(text, path);
+        if (r.status === "unrecognised") {
+          hp.unrecognized.push({ path, bytes: data.length, reason: r.reason });
+          continue;
+        }
+        hp.files.push({ path, kind: r.kind, bytes: data.length, facts: r.facts, warnings: r.warnings });
+        if (r.kind === "tcpdump-text" && r.facts.packets) {
+          packetStore.set(key(host, path), r.facts.packets);
+          // the packets travel through capturePackets(); HostEvidence stays JSON-sized
+          delete r.facts.packets;
+        }
+      }
+    }
+  }
+
+  const hosts: HostEvidence[] = [];
+  for (const [host, hp] of [...parts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const files = [...hp.files];
+    if (hp.procSys.length > 0) {
+      const sysctls: NonNullable<FileFacts["sysctls"]> = {};
+      const conntrack: NonNullable<FileFacts["conntrack"]> = {};
+      for (const s of hp.procSys) {
+        sysctls[s.key] = { value: s.value };
+        if (/^\d+$/.test(s.value) && (s.key === "net.netfilter.nf_conntrack_count")) conntrack.count = { value: +s.value };
+        if (/^\d+$/.test(s.value) && (s.key === "net.netfilter.nf_conntrack_max" || s.key === "net.nf_conntrack_max")) conntrack.max = { value: +s.value };
+      }
+      const treeRoot = hp.procSys[0].path.slice(0, hp.procSys[0].path.indexOf("proc/sys/") + "proc/sys".length);
+      files.unshift({ path: treeRoot, kind: "sysctl", bytes: 0, facts: { sysctls, conntrack }, warnings: [] });
+    }
+    const h = mergeHost(host, files, { unrecognized: hp.unrecognized, captures: hp.captures });
+    // a flattened tree's facts cite the file each value came from, not the tree
+    for (const s of hp.procSys) {
+      const f = h.sysctls[s.key];
+      if (f && !f.cite.line && f.cite.file.endsWith("proc/sys")) f.cite = { file: s.path };
+      if (s.key === "net.netfilter.nf_conntrack_count" && h.conntrack.count?.cite.file.endsWith("proc/sys")) h.conntrack.count.cite = { file: s.path };
+      if (/nf_conntrack_max$/.test(s.key) && h.conntrack.max?.cite.file.endsWith("proc/sys")) h.conntrack.max.cite = { file: s.path };
+    }
+    const tree = h.files.find((f) => f.kind === "sysctl" && f.bytes === 0 && f.path.endsWith("proc/sys"));
+    if (tree) tree.bytes = hp.procSys.reduce((n, s) => n + s.value.length + 1, 0);
+    hosts.push(h);
+  }
+  return {
+    status: "success",
+    hosts,
+    warnings,
+    captureBytes: (host, path) => bytesStore.get(key(host, path)),
+    capturePackets: (host, path) => packetStore.get(key(host, path)),
+  };
+}

@@ -1,0 +1,1 @@
+export { tcpdumpTextParser } from "./tcpdump";

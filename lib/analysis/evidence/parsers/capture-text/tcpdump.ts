@@ -1,0 +1,349 @@
+/**
+ * tcpdump TEXT output → Packet[] for the capture engine (one packet per printed packet; Packet.index is
+ * the 1-based line the packet starts on, so a finding can cite the line).
+ *
+ * Timestamps, as tcpdump prints them:
+ *   default  `07:38:53.748538`            seconds since that day's midnight (no date is printed): relative;
+ *                                          a time that goes back by more than 12 h is taken as a day wrap
+ *   -t       none                          ts = 0 for every packet (order is all there is)
+ *   -tt      `1795333133.748538`           epoch seconds: absolute
+ *   -ttt     ` 00:00:01.032218`            delta since the previous packet. Deltas are ACCUMULATED into
+ *                                          seconds since the first packet (first line 0), so flow timing
+ *                                          (1 s, 2 s, 4 s SYN retransmissions) survives. tcpdump prints
+ *                                          -ttttt (since first packet) the same way; it cannot be told
+ *                                          apart by format, and the far more common -ttt is assumed (a file
+ *                                          whose first stamp is not 00:00:00 is read as time of day)
+ *   -tttt    `2026-11-22 07:38:53.748538`  date and time of the capturing host, taken as UTC: absolute
+ *                                          (the zone is not printed; flows only need differences)
+ * Microsecond and nanosecond (--nano) fractions are read.
+ *
+ * Also understood: `-i any` (`eth0  In  IP …`, `? Out IP …`), lines without the `IP`/`IP6` word (old
+ * tcpdump), `-e` link headers, `-v` (the `IP (tos …, ttl 63, …, flags [DF], proto TCP (6), length 60)`
+ * line followed by an indented packet line; for ICMP errors the quoted packet follows too), and pasted
+ * lines with a `N | … |` code-block frame. Sequence and ack numbers are kept as printed (relative after
+ * the handshake unless tcpdump ran with -S). The IP length is the printed one with -v; otherwise it is
+ * computed from the printed TCP options and payload length (header sizes as on the wire).
+ */
+import type { IcmpInfo, Packet, TcpFlags, TcpOptions } from "../../../capture/packet";
+import type { FileFacts, Warning } from "../../parser";
+import { fail, headLines, ok, safeParser, splitLines } from "../logs/util";
+
+const TS_TOD = /^(\d\d):(\d\d):(\d\d)\.(\d{6,9}) /;
+const TS_EPOCH = /^(\d{9,11})\.(\d{6,9}) /;
+const TS_DATE = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{6,9}) /;
+const IFACE = /^(\S{1,64}) {1,4}(In|Out|M|B|P) {1,4}/;
+const ETHER = /^(?:[0-9a-f]{2}:){5}[0-9a-f]{2} > (?:[0-9a-f]{2}:){5}[0-9a-f]{2}, ethertype (IPv4|IPv6)[^:]{0,60}, length \d{1,6}: /;
+const ADDRS = /^(\S{1,80}) > (\S{1,80}): /;
+const FRAME = /^\d{1,9} \| (.*?)(?: \|)?$/;
+
+/** End (exclusive) of the parenthesised group that starts at 0, counting nesting; -1 when unclosed. */
+function groupEnd(s: string): number {
+  let depth = 0;
+  const n = Math.min(s.length, 1000);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** The -v IP header: `(tos 0x0, ttl 63, id 1, offset 0, flags [DF], proto TCP (6), length 60)` or the IPv6 one. */
+function readVerboseHeader(group: string, hdr: Pending): void {
+  const ttl = /(?:ttl|hlim) (\d{1,3})/.exec(group);
+  if (ttl) hdr.ttl = +ttl[1];
+  const fl = /flags \[([^\]]{0,20})\]/.exec(group);
+  if (fl) {
+    hdr.df = fl[1].includes("DF");
+    hdr.more = fl[1].includes("+");
+  }
+  const proto = /(?:proto|next-header) \S{1,16} \((\d{1,3})\)/.exec(group);
+  if (proto) hdr.proto = +proto[1];
+  const pl = /payload length: (\d{1,6})/.exec(group);
+  if (pl) {
+    hdr.v6 = true;
+    hdr.ipLength = +pl[1] + 40;
+    return;
+  }
+  const len = /length (\d{1,6})\)$/.exec(group);
+  if (len) hdr.ipLength = +len[1];
+}
+
+type Mode = "tod" | "epoch" | "date" | "delta" | "none";
+
+const PORT_NAMES: Record<string, number> = {
+  http: 80, https: 443, ssh: 22, domain: 53, smtp: 25, ftp: 21, telnet: 23, pop3: 110, imap: 143, ntp: 123,
+  "http-alt": 8080, webcache: 8080, bootps: 67, bootpc: 68, mysql: 3306, postgresql: 5432, ldap: 389, snmp: 161,
+};
+
+function splitHostPort(s: string, v6: boolean): { addr: string; port?: number } {
+  const dot = s.lastIndexOf(".");
+  if (dot < 0) return { addr: s };
+  const head = s.slice(0, dot);
+  const tail = s.slice(dot + 1);
+  const port = /^\d{1,5}$/.test(tail) ? Number(tail) : PORT_NAMES[tail];
+  if (port === undefined) return { addr: s };
+  if (!v6) {
+    // "10.0.0.1" alone has 3 dots and no port; "10.0.0.1.80" has 4
+    const dots = s.split(".").length - 1;
+    if (/^[\d.]+$/.test(s) && dots < 4) return { addr: s };
+    return { addr: head, port };
+  }
+  const innerDots = head.split(".").length - 1;
+  if (innerDots !== 0 && innerDots !== 3) return { addr: s };
+  return { addr: head, port };
+}
+
+const noFlags = (): TcpFlags => ({ syn: false, ack: false, fin: false, rst: false, psh: false, urg: false, ece: false, cwr: false });
+
+function readFlags(f: string): TcpFlags {
+  const flags = noFlags();
+  if (f === "none") return flags;
+  for (const c of f) {
+    if (c === "S") flags.syn = true;
+    else if (c === "F") flags.fin = true;
+    else if (c === "R") flags.rst = true;
+    else if (c === "P") flags.psh = true;
+    else if (c === "U") flags.urg = true;
+    else if (c === "E") flags.ece = true;
+    else if (c === "W") flags.cwr = true;
+    else if (c === ".") flags.ack = true;
+  }
+  return flags;
+}
+
+/** TCP options as printed, and their size on the wire (for the IP length when -v is absent). */
+function readOptions(s: string): { options: TcpOptions; bytes: number } {
+  const options: TcpOptions = {};
+  let bytes = 0;
+  for (const raw of s.split(",")) {
+    const o = raw.trim();
+    let m: RegExpExecArray | null;
+    if (o === "nop" || o === "eol") bytes += 1;
+    else if ((m = /^mss (\d{1,5})$/.exec(o))) { options.mss = +m[1]; bytes += 4; }
+    else if ((m = /^wscale (\d{1,2})$/.exec(o))) { options.wscale = +m[1]; bytes += 3; }
+    else if (o === "sackOK") { options.sackPermitted = true; bytes += 2; }
+    else if ((m = /^TS val (\d{1,10}) ecr (\d{1,10})$/.exec(o))) { options.tsval = +m[1]; options.tsecr = +m[2]; bytes += 10; }
+    else if ((m = /^sack (\d{1,2}) ((?:\{\d{1,10}:\d{1,10}\}\s?){0,4})$/.exec(o))) {
+      const blocks: Array<[number, number]> = [];
+      const re = /\{(\d{1,10}):(\d{1,10})\}/g;
+      let b: RegExpExecArray | null;
+      while ((b = re.exec(m[2]))) blocks.push([+b[1], +b[2]]);
+      options.sack = blocks;
+      bytes += 2 + 8 * blocks.length;
+    } else if ((m = /^(?:unknown-\d{1,3}|[a-z]{2,20})(?: 0x[0-9a-f]{0,80})?/.exec(o))) bytes += 2;
+  }
+  return { options, bytes: Math.ceil(bytes / 4) * 4 };
+}
+
+const ICMP4: Array<[RegExp, number, number]> = [
+  [/^echo request/, 8, 0], [/^echo reply/, 0, 0],
+  [/unreachable - need to frag/, 3, 4], [/^\S+ tcp port \S+ unreachable/, 3, 3], [/^\S+ udp port \S+ unreachable/, 3, 3],
+  [/^net \S+ unreachable/, 3, 0], [/^host \S+ unreachable/, 3, 1], [/^\S+ protocol \d+ unreachable/, 3, 2],
+  [/unreachable - admin prohibited/, 3, 13], [/^\S+ unreachable/, 3, 1],
+  [/^time exceeded in-transit reassembly/, 11, 1], [/^time exceeded in-transit/, 11, 0], [/^redirect/, 5, 0],
+];
+const ICMP6: Array<[RegExp, number, number]> = [
+  [/^packet too big/, 2, 0], [/^destination unreachable/, 1, 0], [/^time exceeded/, 3, 0], [/^echo request/, 128, 0],
+  [/^echo reply/, 129, 0], [/^router solicitation/, 133, 0], [/^router advertisement/, 134, 0],
+  [/^neighbor solicitation/, 135, 0], [/^neighbor advertisement/, 136, 0],
+];
+
+type Pending = { v6: boolean; ttl?: number; df?: boolean; ipLength?: number; proto?: number; id?: number; offset?: number; more?: boolean };
+
+function parseTcpdump(text: string) {
+  const lines = splitLines(text);
+  const warnings: Warning[] = [];
+  const packets: Packet[] = [];
+  let mode: Mode | undefined;
+  let last = 0; // previous absolute ts (tod wrap) or accumulated ts (delta)
+  let dayOffset = 0;
+  let pending: { line: number; ts: number; hdr: Pending } | undefined;
+  let unknown = 0;
+  const warn = (line: number, message: string) => {
+    unknown++;
+    if (warnings.length < 200) warnings.push({ line, message });
+  };
+
+  const readTs = (l: string): { ts: number; rest: string } | undefined => {
+    if (mode === undefined) {
+      if (TS_DATE.test(l)) mode = "date";
+      else if (TS_EPOCH.test(l)) mode = "epoch";
+      else if (/^ \d\d:\d\d:\d\d\.\d{6,9} /.test(l) || /^00:00:00\.0{6,9} /.test(l)) mode = "delta";
+      else if (TS_TOD.test(l)) mode = "tod";
+      else mode = "none";
+    }
+    let m: RegExpExecArray | null;
+    switch (mode) {
+      case "date":
+        if (!(m = TS_DATE.exec(l))) return undefined;
+        return { ts: Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000 + Number("0." + m[7]), rest: l.slice(m[0].length) };
+      case "epoch":
+        if (!(m = TS_EPOCH.exec(l))) return undefined;
+        return { ts: Number(m[1]) + Number("0." + m[2]), rest: l.slice(m[0].length) };
+      case "delta": {
+        const t = l.startsWith(" ") ? l.slice(1) : l;
+        if (!(m = TS_TOD.exec(t))) return undefined;
+        last += +m[1] * 3600 + +m[2] * 60 + +m[3] + Number("0." + m[4]);
+        return { ts: last, rest: t.slice(m[0].length) };
+      }
+      case "tod": {
+        if (!(m = TS_TOD.exec(l))) return undefined;
+        let ts = +m[1] * 3600 + +m[2] * 60 + +m[3] + Number("0." + m[4]) + dayOffset;
+        if (ts < last - 43200) {
+          dayOffset += 86400;
+          ts += 86400;
+        }
+        last = ts;
+        return { ts, rest: l.slice(m[0].length) };
+      }
+      default:
+        return { ts: 0, rest: l };
+    }
+  };
+
+  /** The `src > dst: …` part of a packet line. */
+  const readPacket = (lineNo: number, ts: number, body: string, hdr: Pending): Packet | undefined => {
+    const a = ADDRS.exec(body);
+    if (!a) return undefined;
+    let v6 = hdr.v6 || a[1].includes(":");
+    const src = splitHostPort(a[1], v6);
+    const dst = splitHostPort(a[2].replace(/:$/, ""), v6);
+    v6 = v6 || src.addr.includes(":");
+    const rest = body.slice(a[0].length);
+    const p: Packet = { ts, index: lineNo, ipVersion: v6 ? 6 : 4, src: src.addr, dst: dst.addr, ipLength: 0, protocol: 0 };
+    if (hdr.ttl !== undefined) p.ttl = hdr.ttl;
+    if (hdr.df !== undefined) p.dontFragment = hdr.df;
+    const ipHeader = v6 ? 40 : 20;
+    let m: RegExpExecArray | null;
+    if ((m = /^Flags \[([A-Za-z.]{1,10})\],/.exec(rest))) {
+      const flags = readFlags(m[1]);
+      const seq = /(?:^|, )seq (\d{1,10})(?::(\d{1,10}))?(?:,|$)/.exec(rest);
+      const ack = /, ack (\d{1,10})(?:,|$)/.exec(rest);
+      const win = /, win (\d{1,10})(?:,|$)/.exec(rest);
+      const opt = /, options \[([^\]]{0,400})\]/.exec(rest);
+      const len = /, length (\d{1,6})(?::|$| )/.exec(rest);
+      const { options, bytes } = opt ? readOptions(opt[1]) : { options: {}, bytes: 0 };
+      const payloadLength = len ? +len[1] : 0;
+      p.protocol = 6;
+      p.tcp = {
+        srcPort: src.port ?? 0, dstPort: dst.port ?? 0, seq: seq ? +seq[1] : 0, ack: ack ? +ack[1] : 0,
+        flags, window: win ? +win[1] : 0, options, payloadLength,
+      };
+      p.ipLength = hdr.ipLength ?? ipHeader + 20 + bytes + payloadLength;
+      return p;
+    }
+    if ((m = /^ICMP6?,? /.exec(rest)) || rest.startsWith("ICMP ")) {
+      const six = rest.startsWith("ICMP6");
+      const what = rest.replace(/^ICMP6?,? /, "");
+      const table = six ? ICMP6 : ICMP4;
+      const found = table.find(([re]) => re.test(what));
+      const icmp: IcmpInfo = { version: six ? 6 : 4, type: found ? found[1] : 255, code: found ? found[2] : 0 };
+      const mtu = /mtu (\d{1,6})/.exec(what);
+      if (mtu && (icmp.type === 3 && icmp.code === 4 || six && icmp.type === 2)) icmp.mtu = +mtu[1];
+      const len = /length (\d{1,6})\s*$/.exec(what);
+      p.protocol = six ? 58 : 1;
+      p.icmp = icmp;
+      p.ipLength = hdr.ipLength ?? ipHeader + 8 + (len ? +len[1] : 0);
+      if (!found) warn(lineNo, `ICMP message not classified: ${what.slice(0, 80)}`);
+      return p;
+    }
+    // UDP: "UDP, length 100", or an application decode (DNS "… (29)")
+    const ulen = /UDP, length (\d{1,6})/.exec(rest) ?? /\((\d{1,6})\)\s*$/.exec(rest) ?? /length:? (\d{1,6})\s*$/.exec(rest);
+    if (src.port !== undefined && dst.port !== undefined && (hdr.proto === undefined || hdr.proto === 17)) {
+      const payloadLength = ulen ? +ulen[1] : 0;
+      p.protocol = 17;
+      p.udp = { srcPort: src.port, dstPort: dst.port, payloadLength };
+      p.ipLength = hdr.ipLength ?? ipHeader + 8 + payloadLength;
+      return p;
+    }
+    p.protocol = hdr.proto ?? 0;
+    p.ipLength = hdr.ipLength ?? ipHeader;
+    return p;
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    let l = lines[i];
+    const lineNo = i + 1;
+    if (l.trim() === "" || l.startsWith("#")) continue;
+    if (l.length > 20000) {
+      warn(lineNo, "line too long for a tcpdump packet line");
+      continue;
+    }
+    const fr = FRAME.exec(l);
+    if (fr) l = fr[1];
+    // -v continuation: the indented packet line after an "IP (tos …)" header
+    if (pending && /^\s{2,}\S/.test(l)) {
+      const p = readPacket(pending.line, pending.ts, l.trim(), pending.hdr);
+      if (p) packets.push(p);
+      else warn(lineNo, `unreadable -v packet line: ${l.trim().slice(0, 80)}`);
+      pending = undefined;
+      continue;
+    }
+    if (/^\s/.test(l) && !/^ \d\d:\d\d:\d\d\./.test(l)) continue; // -v quoted packets, payload text, hex dumps
+    pending = undefined;
+    const t = readTs(l);
+    if (!t) {
+      if (/^(listening on|reading from file|tcpdump:|\d+ packets? (captured|received|dropped))/.test(l)) continue;
+      warn(lineNo, `not a tcpdump packet line: ${l.slice(0, 80)}`);
+      continue;
+    }
+    let body = t.rest;
+    const ifm = IFACE.exec(body);
+    if (ifm) body = body.slice(ifm[0].length);
+    const eth = ETHER.exec(body);
+    let v6 = false;
+    if (eth) {
+      body = body.slice(eth[0].length);
+      v6 = eth[1] === "IPv6";
+    }
+    if (body.startsWith("IP6 ")) {
+      v6 = true;
+      body = body.slice(4);
+    } else if (body.startsWith("IP ")) body = body.slice(3);
+    else if (/^(ARP|STP|LLDP|CDP|LLC|IPX|arp|loopback)/.test(body)) continue;
+    const hdr: Pending = { v6 };
+    if (body.startsWith("(")) {
+      const end = groupEnd(body);
+      if (end < 0) {
+        warn(lineNo, "unreadable -v IP header");
+        continue;
+      }
+      readVerboseHeader(body.slice(0, end), hdr);
+      body = body.slice(end).trim();
+      if (body === "") {
+        pending = { line: lineNo, ts: t.ts, hdr };
+        continue;
+      }
+    }
+    const p = readPacket(lineNo, t.ts, body, hdr);
+    if (p) packets.push(p);
+    else warn(lineNo, `not a packet: ${body.slice(0, 80)}`);
+  }
+  if (packets.length === 0) return fail("tcpdump text: no packet line (`[time] IP src.port > dst.port: …`)");
+  if (unknown > warnings.length) warnings.push({ message: `${unknown - warnings.length} more unreadable lines` });
+  const facts: FileFacts = { packets };
+  return ok(facts, warnings);
+}
+
+/** Cheap line test for sniffing: a timestamp (or none) then `[if dir] [IP|IP6] a > b: `. */
+const SNIFF_LINE = /^(?:\d{1,9} \| )?(?:\d{4}-\d\d-\d\d |\d{9,11}\.\d{6,9} | ?\d\d:\d\d:\d\d\.\d{6,9} )?(?:\S{1,64} {1,4}(?:In|Out|M|B|P) {1,4})?(?:IP6? |IP6? \(.{0,400}\)\s*$)?(?:\S{1,80} > \S{1,80}: (?:Flags \[|ICMP|UDP|\d)|\(tos )/;
+
+export const tcpdumpTextParser = safeParser("tcpdump-text", "tcpdump-text", (head) => {
+  const lines = headLines(head, 60);
+  let hits = 0;
+  let counted = 0;
+  for (const l of lines) {
+    if (l.trim() === "" || l.startsWith("#") || /^\s/.test(l) && !/^ \d\d:/.test(l)) continue;
+    if (/^(listening on|reading from file)/.test(l)) {
+      hits++;
+      counted++;
+      continue;
+    }
+    counted++;
+    if (l.length < 20000 && SNIFF_LINE.test(l)) hits++;
+  }
+  if (hits === 0 || counted === 0) return 0;
+  const frac = hits / counted;
+  return frac < 0.5 ? 0 : Math.min(0.97, 0.7 + 0.27 * frac);
+}, parseTcpdump);

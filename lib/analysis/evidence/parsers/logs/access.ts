@@ -1,0 +1,196 @@
+/**
+ * nginx access logs: the default `combined` format, combined followed by timings (bare numbers, or
+ * `rt=`/`urt=`/`uct=`/`uht=`/`ua=`/`us=` pairs as in the common "main_ext"/"timed" formats), and the
+ * ingress-nginx default `upstreaminfo` format:
+ *
+ *   $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer"
+ *   "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name]
+ *   $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id
+ *
+ * (older controllers have no `[$proxy_alternative_upstream_name]` and no `$req_id`; both are accepted).
+ * nginx prints one value per upstream tried, separated by ", " (and " : " between upstream groups after
+ * an internal redirect), with "-" where an upstream gave no value: `200, -`. Values stay positional, so
+ * "-" becomes null rather than being dropped; a field that is a single "-" means "no upstream" → [].
+ *
+ * Every parsed request goes to `accessLog`. Requests that took >= 1 s (request_time) are ALSO added to
+ * `latencies` (source "access-log", what "request_time"): a diagnosis looking for the 1 s / 3 s / 31 s
+ * SYN-retransmission steps sees the slow ones without scanning every request.
+ */
+import type { FileFacts, Warning } from "../../parser";
+import { fail, headLines, lineFraction, nginxLocalTime, ok, safeParser, splitLines, toInt, toNum } from "./util";
+
+type Entry = NonNullable<FileFacts["accessLog"]>[number];
+
+// quoted fields allow escaped quotes (\"), as nginx escapes them; the alternation is unambiguous, so linear
+const COMBINED = /^(\S{1,300}) \S{1,100} (\S{1,300}) \[([^\]]{1,40})\] "((?:[^"\\]|\\.){0,16384})" (\d{3}) (\d{1,15}|-)(?: "((?:[^"\\]|\\.){0,16384})" "((?:[^"\\]|\\.){0,16384})")?(.*)$/;
+
+export const SLOW_REQUEST_SECONDS = 1;
+
+function splitRequest(req: string): { method?: string; path?: string } {
+  const sp = req.indexOf(" ");
+  if (sp <= 0 || req === "-") return {};
+  const method = req.slice(0, sp);
+  const rest = req.slice(sp + 1);
+  const sp2 = rest.lastIndexOf(" HTTP/");
+  return { method, path: sp2 >= 0 ? rest.slice(0, sp2) : rest };
+}
+
+/**
+ * Groups the whitespace tokens of the upstream part into fields: "a, b" (value list) and "a : b"
+ * (upstream groups) are one field.
+ */
+function groupFields(rest: string): string[][] {
+  const tokens = rest.split(" ").filter((t) => t !== "");
+  const groups: string[][] = [];
+  let cur: string[] | undefined;
+  let joinNext = false;
+  for (const t of tokens) {
+    if (t === ":" || t === ",") {
+      joinNext = true;
+      continue;
+    }
+    const cont = t.endsWith(",");
+    const v = cont ? t.slice(0, -1) : t;
+    if (cur && joinNext) cur.push(v);
+    else {
+      cur = [v];
+      groups.push(cur);
+    }
+    joinNext = cont;
+  }
+  return groups;
+}
+
+const nullableNum = (vals: string[], int: boolean): Array<number | null> =>
+  vals.length === 1 && vals[0] === "-" ? [] : vals.map((v) => (int ? toInt(v) : toNum(v)) ?? null);
+
+const IPV4_PORT = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/;
+
+/** A sane `$upstream_addr` value: ip:port, [ipv6]:port, unix:path, a host:port, or "-". */
+export function validUpstreamAddr(a: string): boolean {
+  if (a === "-" || a.startsWith("unix:")) return true;
+  const v4 = IPV4_PORT.exec(a);
+  if (v4) return [1, 2, 3, 4].every((i) => +v4[i] <= 255) && +v4[5] <= 65535;
+  const v6 = /^\[([0-9A-Fa-f:.]{2,45})\]:(\d{1,5})$/.exec(a);
+  if (v6) {
+    const ip = v6[1];
+    const doubles = ip.split("::").length - 1;
+    const groups = ip.split(":").filter((g) => g !== "");
+    return doubles <= 1 && groups.length <= 8 && groups.every((g) => g.length <= 4 || g.includes(".")) && +v6[2] <= 65535;
+  }
+  const hp = /^([A-Za-z0-9.-]{1,253}):(\d{1,5})$/.exec(a);
+  return !!hp && +hp[2] <= 65535;
+}
+
+function parseAccess(text: string) {
+  const lines = splitLines(text);
+  const warnings: Warning[] = [];
+  const entries: Entry[] = [];
+  const latencies: NonNullable<FileFacts["latencies"]> = [];
+  let tried = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.trim() === "" || l.startsWith("#")) continue;
+    tried++;
+    const lineNo = i + 1;
+    const m = l.length <= 70000 ? COMBINED.exec(l) : null;
+    if (!m) {
+      warnings.push({ line: lineNo, message: `not an access-log line: ${l.slice(0, 120)}` });
+      continue;
+    }
+    const e: Entry = { status: +m[5], upstreamAddr: [], upstreamStatus: [], upstreamResponseTime: [], line: lineNo };
+    e.client = m[1];
+    const time = nginxLocalTime(m[3]);
+    if (time) e.time = time;
+    const { method, path } = splitRequest(m[4]);
+    if (method) e.method = method;
+    if (path !== undefined) e.path = path;
+    const bytes = toInt(m[6]);
+    if (bytes !== undefined) e.bodyBytes = bytes;
+    const rest = (m[9] ?? "").trim();
+    if (rest !== "") readRest(rest, e, lineNo, warnings);
+    entries.push(e);
+    if (e.requestTime !== undefined && e.requestTime >= SLOW_REQUEST_SECONDS) {
+      latencies.push({ seconds: e.requestTime, source: "access-log", what: "request_time", line: lineNo });
+    }
+  }
+  if (entries.length === 0) return fail(tried === 0 ? "access log: empty" : "access log: no line in a known format");
+  return ok({ accessLog: entries, latencies }, warnings);
+}
+
+/** Everything after "$http_user_agent": upstreaminfo fields, bare timings or key=value timings. */
+function readRest(rest: string, e: Entry, lineNo: number, warnings: Warning[]): void {
+  const ui = /^(\d{1,15}|-) (\d{1,9}(?:\.\d{1,9})?|-) \[([^\]]{0,300})\](?: \[([^\]]{0,300})\])? ?(.*)$/.exec(rest);
+  if (ui) {
+    const rl = toInt(ui[1]);
+    if (rl !== undefined) e.requestLength = rl;
+    const rt = toNum(ui[2]);
+    if (rt !== undefined) e.requestTime = rt;
+    if (ui[3]) e.upstreamName = ui[3];
+    const g = groupFields(ui[5]);
+    // addr, response_length, response_time, status[, req_id]
+    if (g.length < 4) {
+      warnings.push({ line: lineNo, message: `upstreaminfo: expected upstream addr/length/time/status, got ${g.length} field(s)` });
+      return;
+    }
+    const addrs = g[0];
+    e.upstreamAddr = addrs.length === 1 && addrs[0] === "-" ? [] : addrs;
+    for (const a of e.upstreamAddr) {
+      if (!validUpstreamAddr(a)) warnings.push({ line: lineNo, message: `malformed upstream address kept as text: ${a.slice(0, 80)}` });
+    }
+    e.upstreamResponseTime = nullableNum(g[2], false);
+    e.upstreamStatus = nullableNum(g[3], true);
+    return;
+  }
+  // key=value timings (rt=0.123 urt="0.100, 0.004" us="502, 200" ua="10.0.0.1:80")
+  if (/^[a-z_]{1,40}=/.test(rest)) {
+    const kv = /([a-z_]{1,40})=("(?:[^"\\]|\\.){0,2000}"|\S{1,2000})/g;
+    let m: RegExpExecArray | null;
+    while ((m = kv.exec(rest))) {
+      const v = m[2].startsWith('"') ? m[2].slice(1, -1) : m[2];
+      const vals = groupFields(v)[0] ?? [];
+      switch (m[1]) {
+        case "rt": case "request_time": { const n = toNum(v); if (n !== undefined) e.requestTime = n; break; }
+        case "urt": case "upstream_response_time": e.upstreamResponseTime = nullableNum(vals, false); break;
+        case "us": case "upstream_status": e.upstreamStatus = nullableNum(vals, true); break;
+        case "ua": case "upstream_addr": e.upstreamAddr = vals.length === 1 && vals[0] === "-" ? [] : vals; break;
+        default: break;
+      }
+    }
+    return;
+  }
+  // bare numbers: $request_time [$upstream_response_time]
+  const g = groupFields(rest);
+  const rt = g[0] && g[0].length === 1 ? toNum(g[0][0]) : undefined;
+  if (rt === undefined) {
+    warnings.push({ line: lineNo, message: `unknown fields after the combined format: ${rest.slice(0, 80)}` });
+    return;
+  }
+  e.requestTime = rt;
+  if (g[1]) e.upstreamResponseTime = nullableNum(g[1], false);
+}
+
+const UPSTREAMINFO_TAIL = /" (\d{1,15}|-) (\d{1,9}(?:\.\d{1,9})?|-) \[[^\]]{0,300}\]/;
+
+function sniffCommon(head: string): { frac: number; hits: number; ingress: number } {
+  const lines = headLines(head, 40);
+  let ingress = 0;
+  const { hits, counted } = lineFraction(lines, (l) => {
+    if (l.length > 70000 || !COMBINED.test(l)) return false;
+    if (UPSTREAMINFO_TAIL.test(l)) ingress++;
+    return true;
+  });
+  return { frac: counted ? hits / counted : 0, hits, ingress };
+}
+
+export const nginxAccessParser = safeParser("nginx-access-log", "nginx-access", (head) => {
+  const s = sniffCommon(head);
+  if (s.hits === 0 || s.frac < 0.5) return 0;
+  return 0.7 + 0.2 * s.frac;
+}, parseAccess);
+
+export const ingressAccessParser = safeParser("ingress-nginx-access-log", "ingress-nginx-access", (head) => {
+  const s = sniffCommon(head);
+  if (s.ingress === 0 || s.frac < 0.5) return 0;
+  return 0.8 + 0.18 * (s.ingress / Math.max(1, s.hits));
+}, parseAccess);

@@ -1,0 +1,18 @@
+/** The log, timing and Kubernetes parsers; the registry adds them to the system parsers. */
+import type { TextParser } from "../../parser";
+import { ingressAccessParser, nginxAccessParser } from "./access";
+import { envoyAccessParser } from "./envoy";
+import { kernelLogParser } from "./kernel";
+import { kubernetesParser } from "./kubernetes";
+import { klogParser, nginxErrorParser } from "./nginxError";
+import { timingParser } from "./timing";
+
+export const logParsers: TextParser[] = [
+  nginxErrorParser, klogParser, nginxAccessParser, ingressAccessParser, envoyAccessParser, kernelLogParser,
+  timingParser, kubernetesParser,
+];
+
+export {
+  ingressAccessParser, nginxAccessParser, envoyAccessParser, kernelLogParser, kubernetesParser, klogParser,
+  nginxErrorParser, timingParser,
+};
