@@ -1,5 +1,120 @@
-export const summary = "(being built)";
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write("netmortem analyze: not built yet\n");
-  return 1;
+/**
+ * `netmortem analyze <dir|bundle|files…>`: ranked, cited diagnosis of an evidence bundle.
+ * Exit codes: 0 success (whatever the diagnosis), 2 bad arguments, 1 unreadable input.
+ */
+import { stat } from "node:fs/promises";
+import { analyzeBundle, type DiagnoseContext } from "../../lib/analysis/diagnosis";
+import type { Analysis } from "../../lib/analysis/diagnosis/model";
+import { formatText, toMarkdown, toReport } from "../../lib/analysis/report";
+
+export const summary = "diagnose an evidence bundle: ranked root causes with cited evidence, fixes and risks";
+
+const HELP = `Usage: netmortem analyze <dir|bundle.tar.gz|.zip|files…> [options]
+
+Options:
+  --json                     print the analysis JSON (root-causes.md contract)
+  --markdown                 print a postmortem draft in Markdown
+  --latency <t>              an observed latency, e.g. 31.7s, 1500ms, 3 (repeatable)
+  --k8s-version <v>          Kubernetes version, e.g. 1.24.3
+  --nodeport-range <lo-hi>   NodePort range (default 30000-32767)
+  --cni <name>               flannel, calico, cilium…
+  --kube-proxy-mode <mode>   iptables, ipvs, nftables, ebpf
+  -h, --help                 this help
+`;
+
+export type ParsedArgs = {
+  paths: string[];
+  json: boolean;
+  markdown: boolean;
+  latencies: number[];
+  context: DiagnoseContext;
+};
+
+export class UsageError extends Error {}
+
+export function parseLatency(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/.exec(v.trim());
+  if (!m) throw new UsageError(`--latency: '${v}' is not a duration (e.g. 31.7s, 1500ms)`);
+  const n = Number(m[1]);
+  return m[2] === "ms" ? n / 1000 : n;
+}
+
+export function parseArgs(args: string[]): ParsedArgs | "help" {
+  const out: ParsedArgs = { paths: [], json: false, markdown: false, latencies: [], context: {} };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.startsWith("--") && a.includes("=") ? a.indexOf("=") : -1;
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string => {
+      if (eq > 0) return a.slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "-h": case "--help": return "help";
+      case "--json": out.json = true; break;
+      case "--markdown": out.markdown = true; break;
+      case "--latency": for (const part of value().split(",")) out.latencies.push(parseLatency(part)); break;
+      case "--k8s-version": {
+        const v = value();
+        if (!/^v?\d+\.\d+(\.\d+)?/.test(v)) throw new UsageError(`--k8s-version: '${v}' is not a version like 1.24.3`);
+        out.context.kubernetesVersion = v.replace(/^v/, "");
+        break;
+      }
+      case "--nodeport-range": {
+        const v = value();
+        const m = /^(\d+)-(\d+)$/.exec(v);
+        const lo = Number(m?.[1]);
+        const hi = Number(m?.[2]);
+        if (!m || lo < 1 || hi > 65535 || lo > hi) throw new UsageError(`--nodeport-range: '${v}' is not a port range like 30000-32767`);
+        out.context.nodePortRange = [lo, hi];
+        break;
+      }
+      case "--cni": out.context.cni = value(); break;
+      case "--kube-proxy-mode": out.context.kubeProxyMode = value(); break;
+      default:
+        if (a.startsWith("-")) throw new UsageError(`unknown option '${a}'`);
+        out.paths.push(a);
+    }
+  }
+  if (out.json && out.markdown) throw new UsageError("--json and --markdown exclude each other");
+  if (out.paths.length === 0) throw new UsageError("give at least one bundle, directory or file");
+  return out;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let parsed: ParsedArgs | "help";
+  try {
+    parsed = parseArgs(args);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`netmortem analyze: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (parsed === "help") {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  for (const p of parsed.paths) {
+    try {
+      await stat(p);
+    } catch (err) {
+      process.stderr.write(`netmortem analyze: cannot read '${p}': ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      return 1;
+    }
+  }
+  let analysis: Analysis;
+  try {
+    analysis = await analyzeBundle(parsed.paths, { latencies: parsed.latencies, context: parsed.context });
+  } catch (err) {
+    process.stderr.write(`netmortem analyze: could not read the bundle: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  if (parsed.json) process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
+  else if (parsed.markdown) process.stdout.write(toMarkdown(toReport(analysis)));
+  else process.stdout.write(formatText(analysis));
+  return 0;
 }

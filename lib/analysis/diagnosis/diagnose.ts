@@ -1,0 +1,76 @@
+/**
+ * diagnose(): run every rule over all hosts' evidence, rank the findings, explain the latencies.
+ * Pure and synchronous: no I/O.
+ */
+import { Analysis, ROOT_CAUSE_THRESHOLD, type Finding } from "./model";
+import type { DiagnoseInput, RuleContext } from "./context";
+import { RULES } from "./rules";
+import { explainLatency, fmtS } from "./timing";
+import { configuredTimeouts } from "./timeouts";
+
+export function diagnose(input: DiagnoseInput): Analysis {
+  const findings: Finding[] = [];
+  const checked: Analysis["checked"] = [];
+  const context = input.context ?? {};
+  for (const rule of RULES) {
+    const notes: string[] = [];
+    const ctx: RuleContext = {
+      hosts: input.hosts,
+      captures: input.captures,
+      latencies: input.latencies ?? [],
+      context,
+      check: (what) => notes.push(what),
+    };
+    let f: Finding | null = null;
+    try {
+      f = rule.run(ctx);
+    } catch (err) {
+      // one broken rule must not hide the others' findings
+      notes.push(`rule failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (f) findings.push(f);
+    const verdict = f
+      ? `confidence ${f.confidence}${f.confidence >= ROOT_CAUSE_THRESHOLD ? "" : " (below the root-cause threshold)"}`
+      : "no signal";
+    checked.push({ id: rule.id, result: `${verdict}. Checked: ${notes.join("; ") || "nothing applicable in the evidence"}` });
+  }
+  findings.sort((a, b) => b.confidence - a.confidence || RULES.findIndex((r) => r.id === a.id) - RULES.findIndex((r) => r.id === b.id));
+  const top = findings[0];
+  const rootCause = top && top.confidence >= ROOT_CAUSE_THRESHOLD ? top.id : "none";
+  if (rootCause === "none") {
+    checked.push({ id: "none", result: top ? `the strongest finding (${top.id}, ${top.confidence}) is below ${ROOT_CAUSE_THRESHOLD}` : "no rule found a signal in the evidence" });
+  }
+
+  const kernelHost = input.hosts.find((h) => h.kernel);
+  const kernel = kernelHost?.kernel?.value;
+  const sysctls = kernelHost?.sysctls ?? {};
+  const timeouts = configuredTimeouts(context.hops ?? []);
+  const latency = (input.latencies ?? []).map((s) => {
+    const e = explainLatency(s, kernel, sysctls, timeouts);
+    return { seconds: s, explanation: e.text };
+  });
+  // distinct slow latencies found in the evidence itself (timing files, slow access-log lines)
+  const seen = new Set((input.latencies ?? []).map((s) => fmtS(s)));
+  for (const h of input.hosts) {
+    for (const l of h.latencies) {
+      if (l.seconds < 0.9 || seen.has(fmtS(l.seconds)) || latency.length >= 20) continue;
+      seen.add(fmtS(l.seconds));
+      const e = explainLatency(l.seconds, h.kernel?.value ?? kernel, h.sysctls, timeouts);
+      latency.push({ seconds: l.seconds, explanation: `${e.text} [${h.host} ${l.cite.file}${l.cite.line ? `:${l.cite.line}` : ""}${l.what ? `, ${l.what}` : ""}]` });
+    }
+  }
+
+  const analysis: Analysis = {
+    rootCause,
+    findings,
+    checked,
+    hosts: input.hosts.map((h) => {
+      const out: Analysis["hosts"][number] = { name: h.host, files: h.files.map((f) => ({ path: f.path, kind: f.kind })) };
+      if (h.kernel) out.kernel = h.kernel.value;
+      if (h.unrecognized.length) out.unrecognized = h.unrecognized.map((u) => u.path);
+      return out;
+    }),
+  };
+  if (latency.length > 0) analysis.latency = latency;
+  return Analysis.parse(analysis);
+}

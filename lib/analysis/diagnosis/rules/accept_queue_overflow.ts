@@ -1,0 +1,81 @@
+/**
+ * accept_queue_overflow (failure-patterns.md §4): a listener's accept queue (min(backlog, somaxconn)) or SYN
+ * queue is full; the kernel drops SYNs or final ACKs and clients wait for their retransmission timers.
+ */
+import { delta, deltaFact, hasDeltasFor, item, kernelOf, sysctlInt, versionAtLeast, type Rule } from "../context";
+import { Case } from "../signals";
+import { captureItem, counterSignal, latticeLatencies } from "./common";
+
+export const rule: Rule = {
+  id: "accept_queue_overflow",
+  run(ctx) {
+    const c = new Case();
+    let sawCounters = false;
+    const flatHosts: string[] = [];
+    for (const h of ctx.hosts) {
+      if (h.counters["TcpExt.ListenOverflows"] || h.counters["TcpExt.ListenDrops"]) sawCounters = true;
+      const ov = counterSignal(c, h, "TcpExt.ListenOverflows", "listen-overflows", "H", "M", "times the listen queue of a socket overflowed");
+      if (ov !== "rose") {
+        const drops = delta(h, "TcpExt.ListenDrops");
+        if (drops && drops.delta > 0) {
+          c.support("listen-drops", "M", item(h.host, drops.toCite, `${deltaFact(drops)} (SYNs to LISTEN sockets dropped) without a ListenOverflows rise`));
+        }
+        if ((ov === "flat" || ov === "standing") && hasDeltasFor(h, "TcpExt.")) flatHosts.push(h.host);
+      }
+      counterSignal(c, h, "TcpExt.TCPReqQFullDrop", "reqq-full", "M", null, "SYN queue full, SYN dropped");
+      counterSignal(c, h, "TcpExt.TCPReqQFullDoCookies", "reqq-full", "M", null, "SYN queue full, answered with a SYN cookie");
+      counterSignal(c, h, "TcpExt.SyncookiesSent", "syncookies", "M", null, "SYN cookies sent: the SYN queue overflowed");
+      for (const l of h.listeners) {
+        if (l.proto !== "tcp") continue;
+        if (l.recvQ > 0 && l.recvQ >= l.sendQ) {
+          c.support("recvq-full", "H", item(h.host, l.cite, `listener ${l.local}:${l.port}${l.process ? ` (${l.process})` : ""} has Recv-Q ${l.recvQ} ≥ Send-Q ${l.sendQ}: its accept queue is full (backlog ${l.sendQ})`));
+        } else if (l.sendQ > 0 && l.recvQ >= Math.max(2, l.sendQ * 0.8)) {
+          c.support("recvq-near", "M", item(h.host, l.cite, `listener ${l.local}:${l.port} has Recv-Q ${l.recvQ} of Send-Q ${l.sendQ}: accept queue nearly full`));
+        }
+      }
+      for (const e of h.logEvents) {
+        if (e.kind === "syn_flooding") c.support("syn-flood-log", "M", item(h.host, e.cite, `kernel log: ${e.message.trim().slice(0, 160)}`));
+      }
+    }
+    // context for the fix: the effective backlog
+    for (const h of ctx.hosts) {
+      const som = sysctlInt(h, "net.core.somaxconn");
+      if (som !== undefined && c.hasSignals) {
+        const dflt = versionAtLeast(kernelOf(h), 5, 4) === false ? 128 : 4096;
+        c.note(item(h.host, h.sysctls["net.core.somaxconn"]?.cite, `net.core.somaxconn = ${som}${som <= dflt ? ` (the kernel default is ${dflt}${dflt === 128 ? " before 5.4" : " since 5.4"})` : ""}: backlogs are capped at this`));
+      }
+    }
+    for (const cap of ctx.captures) {
+      const n = Object.values(cap.summary.synAckRetransHistogram).reduce((a, b) => a + b, 0);
+      if (n > 0) c.support("synack-retrans", "L", captureItem(cap, `${n} SYN-ACK retransmission${n === 1 ? "" : "s"} from the server (offsets ${Object.keys(cap.summary.synAckRetransHistogram).join(", ")} s): final ACKs lost or swallowed by a full accept queue`));
+      if (cap.summary.handshakes.failed > 0) c.support("syn-unanswered", "L", captureItem(cap, `${cap.summary.handshakes.failed} of ${cap.summary.handshakes.attempted} handshakes got no SYN-ACK`));
+    }
+    const lat = latticeLatencies(ctx);
+    if (lat.length > 0) c.support("lattice-latency", "L", lat.slice(0, 3).map((l) => l.item));
+
+    ctx.check(`TcpExt.ListenOverflows/ListenDrops${sawCounters ? "" : " (no counters in the evidence)"}, SYN-queue counters, ss -ltn Recv-Q vs Send-Q on ${ctx.hosts.reduce((a, h) => a + h.listeners.length, 0)} listeners, SYN flooding log lines, SYN-ACK retransmissions in ${ctx.captures.length} captures`);
+    if (!c.hasSignals) return null;
+    if (!c.has("listen-overflows") && !c.has("recvq-full") && !c.has("reqq-full") && !c.has("syncookies")) {
+      // without a queue signal, SYN loss is shared by every SYN-dropping cause
+      c.against("no ListenOverflows rise, no full listener queue and no SYN-queue counters", 0.7);
+    }
+    for (const host of flatHosts) c.against(`${host}: TcpExt.ListenOverflows did not change between the two counter readings`, c.has("listen-overflows") ? 1 : 0.5);
+    return c.finding({
+      id: "accept_queue_overflow",
+      title: "Listen (accept/SYN) queue overflow",
+      summary: "A listening socket's accept queue — min(application backlog, net.core.somaxconn) — or its SYN queue filled up, so the kernel dropped SYNs or the clients' final ACKs. Clients then wait for their SYN retransmission timer (1, 3, 7… s) or see the server retransmit its SYN-ACK. The usual cause is a backlog too small for bursts or a slow accept loop.",
+      fix: [
+        { command: "sysctl -w net.core.somaxconn=4096 (in the pod's own network namespace: it is per-netns) and raise the application backlog, e.g. nginx `listen 80 backlog=4096;`, Tomcat acceptCount", risk: "Bigger queues add queueing latency and can hide overload; somaxconn is not a safe sysctl in Kubernetes (needs --allowed-unsafe-sysctls)." },
+        { command: "Fix the slow accept loop (CPU throttling, blocked event loop, too few workers)", risk: "None beyond the change itself; this is the real cause when the queue is already large." },
+        { command: "Keep net.ipv4.tcp_syncookies=1", risk: "Cookies lose window scaling/SACK unless timestamps carry them." },
+        { command: "sysctl -w net.ipv4.tcp_abort_on_overflow=1", risk: "Turns hangs into fast resets; the kernel doc warns it 'can harm clients'." },
+      ],
+      references: [
+        "https://github.com/torvalds/linux/blob/0326074ff4652329f2a1a9c8685104576bd8d131/Documentation/networking/ip-sysctl.rst",
+        "https://github.com/torvalds/linux/blob/0d3001e2690a0ed3f51defd953ae4b5f32b8ec64/Documentation/networking/snmp_counter.rst",
+        "https://github.com/torvalds/linux/blob/09d7f4206c28d89710285b905ebd2061e8f0de43/net/ipv4/tcp_diag.c",
+        "nginx/nginx@3f6f7824d4e2eb1ac37dec76683d525ac0ff521c src/os/unix/ngx_linux_config.h (NGX_LISTEN_BACKLOG 511)",
+      ],
+    });
+  },
+};

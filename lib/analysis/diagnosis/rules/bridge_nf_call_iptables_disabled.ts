@@ -1,0 +1,58 @@
+/**
+ * bridge_nf_call_iptables_disabled (failure-patterns.md §10b): bridged pod traffic skips iptables, so the
+ * Service reverse NAT is not applied when client and backend share a bridge.
+ */
+import { item, type Rule } from "../context";
+import { Case } from "../signals";
+
+const BRIDGE_NAMES = /^(cni0|docker0|cbr0|kube-bridge|br-[0-9a-f]+)$/;
+
+export const rule: Rule = {
+  id: "bridge_nf_call_iptables_disabled",
+  run(ctx) {
+    const c = new Case();
+    const looked: string[] = [];
+    for (const h of ctx.hosts) {
+      const f = h.sysctls["net.bridge.bridge-nf-call-iptables"];
+      // absent only counts when we have a full sysctl dump (other net.* keys present)
+      const fullDump = Object.keys(h.sysctls).filter((k) => k.startsWith("net.")).length > 50;
+      const off = f ? f.value.trim() === "0" : fullDump;
+      looked.push(`${h.host}: ${f ? `= ${f.value}` : fullDump ? "absent (br_netfilter not loaded)" : "not in the evidence"}`);
+      if (!off) continue;
+      const bridges = h.interfaces.filter((i) => i.kind === "bridge" && BRIDGE_NAMES.test(i.name));
+      const members = h.interfaces.filter((i) => i.master && bridges.some((b) => b.name === i.master));
+      // Kubernetes Service NAT only: Docker's own DNAT (published ports) is not hurt by bridged replies
+      const svcNat = h.rules.filter((r) => /KUBE-(SVC|SERVICES|NODEPORTS|SEP)/.test(`${r.chain} ${r.text}`));
+      const base = f
+        ? item(h.host, f.cite, "net.bridge.bridge-nf-call-iptables = 0: bridged traffic bypasses iptables")
+        : { host: h.host, file: h.files.find((x) => x.kind === "sysctl")?.path ?? "(sysctl)", fact: "net.bridge.bridge-nf-call-iptables is absent from a full sysctl dump: br_netfilter is not loaded, bridged traffic bypasses iptables" };
+      if (members.length > 0 && (svcNat.length > 0 || ctx.context.kubeProxyMode !== undefined || h.kubernetes.proxyMode)) {
+        c.support("sysctl-bridge-k8s", "H", [
+          base,
+          item(h.host, members[0]!.cite, `${members.length} interface(s) enslaved to bridge ${members[0]!.master} (a bridge CNI: same-node pod traffic is bridged)`),
+          ...(svcNat[0] ? [item(h.host, svcNat[0].cite, `Service NAT rules exist (${svcNat.length}, e.g. chain ${svcNat[0].chain}): their reverse NAT is skipped for bridged replies`)] : []),
+        ]);
+      } else if (members.length > 0) {
+        c.support("sysctl-bridge", "M", [base, item(h.host, members[0]!.cite, `${members.length} interface(s) enslaved to bridge ${members[0]!.master}`)]);
+      } else {
+        c.support("sysctl-only", "L", base);
+      }
+    }
+    ctx.check(`net.bridge.bridge-nf-call-iptables (${looked.join("; ") || "no hosts"}), bridge CNI members, Service NAT rules`);
+    if (!c.hasSignals) return null;
+    if (!c.has("sysctl-bridge-k8s")) c.against("no bridge with pod members carrying Service (DNAT) traffic was seen: routed CNIs and hosts without Services are unaffected", c.has("sysctl-bridge") ? 0.9 : 0.7);
+    return c.finding({
+      id: "bridge_nf_call_iptables_disabled",
+      title: "bridge-nf-call-iptables disabled on a bridge CNI",
+      summary: "net.bridge.bridge-nf-call-iptables is 0 (or br_netfilter is not loaded), so traffic between pods on the same bridge is switched at layer 2 and never passes iptables. A ClusterIP connection DNATed to a backend on the same node gets its reply straight from the backend's pod IP, without the reverse NAT; the client drops or resets it. Only same-node Service traffic fails.",
+      fix: [
+        { command: "modprobe br_netfilter; sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1, persisted in /etc/modules-load.d and /etc/sysctl.d", risk: "All bridged traffic now traverses iptables: CPU cost, and existing FORWARD rules may start matching bridged traffic." },
+      ],
+      references: [
+        "https://ebtables.netfilter.org/documentation/bridge-nf.html",
+        "https://github.com/torvalds/linux/blob/0326074ff4652329f2a1a9c8685104576bd8d131/Documentation/networking/ip-sysctl.rst (/proc/sys/net/bridge/*)",
+        "kubernetes/kubernetes PR #123464 (kubeadm preflight check removed in 1.30), kubernetes/kubeadm#312",
+      ],
+    });
+  },
+};

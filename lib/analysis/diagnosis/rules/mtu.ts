@@ -1,0 +1,49 @@
+/**
+ * MTU arithmetic shared by overlay_mtu_mismatch and pmtu_blackhole: the underlay NIC of a host, its overlay
+ * devices and the encapsulation overhead each CNI subtracts (failure-patterns.md §1 table).
+ */
+import type { HostEvidence, Interface } from "../../evidence/model";
+
+export type Overlay = { iface: Interface; overhead: number; kind: string; cilium: boolean };
+
+const OVERLAY_KINDS = new Set(["vxlan", "ipip", "geneve", "wireguard", "gre"]);
+
+export function overheadOf(i: Interface, cni?: string): { overhead: number; label: string } {
+  const calico = /cali/i.test(i.name) || /calico/i.test(cni ?? "");
+  switch (i.kind) {
+    case "vxlan": return { overhead: 50, label: "VXLAN 50" };
+    case "geneve": return { overhead: 50, label: "Geneve 50" };
+    case "ipip": return { overhead: 20, label: "IPIP 20" };
+    case "gre": return { overhead: 24, label: "GRE 24" };
+    case "wireguard": return calico ? { overhead: 60, label: "Calico WireGuard 60" } : { overhead: 80, label: "WireGuard 80 (flannel/Cilium)" };
+    default: return { overhead: 0, label: "none" };
+  }
+}
+
+export function isCilium(h: HostEvidence, cni?: string): boolean {
+  return /cilium/i.test(cni ?? "") || h.interfaces.some((i) => i.name.startsWith("cilium_"));
+}
+
+export function overlays(h: HostEvidence, cni?: string): Overlay[] {
+  return h.interfaces
+    .filter((i) => OVERLAY_KINDS.has(i.kind))
+    .map((i) => ({ iface: i, ...overheadOf(i, cni), kind: i.kind, cilium: i.name.startsWith("cilium_") }));
+}
+
+/** the underlay NIC: the overlay's `dev`, else the default route's device, else the biggest physical NIC */
+export function underlay(h: HostEvidence, o?: Overlay): Interface | undefined {
+  const byName = (n: string | undefined) => (n ? h.interfaces.find((i) => i.name === n) : undefined);
+  const viaDev = byName(o?.iface.vxlan?.dev);
+  if (viaDev) return viaDev;
+  const def = h.routes.find((r) => r.source === "table" && r.dst === "default" && r.dev);
+  const d = byName(def?.dev);
+  if (d && !OVERLAY_KINDS.has(d.kind) && d.kind !== "veth") return d;
+  const phys = h.interfaces.filter((i) => i.kind === "device" || i.kind === "bond" || i.kind === "vlan");
+  return phys.sort((a, b) => b.mtu - a.mtu)[0];
+}
+
+/** the MTU a route imposes on traffic leaving `dev` (Cilium puts the overlay MTU on routes) */
+export function routeMtuFor(h: HostEvidence, dev: string): number | undefined {
+  const mtus = h.routes.filter((r) => r.dev === dev && r.mtu !== undefined && r.source === "table").map((r) => r.mtu!);
+  return mtus.length ? Math.max(...mtus) : undefined;
+}

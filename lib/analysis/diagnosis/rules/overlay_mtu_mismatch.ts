@@ -1,0 +1,120 @@
+/**
+ * overlay_mtu_mismatch (failure-patterns.md §1): a pod, bridge or overlay device MTU larger than the
+ * underlay leaves room for; full-size segments vanish while small requests pass.
+ * Cilium puts the overlay MTU on routes (`ip route … mtu 1450`) and leaves eth0 at 1500: not a fault.
+ */
+import { item, type Rule } from "../context";
+import { Case } from "../signals";
+import { captureItem, counterSignal } from "./common";
+import { isCilium, overlays, routeMtuFor, underlay } from "./mtu";
+
+export const rule: Rule = {
+  id: "overlay_mtu_mismatch",
+  run(ctx) {
+    const c = new Case();
+    const cni = ctx.context.cni;
+    const looked: string[] = [];
+    let overlayMtu: number | undefined;
+    let anyOverlay = false;
+    for (const h of ctx.hosts) {
+      const ovs = overlays(h, cni);
+      const cilium = isCilium(h, cni);
+      for (const o of ovs) {
+        anyOverlay = true;
+        const u = underlay(h, o);
+        if (!u) continue;
+        const room = u.mtu - o.overhead;
+        looked.push(`${h.host} ${o.iface.name} ${o.iface.mtu} vs ${u.name} ${u.mtu} − ${o.overhead}`);
+        if (o.cilium) {
+          // Cilium's tunnel device stays at the base MTU; the pods' routes carry the reduced MTU
+          continue;
+        }
+        overlayMtu = Math.min(overlayMtu ?? Infinity, Math.min(o.iface.mtu, room));
+        if (o.iface.mtu > room) {
+          c.support("mtu-arith", "H", [
+            item(h.host, o.iface.cite, `${o.kind} device ${o.iface.name} has MTU ${o.iface.mtu}, but its underlay ${u.name} (MTU ${u.mtu}) leaves only ${room} after the ${o.overhead}-byte ${o.kind} overhead: ${o.iface.mtu - room} bytes too many`),
+            item(h.host, u.cite, `underlay ${u.name} MTU ${u.mtu}`),
+          ]);
+        }
+      }
+      if (cilium) {
+        // check the route MTUs Cilium programs against the underlay
+        const u = underlay(h);
+        const tunnel = ovs.find((o) => o.cilium);
+        const over = tunnel ? tunnel.overhead : 0;
+        for (const r of h.routes) {
+          if (r.mtu === undefined || !u || r.source !== "table" || over === 0) continue;
+          if (r.mtu > u.mtu - over) {
+            c.support("mtu-arith", "H", item(h.host, r.cite, `route ${r.dst} dev ${r.dev ?? "?"} carries mtu ${r.mtu}, more than ${u.name} ${u.mtu} − ${over} (${tunnel?.kind}) = ${u.mtu - over}`));
+          }
+        }
+      }
+    }
+    // pod/bridge side: veths and bridges with members must not exceed the overlay MTU (not with Cilium)
+    if (overlayMtu !== undefined && Number.isFinite(overlayMtu)) {
+      for (const h of ctx.hosts) {
+        if (isCilium(h, cni)) continue;
+        const members = new Set(h.interfaces.map((i) => i.master).filter((m): m is string => !!m));
+        for (const i of h.interfaces) {
+          const podSide = i.kind === "veth" || (i.kind === "bridge" && members.has(i.name));
+          if (!podSide || i.mtu <= overlayMtu) continue;
+          const rmtu = routeMtuFor(h, i.name);
+          if (rmtu !== undefined && rmtu <= overlayMtu) continue;
+          // a pod's own eth0 (its default route leaves through a veth) vs a node-side veth
+          const isPodEth = h.routes.some((r) => r.dst === "default" && r.dev === i.name);
+          c.support("pod-mtu", "H", item(h.host, i.cite, `${i.kind} ${i.name}${isPodEth ? " (the pod's default-route device)" : i.master ? ` (member of ${i.master})` : ""} has MTU ${i.mtu}, larger than the overlay MTU ${overlayMtu}: full-size packets from the pod cannot be encapsulated`));
+        }
+      }
+    }
+    const tunnelCapture = ctx.captures.some((cp) => cp.summary.tunnelPackets > 0 || cp.summary.flows.some((f) => f.tunnel));
+    for (const cp of ctx.captures) {
+      const s = cp.summary;
+      const bh = s.flows.filter((f) => f.mtuBlackhole);
+      if (bh.length > 0 && (anyOverlay || tunnelCapture)) {
+        const f = bh[0]!;
+        c.support("capture-blackhole", "H", captureItem(cp, `${bh.length} flow(s) retransmit full-size segments that are never acknowledged while smaller ones get through, e.g. ${f.orig.addr}:${f.orig.port} → ${f.resp.addr}:${f.resp.port}: ${f.mtuBlackhole!.retransmissions} retransmissions of ${f.mtuBlackhole!.segmentSize}-byte segments, ${f.mtuBlackhole!.smallSegmentsAcked} small segments acknowledged`, f.firstIndex));
+      }
+      if (overlayMtu !== undefined && Number.isFinite(overlayMtu)) {
+        const limit = overlayMtu - 40;
+        const big = s.flows.filter((f) => (f.origOptions?.mss ?? 0) > limit && (f.tunnel || anyOverlay));
+        if (big.length > 0) {
+          const f = big[0]!;
+          c.support("mss", "M", captureItem(cp, `SYN from ${f.orig.addr}:${f.orig.port} advertises MSS ${f.origOptions!.mss}, more than the overlay allows (${overlayMtu} − 40 = ${limit})${big.length > 1 ? `; ${big.length} flows like it` : ""}`, f.firstIndex));
+        }
+      }
+      if (s.tunnelPackets > 0) {
+        const u = ctx.hosts.map((h) => underlay(h)?.mtu).find((m) => m !== undefined) ?? 1500;
+        if (s.maxIpLength > u) c.support("big-outer", "L", captureItem(cp, `largest IP packet ${s.maxIpLength} bytes in a capture with ${s.tunnelPackets} tunnel packets, above the underlay MTU ${u}`));
+      }
+    }
+    for (const h of ctx.hosts) {
+      counterSignal(c, h, "Ip.FragFails", "fragfails", "M", null, "outgoing packets failed fragmentation: DF packets too big for the next hop");
+      counterSignal(c, h, "IcmpMsg.OutType3", "icmp3", "L", null, "destination-unreachable sent");
+      counterSignal(c, h, "IcmpMsg.InType3", "icmp3", "L", null, "destination-unreachable received");
+      counterSignal(c, h, "TcpExt.TCPMTUPFail", "mtup", "L", null, "MTU probing failed");
+    }
+    ctx.check(`overlay device MTUs vs underlay − overhead (${looked.join("; ") || "no overlay devices in the evidence"}), pod/bridge/veth MTUs, route MTUs (Cilium), SYN MSS and full-size retransmissions in ${ctx.captures.length} captures, Ip.FragFails, ICMP type 3`);
+    if (!c.hasSignals) return null;
+    if (!anyOverlay && !tunnelCapture) return null; // without an overlay this is pmtu_blackhole's territory
+    if (!c.has("mtu-arith") && !c.has("pod-mtu") && !c.has("capture-blackhole")) {
+      c.against("every overlay, pod and bridge MTU fits the underlay, and no capture shows full-size segments vanishing", 0.6);
+    }
+    return c.finding({
+      id: "overlay_mtu_mismatch",
+      title: "Overlay MTU larger than the underlay allows",
+      summary: "An overlay (VXLAN/IPIP/Geneve/WireGuard) device or a pod/bridge interface assumes more room than the underlay leaves after encapsulation. Small requests fit and succeed; full-size segments (large POST bodies, big responses) exceed the path MTU and are dropped, so the sender retransmits them until a proxy times out (502/504).",
+      fix: [
+        { command: "Set the CNI MTU to underlay − overhead (flannel net-conf.json backend \"MTU\", Calico FelixConfiguration vxlanMTU/ipipMTU/wireguardMTU, Cilium --mtu) and recreate the pods", risk: "Existing pods keep their old veth MTU until restarted." },
+        { command: "iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu", risk: "Fixes TCP only (not UDP/QUIC), masks the root cause, adds a rule on every node." },
+        { command: "Allow ICMP type 3 code 4 (IPv6: type 2) through firewalls, security groups and NetworkPolicies", risk: "Slightly more ICMP exposure." },
+        { command: "sysctl -w net.ipv4.tcp_mtu_probing=1", risk: "Recovers only after a black-hole stall (several RTOs); does not help non-TCP traffic." },
+      ],
+      references: [
+        "flannel-io/flannel@cdf760595c23292fd03ff4daf03638ac1ceef417 pkg/backend/vxlan/device.go (MTU − 50)",
+        "projectcalico/calico@87c15906f20c4ca1fda55af92295e7678b0cc0b2 felix/dataplane/linux/int_dataplane.go (ipip 20, vxlan 50, wireguard 60)",
+        "cilium/cilium pkg/mtu/mtu.go@0965216b0ec4c3a0a5826958e80ad20c6c4dac12 (route MTU carries the overhead)",
+        "https://github.com/torvalds/linux/blob/0b040829952d84bf2a62526f0e24b624e0699447/net/ipv4/ip_forward.c",
+      ],
+    });
+  },
+};

@@ -1,0 +1,65 @@
+/**
+ * pmtu_blackhole (failure-patterns.md §1, without an overlay): a smaller MTU somewhere on the path and the
+ * ICMP frag-needed / packet-too-big never reaches the sender.
+ */
+import { item, type Rule } from "../context";
+import { Case } from "../signals";
+import { captureItem, counterSignal } from "./common";
+import { overlays, underlay } from "./mtu";
+
+export const rule: Rule = {
+  id: "pmtu_blackhole",
+  run(ctx) {
+    const c = new Case();
+    const anyOverlay = ctx.hosts.some((h) => overlays(h, ctx.context.cni).length > 0);
+    for (const cp of ctx.captures) {
+      const s = cp.summary;
+      const bh = s.flows.filter((f) => f.mtuBlackhole);
+      if (bh.length > 0) {
+        const f = bh[0]!;
+        c.support("capture-blackhole", "H", captureItem(cp, `${bh.length} flow(s) retransmit full-size segments that are never acknowledged while smaller ones get through, e.g. ${f.orig.addr}:${f.orig.port} → ${f.resp.addr}:${f.resp.port}: ${f.mtuBlackhole!.retransmissions} retransmissions of ${f.mtuBlackhole!.segmentSize}-byte segments`, f.firstIndex));
+      }
+      if (s.icmpMtu.length > 0) {
+        const m = s.icmpMtu[0]!;
+        c.support("icmp-mtu", bh.length > 0 ? "M" : "L", captureItem(cp, `${s.icmpMtu.length} ICMP frag-needed/packet-too-big message(s), e.g. from ${m.from} to ${m.to} announcing next-hop MTU ${m.mtu}: a hop with a smaller MTU exists${bh.length > 0 ? " and the sender still sends full-size segments" : ""}`));
+      }
+    }
+    for (const h of ctx.hosts) {
+      for (const r of h.rules) {
+        if (r.kind === "icmp-drop") c.support("icmp-filtered", "M", item(h.host, r.cite, `firewall rule drops ICMP (${r.text.trim().slice(0, 140)}): frag-needed messages cannot reach the sender`));
+      }
+      for (const r of h.routes) {
+        if (r.source !== "table" && r.mtu !== undefined && r.mtu < 1500) {
+          c.support("cached-pmtu", "L", item(h.host, r.cite, `the kernel has a learned path MTU ${r.mtu} towards ${r.dst}${r.cacheExpires !== undefined ? ` (expires in ${r.cacheExpires} s)` : ""}: the path is narrower than 1500`));
+        }
+      }
+      const u = underlay(h);
+      const small = h.interfaces.filter((i) => (i.kind === "device" || i.kind === "vlan" || i.kind === "bond" || i.kind === "tun") && i.mtu < (u?.mtu ?? 1500) && i.mtu >= 576);
+      if (small.length > 0 && u) {
+        const i = small[0]!;
+        c.support("narrow-link", "L", item(h.host, i.cite, `${i.name} has MTU ${i.mtu}, narrower than ${u.name} (${u.mtu}): traffic forwarded between them needs PMTU discovery`));
+      }
+      counterSignal(c, h, "Ip.FragFails", "fragfails", "M", null, "outgoing packets failed fragmentation (DF set, too big for the next hop)");
+      counterSignal(c, h, "IcmpMsg.InType3", "icmp3", "L", null, "destination-unreachable received");
+      counterSignal(c, h, "TcpExt.TCPMTUPFail", "mtup", "L", null, "MTU probing failed");
+    }
+    ctx.check(`full-size retransmissions and ICMP frag-needed in ${ctx.captures.length} captures, ICMP-dropping firewall rules, learned route MTUs, narrower links, Ip.FragFails / ICMP type 3 / TCPMTUPFail`);
+    if (!c.hasSignals) return null;
+    if (anyOverlay) c.against("an overlay device is present: the MTU problem is more likely the overlay's (see overlay_mtu_mismatch)", 0.5);
+    if (!c.has("capture-blackhole")) c.against("no capture shows full-size segments being retransmitted while small ones pass", 0.8);
+    return c.finding({
+      id: "pmtu_blackhole",
+      title: "Path-MTU black hole",
+      summary: "A link on the path has a smaller MTU than the sender assumes, and the ICMP 'fragmentation needed' (IPv6 'packet too big') that should tell the sender never arrives — filtered by a firewall or never generated. Small exchanges work; full-size segments are retransmitted until the connection times out.",
+      fix: [
+        { command: "Allow ICMP type 3 code 4 (and ICMPv6 type 2) through firewalls, security groups and NetworkPolicies", risk: "Slightly more ICMP exposure." },
+        { command: "iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu", risk: "TCP only; masks the broken hop; one more rule per forwarder." },
+        { command: "sysctl -w net.ipv4.tcp_mtu_probing=1", risk: "First stall lasts several RTOs before probing shrinks the MSS; no help for UDP." },
+      ],
+      references: [
+        "https://github.com/torvalds/linux/blob/0326074ff4652329f2a1a9c8685104576bd8d131/Documentation/networking/ip-sysctl.rst (tcp_mtu_probing, mtu_expires, min_pmtu)",
+        "https://github.com/torvalds/linux/blob/0b040829952d84bf2a62526f0e24b624e0699447/net/ipv4/ip_forward.c",
+      ],
+    });
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * rp_filter_asymmetric_route (failure-patterns.md §10a): strict reverse-path filtering drops packets that
+ * arrive on an interface other than the one the reply would leave by.
+ */
+import { item, sysctlInt, type Rule } from "../context";
+import { Case } from "../signals";
+import { counterSignal } from "./common";
+
+export const rule: Rule = {
+  id: "rp_filter_asymmetric_route",
+  run(ctx) {
+    const c = new Case();
+    const strict: string[] = [];
+    for (const h of ctx.hosts) {
+      const all = sysctlInt(h, "net.ipv4.conf.all.rp_filter");
+      const ifaces = new Set<string>();
+      for (const k of Object.keys(h.sysctls)) {
+        const m = /^net\.ipv4\.conf\.([^.]+)\.rp_filter$/.exec(k);
+        if (m && m[1] !== "all" && m[1] !== "default") ifaces.add(m[1]!);
+      }
+      const strictIfs: string[] = [];
+      for (const i of ifaces) {
+        const v = sysctlInt(h, `net.ipv4.conf.${i}.rp_filter`) ?? 0;
+        // "The max value from conf/{all,interface}/rp_filter is used"
+        if (Math.max(all ?? 0, v) === 1) strictIfs.push(i);
+      }
+      if (strictIfs.length > 0) {
+        strict.push(`${h.host}: ${strictIfs.slice(0, 6).join(", ")}`);
+        const cite = all === 1 ? h.sysctls["net.ipv4.conf.all.rp_filter"]?.cite : h.sysctls[`net.ipv4.conf.${strictIfs[0]}.rp_filter`]?.cite;
+        c.support("strict", "L", item(h.host, cite, `effective rp_filter = 1 (strict) on ${strictIfs.slice(0, 6).join(", ")}${strictIfs.length > 6 ? ` and ${strictIfs.length - 6} more` : ""} (max of conf.all = ${all ?? "?"} and the interface value)`));
+      }
+      counterSignal(c, h, "TcpExt.IPReversePathFilter", "rpf-counter", "H", "M", "packets dropped by reverse-path filtering");
+      let n = 0;
+      for (const e of h.logEvents) {
+        if (e.kind === "martian_source" && n++ < 3) c.support("martian", "M", item(h.host, e.cite, `kernel log: ${e.message.trim().slice(0, 160)} (the first address is the packet's destination, the second its source)`));
+      }
+    }
+    ctx.check(`effective rp_filter per interface (max of all and interface; strict on ${strict.join("; ") || "none"}), TcpExt.IPReversePathFilter, martian source log lines`);
+    if (!c.hasSignals) return null;
+    if (!c.has("rpf-counter") && !c.has("martian")) c.against("no IPReversePathFilter drops and no martian-source log lines: strict mode alone is common and harmless on symmetric routes", 1);
+    return c.finding({
+      id: "rp_filter_asymmetric_route",
+      title: "Strict reverse-path filter drops packets on an asymmetric route",
+      summary: "With rp_filter = 1 (strict, RFC 3704) the kernel drops an incoming packet when the route back to its source leaves by another interface. Multi-NIC nodes, policy routing and overlays where replies return through a different device hit this: packets are visible on the wire but never reach the socket.",
+      fix: [
+        { command: "sysctl -w net.ipv4.conf.all.rp_filter=2 (loose) and the same per interface, persisted in /etc/sysctl.d/", risk: "Less protection against spoofed source addresses." },
+      ],
+      references: [
+        "https://github.com/torvalds/linux/blob/0326074ff4652329f2a1a9c8685104576bd8d131/Documentation/networking/ip-sysctl.rst (rp_filter, log_martians)",
+      ],
+    });
+  },
+};
