@@ -7,9 +7,9 @@ import { incidentFiltersToSearch, type IncidentFilters } from "@/lib/client/filt
 import { useIncidents } from "@/lib/client/incidents";
 import { INCIDENT_STATUSES, type IncidentStatus } from "@/lib/client/models";
 import { formatDuration } from "@/lib/client/time";
-import { Button, buttonClass } from "@/components/ui/Button";
+import { Button } from "@/components/ui/Button";
 import { SelectField } from "@/components/ui/Field";
-import { LocalTime } from "@/components/ui/LocalTime";
+import { LocalTime, ZoneNote } from "@/components/ui/LocalTime";
 import { PageHeader } from "@/components/ui/PageHeader";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/States";
 import { SeverityBadge, StatusBadge } from "./badges";
@@ -32,11 +32,7 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
 
   return (
     <>
-      <PageHeader title="Incidents">
-        <Link href="/incidents/new" className={buttonClass("primary")}>
-          Declare incident
-        </Link>
-      </PageHeader>
+      <PageHeader title="Incidents" />
 
       <form role="search" aria-label="Filter incidents" className="mb-3 flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
         <SelectField
@@ -60,7 +56,7 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
         ) : null}
       </form>
 
-      <section aria-labelledby="incident-table-caption" className="card overflow-hidden">
+      <section aria-labelledby="incident-table-caption" className="card overflow-x-auto">
         {incidents.isPending ? (
           <Loading label="Loading incidents…" />
         ) : incidents.isError && !incidents.data ? (
@@ -78,19 +74,21 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
             )}
           </EmptyState>
         ) : (
-          <table className="w-full text-sm">
+          <table className="w-full table-fixed text-sm">
             <caption id="incident-table-caption" className="sr-only">
               Incidents, newest first
             </caption>
             <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
               <tr>
-                <th scope="col" className="px-3 py-2">Sev</th>
+                <th scope="col" className="w-16 px-3 py-2">Sev</th>
                 <th scope="col" className="px-3 py-2">Title</th>
-                <th scope="col" className="px-3 py-2">Status</th>
-                <th scope="col" className="hidden px-3 py-2 md:table-cell">Cluster</th>
-                <th scope="col" className="px-3 py-2">Started</th>
-                <th scope="col" className="hidden px-3 py-2 lg:table-cell">Duration</th>
-                <th scope="col" className="hidden px-3 py-2 lg:table-cell">Commander</th>
+                <th scope="col" className="w-28 px-3 py-2">Status</th>
+                <th scope="col" className="hidden w-40 px-3 py-2 md:table-cell">Cluster</th>
+                <th scope="col" className="w-44 px-3 py-2">
+                  Started <span className="font-normal normal-case">(<ZoneNote prefix="" />)</span>
+                </th>
+                <th scope="col" className="hidden w-24 px-3 py-2 lg:table-cell">Duration</th>
+                <th scope="col" className="hidden w-36 px-3 py-2 lg:table-cell">Commander</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -101,7 +99,7 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
                     <td className="px-3 py-2 align-top">
                       <SeverityBadge severity={i.severity} />
                     </td>
-                    <td className="max-w-md px-3 py-2 align-top">
+                    <td className="px-3 py-2 align-top [overflow-wrap:anywhere]">
                       <Link href={`/incidents/${i.id}`} className="font-medium text-slate-900 hover:text-sky-800 hover:underline">
                         {i.title}
                       </Link>
@@ -109,7 +107,7 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
                     <td className="px-3 py-2 align-top">
                       <StatusBadge status={i.status} />
                     </td>
-                    <td className="hidden px-3 py-2 align-top text-slate-700 md:table-cell">
+                    <td className="hidden truncate px-3 py-2 align-top text-slate-700 md:table-cell">
                       {i.cluster ? (
                         <Link href={`/clusters/${i.cluster.id}`} className="hover:underline">
                           {i.cluster.name}
@@ -124,7 +122,7 @@ export function IncidentList({ filters }: { filters: IncidentFilters }) {
                     <td className="hidden px-3 py-2 align-top whitespace-nowrap text-slate-700 tabular-nums lg:table-cell">
                       {end ? formatDuration(i.startedAt, end) : <span className="text-slate-500">ongoing</span>}
                     </td>
-                    <td className="hidden px-3 py-2 align-top text-slate-700 lg:table-cell">{i.commander ?? <span className="text-slate-500">—</span>}</td>
+                    <td className="hidden truncate px-3 py-2 align-top text-slate-700 lg:table-cell">{i.commander ?? <span className="text-slate-500">—</span>}</td>
                   </tr>
                 );
               })}

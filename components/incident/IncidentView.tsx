@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { isApiError } from "@/lib/client/api";
 import { useIncident } from "@/lib/client/incidents";
 import { formatDuration } from "@/lib/client/time";
-import { LocalTime } from "@/components/ui/LocalTime";
+import { LocalTime, ZoneNote } from "@/components/ui/LocalTime";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/States";
 import { AddNoteForm } from "./AddNoteForm";
 import { SeverityBadge, StatusBadge } from "./badges";
@@ -17,7 +17,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="min-w-0">
       <dt className="text-[11px] font-semibold tracking-wide text-slate-600 uppercase">{label}</dt>
-      <dd className="mt-0.5 truncate text-sm text-slate-900">{children}</dd>
+      <dd className="mt-0.5 text-sm break-words text-slate-900">{children}</dd>
     </div>
   );
 }
@@ -64,7 +64,7 @@ export function IncidentView({ id }: { id: string }) {
                 <StatusBadge status={i.status} />
               </span>
             </div>
-            <h1 id="incident-title" className="text-xl font-semibold tracking-tight break-words text-slate-900">
+            <h1 id="incident-title" className="text-xl font-semibold tracking-tight text-slate-900 [overflow-wrap:anywhere]">
               {i.title}
             </h1>
           </div>
@@ -83,13 +83,13 @@ export function IncidentView({ id }: { id: string }) {
           </Fact>
           <Fact label="Commander">{i.commander || dash}</Fact>
           <Fact label="Started">
-            <LocalTime value={i.startedAt} seconds={false} />
+            <LocalTime value={i.startedAt} seconds={false} className="whitespace-nowrap" />
           </Fact>
           <Fact label="Detected">
             {i.detectedAt ? (
               <>
-                <LocalTime value={i.detectedAt} seconds={false} />
-                {ttd ? <span className="ml-1 text-xs text-slate-600">+{ttd}</span> : null}
+                <LocalTime value={i.detectedAt} seconds={false} className="whitespace-nowrap" />
+                {ttd ? <span className="block text-xs text-slate-600">+{ttd} after start</span> : null}
               </>
             ) : (
               dash
@@ -98,8 +98,8 @@ export function IncidentView({ id }: { id: string }) {
           <Fact label="Mitigated">
             {i.mitigatedAt ? (
               <>
-                <LocalTime value={i.mitigatedAt} seconds={false} />
-                {ttm ? <span className="ml-1 text-xs text-slate-600">+{ttm}</span> : null}
+                <LocalTime value={i.mitigatedAt} seconds={false} className="whitespace-nowrap" />
+                {ttm ? <span className="block text-xs text-slate-600">+{ttm} after start</span> : null}
               </>
             ) : (
               dash
@@ -108,14 +108,17 @@ export function IncidentView({ id }: { id: string }) {
           <Fact label="Resolved">
             {i.resolvedAt ? (
               <>
-                <LocalTime value={i.resolvedAt} seconds={false} />
-                {ttr ? <span className="ml-1 text-xs text-slate-600">+{ttr}</span> : null}
+                <LocalTime value={i.resolvedAt} seconds={false} className="whitespace-nowrap" />
+                {ttr ? <span className="block text-xs text-slate-600">+{ttr} after start</span> : null}
               </>
             ) : (
               dash
             )}
           </Fact>
         </dl>
+        <p className="mt-2 text-xs text-slate-600">
+          <ZoneNote prefix="Times in " />. Hover a time to see it in UTC.
+        </p>
 
         <div className="mt-4 border-t border-slate-100 pt-3">
           <h2 className="mb-1 text-[11px] font-semibold tracking-wide text-slate-600 uppercase">Summary</h2>
@@ -125,7 +128,10 @@ export function IncidentView({ id }: { id: string }) {
 
       <section className="card p-4" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading" className="mb-3 text-sm font-semibold text-slate-800">
-          Timeline <span className="font-normal text-slate-600">(oldest first, your time zone; hover a time for UTC)</span>
+          Timeline{" "}
+          <span className="font-normal text-slate-600">
+            (oldest first, <ZoneNote />)
+          </span>
         </h2>
         <Timeline incidentId={i.id} />
         <div className="mt-5 border-t border-slate-100 pt-4">

@@ -53,7 +53,7 @@ export function StatusActions({ incident }: { incident: Incident }) {
           <Button
             key={to}
             size="sm"
-            variant={to === "resolved" ? "primary" : to === "open" ? "danger" : "secondary"}
+            variant={to === "resolved" ? "primary" : "secondary"}
             disabled={change.isPending}
             onClick={() => go(to)}
           >

@@ -35,6 +35,11 @@ export function toDateTimeLocal(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** The viewer's zone as people say it ("CET", "GMT+8"), for headers that stand in for per-cell zones. */
+export function viewerZone(at: Date = new Date()): string {
+  return zoneName(at);
+}
+
 function zoneName(d: Date): string {
   const part = new Intl.DateTimeFormat("en-GB", { timeZoneName: "short" })
     .formatToParts(d)
