@@ -11,14 +11,17 @@ export type Id = z.infer<typeof Id>;
 export const Timestamp = z.iso.datetime({ offset: true, error: "must be an ISO-8601 date-time with offset" });
 export type Timestamp = z.infer<typeof Timestamp>;
 
-/** Optional text: trimmed; empty or null both mean "not set". */
+/**
+ * Optional text: trimmed; "" and null both mean "clear it", an absent key stays absent (so a PATCH that does not
+ * mention the field leaves it alone).
+ */
 export function optionalText(max: number) {
   return z
     .string()
     .trim()
     .max(max)
     .nullish()
-    .transform((s) => (s === "" || s == null ? null : s));
+    .transform((s) => (s === undefined ? undefined : s === "" || s === null ? null : s));
 }
 
 // Query strings carry strings only; an empty value means "not given" (what a cleared filter field sends).

@@ -104,7 +104,8 @@ describe.each(testTargets())("API on $name", (target) => {
         body: { overlayMtu: 1450, provider: null },
       });
       expect(res.status).toBe(200);
-      expect(res.body.data).toMatchObject({ overlayMtu: 1450, provider: null, cni: "kube-router" });
+      // Fields the patch does not mention are left alone.
+      expect(res.body.data).toMatchObject({ overlayMtu: 1450, provider: null, cni: "kube-router", cniMode: "ipip", underlayMtu: 1500 });
     });
 
     it("filters clusters by name substring, ignoring case", async () => {
@@ -212,7 +213,13 @@ describe.each(testTargets())("API on $name", (target) => {
         body: { summary: "conntrack table full on node-a", severity: "sev1" },
       });
       expect(res.status).toBe(200);
-      expect(res.body.data).toMatchObject({ version: 2, severity: "sev1", summary: "conntrack table full on node-a" });
+      expect(res.body.data).toMatchObject({
+        version: 2,
+        severity: "sev1",
+        summary: "conntrack table full on node-a",
+        commander: "li.wei",
+        detectedAt: "2024-03-01T02:05:00.000Z",
+      });
       const status = await call(incidentItem.PATCH, "PATCH", `/incidents/${incidentId}`, {
         id: incidentId,
         body: { status: "resolved" },
