@@ -1,31 +1,43 @@
 /**
- * analyzeBundle(): the I/O edge of the diagnosis engine. Reads a bundle, summarises every capture (binary
- * captures through summarizeCapture, tcpdump text through summarizePackets) and diagnoses.
- *
- * Until lib/analysis/bundle's readBundle lands this reads directories itself (testing/loadDir.ts, the same
- * evidence parsers and capture engine); archives need readBundle.
+ * analyzeBundle(): the I/O edge of the diagnosis engine. Reads a bundle with readBundle, summarises every
+ * capture (pcap/pcapng bytes through summarizeCapture, tcpdump-text packets through summarizePackets) and
+ * diagnoses.
  */
-import { stat } from "node:fs/promises";
-import path from "node:path";
+import { readBundle } from "../bundle";
+import { summarizeCapture, summarizePackets } from "../capture";
 import type { CaptureInput, DiagnoseContext, DiagnoseInput } from "./context";
 import { diagnose } from "./diagnose";
 import type { Analysis } from "./model";
-import { loadDir } from "./testing/loadDir";
 
 export type AnalyzeOptions = { latencies?: number[]; context?: DiagnoseContext };
 
-export async function analyzeBundle(paths: string[], opts: AnalyzeOptions = {}): Promise<Analysis> {
-  const context: DiagnoseContext = { ...(opts.context ?? {}) };
-  const hosts: DiagnoseInput["hosts"] = [];
-  const captures: CaptureInput[] = [];
-  for (const p of paths) {
-    const st = await stat(p);
-    if (!st.isDirectory()) throw new Error(`${path.basename(p)}: archives and single files need the bundle reader (not available yet)`);
-    const r = await loadDir(p, context.nodePortRange);
-    hosts.push(...r.hosts);
-    captures.push(...r.captures);
+/** readBundle could not read the input (missing path, over a bound, corrupt archive) */
+export class BundleReadError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = "BundleReadError";
   }
-  const input: DiagnoseInput = { hosts, captures, context };
+}
+
+export async function analyzeBundle(paths: string[], opts: AnalyzeOptions = {}): Promise<Analysis> {
+  const bundle = await readBundle(paths);
+  if (bundle.status === "failed") throw new BundleReadError(bundle.error.message, bundle.error.code);
+  const context: DiagnoseContext = { ...(opts.context ?? {}) };
+  const nodePortRange = context.nodePortRange ?? bundle.hosts.find((h) => h.kubernetes.nodePortRange)?.kubernetes.nodePortRange?.value;
+  const summaryOpts = nodePortRange ? { nodePortRange } : {};
+  const captures: CaptureInput[] = [];
+  for (const h of bundle.hosts) {
+    for (const c of h.captures) {
+      if (c.kind === "tcpdump-text") {
+        const packets = bundle.capturePackets(h.host, c.path);
+        if (packets && packets.length > 0) captures.push({ host: h.host, file: c.path, summary: summarizePackets(packets, summaryOpts) });
+        continue;
+      }
+      const bytes = bundle.captureBytes(h.host, c.path);
+      if (bytes) captures.push({ host: h.host, file: c.path, summary: await summarizeCapture(bytes, summaryOpts) });
+    }
+  }
+  const input: DiagnoseInput = { hosts: bundle.hosts, captures, context };
   if (opts.latencies) input.latencies = opts.latencies;
   return diagnose(input);
 }
