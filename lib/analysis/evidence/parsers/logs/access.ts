@@ -79,7 +79,9 @@ export function validUpstreamAddr(a: string): boolean {
     return doubles <= 1 && groups.length <= 8 && groups.every((g) => g.length <= 4 || g.includes(".")) && +v6[2] <= 65535;
   }
   const hp = /^([A-Za-z0-9.-]{1,253}):(\d{1,5})$/.exec(a);
-  return !!hp && +hp[2] <= 65535;
+  if (hp) return +hp[2] <= 65535;
+  // the upstream{} group's name, as nginx logs it when no server was live ("no live upstreams")
+  return /^[A-Za-z_][A-Za-z0-9._-]{0,252}$/.test(a);
 }
 
 function parseAccess(text: string) {
@@ -128,13 +130,16 @@ function readRest(rest: string, e: Entry, lineNo: number, warnings: Warning[]): 
     if (rt !== undefined) e.requestTime = rt;
     if (ui[3]) e.upstreamName = ui[3];
     const g = groupFields(ui[5]);
+    // an empty $upstream_addr (nginx failed before choosing a peer, e.g. bind() failed) prints as nothing:
+    // "[] [] ␠0 0.000 - id" — four fields whose first is a number, not an address
+    if (ui[5].startsWith(" ") || g.length === 4 && /^\d+$/.test(g[0][0] ?? "") && /^[0-9a-f]{16,64}$/.test(g[3][0] ?? "")) g.unshift([]);
     // addr, response_length, response_time, status[, req_id]
     if (g.length < 4) {
       warnings.push({ line: lineNo, message: `upstreaminfo: expected upstream addr/length/time/status, got ${g.length} field(s)` });
       return;
     }
     const addrs = g[0];
-    e.upstreamAddr = addrs.length === 1 && addrs[0] === "-" ? [] : addrs;
+    e.upstreamAddr = addrs.length === 0 || addrs.length === 1 && addrs[0] === "-" ? [] : addrs;
     for (const a of e.upstreamAddr) {
       if (!validUpstreamAddr(a)) warnings.push({ line: lineNo, message: `malformed upstream address kept as text: ${a.slice(0, 80)}` });
     }
