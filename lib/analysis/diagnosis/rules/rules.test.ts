@@ -1,0 +1,182 @@
+/**
+ * Pure unit tests of each rule's arithmetic and gates on minimal hand-built HostEvidence. (The acceptance
+ * evidence — lab bundles, seed bundles, corpus files read by the real parsers — is in diagnose.test.ts,
+ * e2e/lab/lab.test.ts and seeds.test.ts.)
+ */
+import { describe, expect, it } from "vitest";
+import { emptyHost, type HostEvidence, type Interface } from "../../evidence/model";
+import type { DiagnoseInput } from "../context";
+import { diagnose } from "../diagnose";
+
+const cite = (file: string, line = 1) => ({ file, line });
+function host(name: string, patch: (h: HostEvidence) => void): HostEvidence {
+  const h = emptyHost(name);
+  patch(h);
+  return h;
+}
+function iface(name: string, kind: Interface["kind"], mtu: number, extra: Partial<Interface> = {}): Interface {
+  return { name, kind, mtu, cite: cite("ip-d-link.txt"), ...extra };
+}
+const sys = (h: HostEvidence, k: string, v: string) => (h.sysctls[k] = { value: v, cite: cite("sysctl-a.txt") });
+const run = (input: Partial<DiagnoseInput>) => diagnose({ hosts: [], captures: [], ...input });
+const finding = (a: ReturnType<typeof run>, id: string) => a.findings.find((f) => f.id === id);
+
+describe("overlay_mtu_mismatch arithmetic", () => {
+  const node = (vx: number, underlay = 1500, podMtu?: number) =>
+    host("node", (h) => {
+      h.interfaces.push(iface("eth0", "device", underlay), iface("flannel.1", "vxlan", vx, { vxlan: { id: 1, dstport: 8472, dev: "eth0" } }));
+      if (podMtu) h.interfaces.push(iface("cni0", "bridge", podMtu), iface("veth1", "veth", podMtu, { master: "cni0" }));
+      h.routes.push({ dst: "default", dev: "eth0", source: "table", cite: cite("ip-route.txt") });
+    });
+  it("flannel.1 at 1450 on a 1500 underlay, pods at 1450: fine", () => {
+    expect(finding(run({ hosts: [node(1450, 1500, 1450)] }), "overlay_mtu_mismatch")).toBeUndefined();
+  });
+  it("flannel.1 at 1500 on a 1500 underlay: 50 bytes too many", () => {
+    const f = finding(run({ hosts: [node(1500)] }), "overlay_mtu_mismatch");
+    expect(f?.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(f?.evidence[0]?.fact).toContain("leaves only 1450");
+  });
+  it("flannel.1 at 1450 on a 1450 underlay (OpenStack): too big by 50", () => {
+    expect(finding(run({ hosts: [node(1450, 1450)] }), "overlay_mtu_mismatch")?.evidence[0]?.fact).toContain("leaves only 1400");
+  });
+  it("pods at 1500 behind a correct 1450 overlay: the pod side is the fault", () => {
+    const f = finding(run({ hosts: [node(1450, 1500, 1500)] }), "overlay_mtu_mismatch");
+    expect(f?.evidence.some((e) => e.fact.includes("larger than the overlay MTU 1450"))).toBe(true);
+  });
+  it("Cilium: eth0 1500 with route mtu 1450 is not a misconfiguration", () => {
+    const h = host("pod", (x) => {
+      x.interfaces.push(iface("eth0", "device", 1500), iface("cilium_vxlan", "vxlan", 1500, { vxlan: { id: 2, dstport: 8472 } }), iface("lxc1", "veth", 1500));
+      x.routes.push({ dst: "default", dev: "eth0", source: "table", cite: cite("ip-route.txt") }, { dst: "10.0.0.0/8", dev: "cilium_host", mtu: 1450, source: "table", cite: cite("ip-route.txt", 2) });
+    });
+    expect(finding(run({ hosts: [h] }), "overlay_mtu_mismatch")).toBeUndefined();
+  });
+  it("Cilium with a route mtu 1500 over VXLAN is flagged", () => {
+    const h = host("node", (x) => {
+      x.interfaces.push(iface("eth0", "device", 1500), iface("cilium_vxlan", "vxlan", 1500, { vxlan: { id: 2, dstport: 8472 } }));
+      x.routes.push({ dst: "default", dev: "eth0", source: "table", cite: cite("ip-route.txt") }, { dst: "10.0.0.0/8", dev: "cilium_host", mtu: 1500, source: "table", cite: cite("ip-route.txt", 2) });
+    });
+    expect(finding(run({ hosts: [h] }), "overlay_mtu_mismatch")?.confidence).toBeGreaterThanOrEqual(0.5);
+  });
+  it("Calico WireGuard needs 60, flannel WireGuard 80", () => {
+    const mk = (name: string, mtu: number) => host("n", (x) => {
+      x.interfaces.push(iface("eth0", "device", 1500), iface(name, "wireguard", mtu));
+      x.routes.push({ dst: "default", dev: "eth0", source: "table", cite: cite("ip-route.txt") });
+    });
+    expect(finding(run({ hosts: [mk("wireguard.cali", 1440)] }), "overlay_mtu_mismatch")).toBeUndefined();
+    expect(finding(run({ hosts: [mk("flannel-wg", 1440)] }), "overlay_mtu_mismatch")).toBeDefined();
+  });
+});
+
+describe("tw_recycle_nat_paws version gate", () => {
+  const h = (kernel: string) => host("server", (x) => {
+    x.kernel = { value: kernel, cite: cite("uname-r.txt") };
+    sys(x, "net.ipv4.tcp_tw_recycle", "1");
+    sys(x, "net.ipv4.tcp_timestamps", "1");
+  });
+  it("fires on 3.10 with recycle=1", () => {
+    expect(run({ hosts: [h("3.10.0-957.el7.x86_64")] }).rootCause).toBe("tw_recycle_nat_paws");
+  });
+  it("cannot fire on ≥ 4.12", () => {
+    const a = run({ hosts: [h("4.15.0-20-generic")] });
+    expect(finding(a, "tw_recycle_nat_paws")).toBeUndefined();
+    expect(a.checked.find((c) => c.id === "tw_recycle_nat_paws")?.result).toContain("≥ 4.12");
+  });
+  it("timestamps off: recycle cannot reject", () => {
+    const x = h("3.10.0");
+    sys(x, "net.ipv4.tcp_timestamps", "0");
+    expect(finding(run({ hosts: [x] }), "tw_recycle_nat_paws")?.confidence ?? 0).toBeLessThan(0.5);
+  });
+});
+
+describe("port_range_nodeport_collision", () => {
+  const node = (range: string, reserved?: string) => host("node-1", (x) => {
+    sys(x, "net.ipv4.ip_local_port_range", range);
+    if (reserved !== undefined) sys(x, "net.ipv4.ip_local_reserved_ports", reserved);
+  });
+  it("the kernel default range does not overlap", () => {
+    expect(finding(run({ hosts: [node("32768\t60999")] }), "port_range_nodeport_collision")).toBeUndefined();
+  });
+  it("1024 65535 overlaps; with K8s ≥ 1.24 and a 31.7 s latency it becomes the root cause", () => {
+    const a = run({ hosts: [node("1024 65535")], latencies: [31.7], context: { kubernetesVersion: "1.24.3" } });
+    expect(finding(a, "port_range_nodeport_collision")?.confidence).toBeGreaterThanOrEqual(0.5);
+  });
+  it("overlap alone stays below the threshold, and is weaker on 1.20 (kube-proxy still held the ports)", () => {
+    const plain = finding(run({ hosts: [node("1024 65535")] }), "port_range_nodeport_collision")!;
+    const old = finding(run({ hosts: [node("1024 65535")], context: { kubernetesVersion: "1.20.4" } }), "port_range_nodeport_collision")!;
+    expect(plain.confidence).toBeLessThan(0.5);
+    expect(old.confidence).toBeLessThan(plain.confidence);
+  });
+  it("ip_local_reserved_ports=30000-32767 removes the overlap", () => {
+    expect(finding(run({ hosts: [node("1024 65535", "30000-32767")] }), "port_range_nodeport_collision")?.confidence ?? 0).toBeLessThan(0.2);
+  });
+  it("a custom NodePort range is honoured", () => {
+    expect(finding(run({ hosts: [node("32768 60999")], context: { nodePortRange: [40000, 42000] } }), "port_range_nodeport_collision")).toBeDefined();
+  });
+});
+
+describe("bridge_subnet_collision", () => {
+  it("docker0 172.17/16 alone is normal", () => {
+    const h = host("h", (x) => {
+      x.routes.push({ dst: "172.17.0.0/16", dev: "docker0", proto: "kernel", scope: "link", source: "table", cite: cite("ip-route.txt") });
+      x.routes.push({ dst: "10.0.0.0/24", dev: "eth0", proto: "kernel", scope: "link", source: "table", cite: cite("ip-route.txt", 2) });
+    });
+    expect(finding(run({ hosts: [h] }), "bridge_subnet_collision")).toBeUndefined();
+  });
+  it("ip route get to an upstream the proxy failed to reach leaves through docker0", () => {
+    const h = host("gw", (x) => {
+      x.routes.push({ dst: "172.17.0.0/16", dev: "docker0", source: "table", cite: cite("ip-route.txt") });
+      x.routes.push({ dst: "172.17.8.20", dev: "docker0", src: "172.17.0.1", source: "get", cite: cite("ip-route-get.txt") });
+      x.logEvents.push({ kind: "upstream_timed_out", phase: "while connecting to upstream", upstream: "http://172.17.8.20:8080/", message: "upstream timed out", cite: cite("error.log", 3) });
+    });
+    const a = run({ hosts: [h] });
+    expect(a.rootCause).toBe("bridge_subnet_collision");
+  });
+});
+
+describe("rp_filter and bridge-nf", () => {
+  it("Ubuntu's default rp_filter=2 is loose: no finding", () => {
+    const h = host("u", (x) => { sys(x, "net.ipv4.conf.all.rp_filter", "2"); sys(x, "net.ipv4.conf.eth0.rp_filter", "2"); });
+    expect(finding(run({ hosts: [h] }), "rp_filter_asymmetric_route")).toBeUndefined();
+  });
+  it("all=1 forces strict on every interface (the max is used), but alone stays weak", () => {
+    const h = host("c", (x) => { sys(x, "net.ipv4.conf.all.rp_filter", "1"); sys(x, "net.ipv4.conf.eth1.rp_filter", "0"); });
+    const f = finding(run({ hosts: [h] }), "rp_filter_asymmetric_route");
+    expect(f?.evidence[0]?.fact).toContain("eth1");
+    expect(f!.confidence).toBeLessThan(0.5);
+  });
+  it("bridge-nf-call-iptables=0 with pods on cni0 and kube Service rules is the root cause", () => {
+    const h = host("node", (x) => {
+      sys(x, "net.bridge.bridge-nf-call-iptables", "0");
+      x.interfaces.push(iface("cni0", "bridge", 1450), iface("veth9", "veth", 1450, { master: "cni0" }));
+      x.rules.push({ table: "nat", chain: "KUBE-SERVICES", kind: "dnat", text: "-A KUBE-SERVICES -d 10.96.0.10/32 -j KUBE-SVC-X", cite: cite("iptables-save.txt") });
+    });
+    expect(run({ hosts: [h] }).rootCause).toBe("bridge_nf_call_iptables_disabled");
+  });
+});
+
+describe("conntrack", () => {
+  it("count at max is the root cause; far below is not", () => {
+    const full = host("n", (x) => { x.conntrack.count = { value: 262100, cite: cite("count") }; x.conntrack.max = { value: 262144, cite: cite("max") }; });
+    expect(run({ hosts: [full] }).rootCause).toBe("conntrack_table_full");
+    const low = host("n", (x) => { x.conntrack.count = { value: 2, cite: cite("count") }; x.conntrack.max = { value: 65536, cite: cite("max") }; });
+    expect(finding(run({ hosts: [low] }), "conntrack_table_full")).toBeUndefined();
+  });
+});
+
+describe("ranking", () => {
+  it("findings are sorted by confidence and rootCause is the top one", () => {
+    const h = host("n", (x) => {
+      x.conntrack.count = { value: 900, cite: cite("count") };
+      x.conntrack.max = { value: 1000, cite: cite("max") };
+      sys(x, "net.ipv4.conf.all.rp_filter", "1");
+      sys(x, "net.ipv4.conf.eth0.rp_filter", "1");
+      x.logEvents.push({ kind: "conntrack_table_full", message: "nf_conntrack: table full, dropping packet", cite: cite("dmesg.txt", 9) });
+    });
+    const a = run({ hosts: [h] });
+    const conf = a.findings.map((f) => f.confidence);
+    expect([...conf].sort((p, q) => q - p)).toEqual(conf);
+    expect(a.rootCause).toBe(a.findings[0]!.id);
+    expect(a.rootCause).toBe("conntrack_table_full");
+    expect(a.checked.map((c) => c.id)).toContain("rp_filter_asymmetric_route");
+  });
+});
