@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { Analysis } from "../../lib/analysis/diagnosis/model";
+import { parseArgs, parseLatency, run } from "./analyze";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function capture(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => ((err += String(s)), true));
+  try {
+    const code = await run(args);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe("analyze arguments", () => {
+  it("parses latencies in s and ms, the k8s version and a NodePort range", () => {
+    const p = parseArgs(["b", "--latency", "31.7s", "--latency=1500ms", "--k8s-version", "v1.24.3", "--nodeport-range", "30000-32767", "--json"]);
+    expect(p).toMatchObject({ paths: ["b"], json: true, latencies: [31.7, 1.5], context: { kubernetesVersion: "1.24.3", nodePortRange: [30000, 32767] } });
+    expect(parseLatency("3")).toBe(3);
+  });
+  it("bad arguments exit 2 with a message", async () => {
+    for (const bad of [["--latency", "soon", "x"], ["--nodeport-range", "32767-30000", "x"], ["--frobnicate", "x"], []]) {
+      const r = await capture(bad);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/netmortem analyze: /);
+    }
+  });
+  it("an unreadable input exits 1", async () => {
+    const r = await capture(["/nonexistent/bundle.tgz"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("cannot read");
+  });
+  it("a real sysctl dump (CentOS 7.7, corpus) analyses to valid JSON and exits 0", async () => {
+    const d = mkdtempSync(path.join(tmpdir(), "nm-analyze-"));
+    dirs.push(d);
+    mkdirSync(path.join(d, "centos"));
+    const src = path.resolve(__dirname, "../../../shared/corpus/cmd/sysctl-a_centos-7.7_jc.out");
+    writeFileSync(path.join(d, "centos", "sysctl.txt"), (await import("node:fs")).readFileSync(src));
+    const r = await capture([d, "--json", "--latency", "31.7s"]);
+    expect(r.code).toBe(0);
+    const a = Analysis.parse(JSON.parse(r.out));
+    expect(a.hosts[0]?.name).toBe("centos");
+    expect(a.latency?.[0]?.seconds).toBe(31.7);
+    const text = await capture([d]);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^Root cause: /);
+  });
+});
