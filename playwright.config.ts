@@ -49,7 +49,7 @@ export default defineConfig({
     url: `${baseURL}/api/v1/incidents?limit=1`,
     reuseExistingServer: false,
     // next build takes minutes on two shared cores.
-    timeout: 15 * 60_000,
+    timeout: 20 * 60_000,
     stdout: "pipe",
     stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },

@@ -36,15 +36,26 @@ function needsBuild() {
   return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
-if (needsBuild()) {
+// Several people share this tree; when someone else's `next build` holds .next/lock, wait for it and
+// use its result if it is fresh, instead of failing the run.
+const waitUntil = Date.now() + 10 * 60_000;
+for (;;) {
+  if (!needsBuild()) {
+    console.log("serve: .next is up to date; skipping next build");
+    break;
+  }
   console.log("serve: sources changed since the last build; running next build");
-  const r = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit", env: process.env });
-  if (r.status !== 0) {
+  const r = spawnSync("npx", ["next", "build"], { cwd: root, encoding: "utf8", env: process.env, maxBuffer: 64 << 20 });
+  process.stdout.write(r.stdout ?? "");
+  process.stderr.write(r.stderr ?? "");
+  if (r.status === 0) break;
+  const busy = /Another next build process is already running/.test(`${r.stdout}${r.stderr}`);
+  if (!busy || Date.now() > waitUntil) {
     console.error(`serve: next build failed (exit ${r.status})`);
     process.exit(1);
   }
-} else {
-  console.log("serve: .next is up to date; skipping next build");
+  console.log("serve: another next build is running; waiting for it");
+  spawnSync("sleep", ["15"]);
 }
 
 const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: root, stdio: "inherit", env: process.env });
