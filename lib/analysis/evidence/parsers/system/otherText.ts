@@ -1,0 +1,32 @@
+/**
+ * Outputs people paste into incident bundles that carry no fact this model uses yet: ethtool, ping,
+ * traceroute/tracepath, mtr. Recognising them (kind "other-text") keeps them out of "unrecognized"
+ * without pretending to read them.
+ */
+import type { TextParser } from "../../parser";
+import { fail, guarded, guardedSniff, headLines, ok } from "./util";
+
+const SIGNS: Array<[RegExp, number]> = [
+  [/^Settings for \S+:$/, 0.9], // ethtool IFACE
+  [/^(Features|Ring parameters|Coalesce parameters|Pause parameters) for \S+:$/, 0.9], // ethtool -k/-g/-c/-a
+  [/^NIC statistics:$/, 0.9], // ethtool -S
+  [/^driver: \S+$/, 0.6], // ethtool -i
+  [/^PING \S+ \(\S+\)(?: from \S+ \S+:)? \d+\(\d+\) bytes of data\.$/, 0.9],
+  [/^PING \S+\(\S+\) \d+ data bytes$/, 0.9], // ping6
+  [/^traceroute6? to \S+ \(\S+\), \d+ hops max/, 0.9],
+  [/^ ?1\?: \[LOCALHOST\]/, 0.85], // tracepath
+  [/^Start: .*\nHOST: /, 0.85], // mtr --report
+];
+
+function sniff(head: string): number {
+  const lines = headLines(head, 4);
+  let best = 0;
+  for (const l of lines) for (const [re, s] of SIGNS) if (re.test(l) && s > best) best = s;
+  return best;
+}
+
+export const otherTextParser: TextParser = {
+  kind: "other-text",
+  sniff: guardedSniff(sniff),
+  parse: guarded("other-text", (text) => (text.trim() === "" ? fail("empty") : ok({}, []))),
+};
