@@ -370,7 +370,9 @@ function parse(text: string): ReturnType<TextParser["parse"]> {
       continue;
     }
     const lookup = LOOKUPS[section];
-    const hit = lookup ? matchSentence(lookup, text, section === "Icmp" || section === "Icmp6" ? hist : "") : undefined;
+    // inside a histogram, plain sentences ("3 ICMP messages sent") still follow: try both
+    const hit = !lookup ? undefined
+      : (hist !== "" ? matchSentence(lookup, text, hist) : undefined) ?? matchSentence(lookup, text, "");
     if (hit) {
       const name = /^(Ip6|Icmp6|Udp6)$/.test(section) && hit.name.startsWith(section) ? hit.name.slice(section.length) : hit.name;
       counters[`${section}.${name}`] = { value: hit.value, line: lineNo };

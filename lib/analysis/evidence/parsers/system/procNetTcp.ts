@@ -15,7 +15,7 @@ const TCP_STATES: Record<number, string> = {
   8: "CLOSE-WAIT", 9: "LAST-ACK", 10: "LISTEN", 11: "CLOSING", 12: "NEW-SYN-RECV",
 };
 
-const HEADER = /^\s*sl\s+local_address\s+rem_address\s+st\s+tx_queue\s+rx_queue/;
+const HEADER = /^\s*sl\s+local_address\s+rem(ote)?_address\s+st\s+tx_queue\s+rx_queue/;
 const ROW = /^\s*\d+: ([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4}) ([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4}) ([0-9A-Fa-f]{2}) ([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8})(\s|$)/;
 
 function ipv4(hex: string): string {
@@ -80,7 +80,10 @@ function parse(text: string, proto: "tcp" | "udp" | undefined): ReturnType<TextP
   let rows = 0;
   // the header does not say tcp or udp; udp sockets are only ever in state 07 (UNCONN) or 01 (connected)
   let isUdp = proto === "udp";
-  if (!proto) {
+  // /proc/net/udp(6) headers end in "ref pointer drops"; tcp headers do not have "drops"
+  const headerLine = lines.find((l) => HEADER.test(l));
+  if (!proto && headerLine && /\bdrops\s*$/.test(headerLine)) isUdp = true;
+  else if (!proto) {
     let sawTcpOnly = false;
     let sawSeven = false;
     for (const l of lines) {
@@ -119,7 +122,8 @@ function parse(text: string, proto: "tcp" | "udp" | undefined): ReturnType<TextP
       });
     }
   }
-  if (rows === 0) return fail("/proc/net/tcp: no socket row");
+  // a table with only its header is a host with no such sockets, which is a fact too
+  if (rows === 0 && !lines.some((l) => HEADER.test(l))) return fail("/proc/net/tcp: no header and no socket row");
   return ok({ listeners, sockets, socketStates }, warnings);
 }
 
