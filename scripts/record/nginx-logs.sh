@@ -14,7 +14,8 @@
 #   proxy_bind to an address the netns lacks     -> "(99: Cannot assign requested address)"
 #   upstream "retry" (:9003 then :9006)          -> a retried request: two upstream addresses/statuses
 # Access logs are written in nginx's `combined`, in combined + timings, and in ingress-nginx's default
-# `upstreaminfo` format (log-format-upstream, copied from the ingress-nginx docs).
+# `upstreaminfo` format (log-format-upstream, copied from the ingress-nginx docs). Timing files (curl -w,
+# bash `time`) are recorded against the same nginx into ../timing.
 set -euo pipefail
 [ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 1; }
 OUT="$(cd "$(dirname "$0")/../.." && pwd)/lib/analysis/evidence/testdata/recorded/nginx"
@@ -101,6 +102,13 @@ for _ in $(seq 50); do ip netns exec $NS ss -ltn | grep -q ':9006 ' && ip netns 
 for path in closed reset refused dropped hang slow dead dead retry bind; do
   ip netns exec $NS curl -s -o /dev/null --max-time 8 "http://127.0.0.1:8080/$path" || true
 done
+# timing files as people paste them: curl -w (one per line, and inline) and bash's `time`
+T="$OUT/../timing"; mkdir -p "$T"
+ip netns exec $NS curl -s -o /dev/null -w 'time_namelookup: %{time_namelookup}\ntime_connect: %{time_connect}\ntime_appconnect: %{time_appconnect}\ntime_starttransfer: %{time_starttransfer}\ntime_total: %{time_total}\n' http://127.0.0.1:8080/slow > "$T/curl-w.txt"
+for path in refused slow dropped; do
+  ip netns exec $NS curl -s -o /dev/null -w 'time_connect: %{time_connect} time_starttransfer: %{time_starttransfer} time_total: %{time_total}\n' "http://127.0.0.1:8080/$path" >> "$T/curl-w-inline.txt"
+done
+{ time ip netns exec $NS curl -s -o /dev/null http://127.0.0.1:8080/slow ; } 2> "$T/bash-time.txt"
 sleep 0.5
 kill -QUIT "$(cat "$WORK/nginx.pid")"; sleep 0.5
 ls -l "$OUT"

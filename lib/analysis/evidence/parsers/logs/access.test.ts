@@ -76,14 +76,15 @@ describe("recorded nginx access logs (scripts/record/nginx-logs.sh)", () => {
     expect(r.status).toBe("success");
     if (r.status !== "success") return;
     const log = r.data.accessLog!;
-    expect(log.map((e) => e.status)).toEqual([502, 502, 502, 504, 504, 200, 502, 502, 200, 500]);
+    // lines 11-15 are the script's timing requests: /slow, /refused, /slow, /dropped, /slow
+    expect(log.map((e) => e.status)).toEqual([502, 502, 502, 504, 504, 200, 502, 502, 200, 500, 200, 502, 200, 504, 200]);
     expect(log[6]).toMatchObject({ path: "/dead", upstreamAddr: ["127.0.0.1:9003", "127.0.0.1:9007"], upstreamStatus: [502, 502] });
     expect(log[7]).toMatchObject({ path: "/dead", upstreamAddr: ["dead"], upstreamStatus: [502] });
     expect(log[8]).toMatchObject({ path: "/retry", upstreamAddr: ["127.0.0.1:9003", "127.0.0.1:9006"], upstreamStatus: [502, 200] });
     expect(log[9]).toMatchObject({ path: "/bind", status: 500, upstreamAddr: [], upstreamStatus: [], upstreamResponseTime: [0] });
     expect(r.warnings).toEqual([]);
-    // /dropped, /hang (1.001 s), /slow and /retry (1.5 s) took >= 1 s
-    expect(r.data.latencies!.map((l) => l.line)).toEqual([4, 5, 6, 9]);
+    // /dropped, /hang (1.001 s), /slow and /retry (1.5 s) took >= 1 s, and so did lines 11, 13, 14, 15
+    expect(r.data.latencies!.map((l) => l.line)).toEqual([4, 5, 6, 9, 11, 13, 14, 15]);
     expect(r.data.latencies!.every((l) => l.seconds >= 1 && l.seconds < 2 && l.what === "request_time")).toBe(true);
   });
 
@@ -99,9 +100,9 @@ describe("recorded nginx access logs (scripts/record/nginx-logs.sh)", () => {
     expect(retry.requestTime).toBeGreaterThanOrEqual(1.5);
   });
 
-  it("plain combined: 10 entries, no timings", () => {
+  it("plain combined: 15 entries, no timings", () => {
     const r = nginxAccessParser.parse(read("access-combined.log"));
-    expect(r.status === "success" && r.data.accessLog!.length).toBe(10);
+    expect(r.status === "success" && r.data.accessLog!.length).toBe(15);
     expect(r.status === "success" && r.data.accessLog!.every((e) => e.requestTime === undefined)).toBe(true);
   });
 });

@@ -60,31 +60,30 @@ function parseEnvoy(text: string) {
       if (parts[1] && parts[1] !== "-") e.path = parts[1];
     }
     if (m[4] !== "-") e.responseFlags = m[4].split(",").filter((f) => f !== "");
-    const rest = m[5];
-    const q = rest.indexOf('"');
-    const head = (q >= 0 ? rest.slice(0, q) : rest).split(" ").filter((t) => t !== "");
-    // Istio puts detail words (via_upstream, -) before the numbers: keep the trailing numeric run
-    const nums = head.filter((t) => /^(\d{1,15}|-)$/.test(t));
-    const tail = nums.slice(-4);
-    if (tail.length >= 3) {
-      const sent = toInt(tail[1]);
+    // tokens in order, quoted or bare; Istio puts detail words and a quoted failure reason before the
+    // numbers, so the numbers are the first run of >= 3 bare numeric-or-"-" tokens, and the five quoted
+    // fields after them are XFF, user agent, request id, authority, upstream host
+    const toks: Array<{ q: boolean; v: string }> = [];
+    const tre = /"([^"]{0,4096})"|(\S{1,4096})/g;
+    let tm: RegExpExecArray | null;
+    while ((tm = tre.exec(m[5])) && toks.length < 64) toks.push(tm[1] !== undefined ? { q: true, v: tm[1] } : { q: false, v: tm[2] });
+    const isNum = (t: { q: boolean; v: string } | undefined) => !!t && !t.q && /^(\d{1,15}|-)$/.test(t.v);
+    let at = -1;
+    for (let k = 0; k + 2 < toks.length; k++) if (isNum(toks[k]) && isNum(toks[k + 1]) && isNum(toks[k + 2])) { at = k; break; }
+    if (at >= 0) {
+      const sent = toInt(toks[at + 1].v);
       if (sent !== undefined) e.bodyBytes = sent;
-      const dur = toInt(tail[2]);
+      const dur = toInt(toks[at + 2].v);
       if (dur !== undefined) e.requestTime = dur / 1000;
-      const ust = toInt(tail[3]);
+      const ust = isNum(toks[at + 3]) ? toInt(toks[at + 3].v) : undefined;
       if (ust !== undefined) e.upstreamResponseTime = [ust / 1000];
+      const quoted = toks.slice(at + 3).filter((t) => t.q).map((t) => t.v);
+      if (quoted.length >= 5) {
+        if (quoted[0] !== "-") e.client = quoted[0];
+        if (quoted[4] !== "-") e.upstreamAddr = [quoted[4]];
+      }
     } else {
       warnings.push({ line: lineNo, message: "Envoy line without bytes/duration fields" });
-    }
-    const quoted: string[] = [];
-    const qre = /"([^"]{0,4096})"/g;
-    let qm: RegExpExecArray | null;
-    while ((qm = qre.exec(rest.slice(q >= 0 ? q : rest.length)))) quoted.push(qm[1]);
-    if (quoted.length >= 5) {
-      const xff = quoted[0];
-      if (xff !== "-") e.client = xff;
-      const up = quoted[quoted.length - 1];
-      if (up !== "-") e.upstreamAddr = [up];
     }
     entries.push(e);
     if (e.requestTime !== undefined && e.requestTime >= SLOW_REQUEST_SECONDS) {

@@ -38,11 +38,13 @@ describe("nginx upstream failures (recorded: scripts/record/nginx-logs.sh)", () 
     expect(r.status).toBe("success");
     if (r.status !== "success") return;
     const ev = r.data.logEvents!;
-    // error.log lines 7, 9 and 12 are "[warn] upstream server temporarily disabled"
+    // error.log lines 7, 9 and 12 are "[warn] upstream server temporarily disabled"; 14-15 come from the
+    // script's timing requests (/refused, /dropped)
     expect(ev.map((e) => [e.line, e.kind])).toEqual([
       [1, "upstream_prematurely_closed"], [2, "connection_reset"], [3, "connection_refused"],
       [4, "upstream_timed_out"], [5, "upstream_timed_out"], [6, "connection_refused"], [8, "connection_refused"],
       [10, "no_live_upstreams"], [11, "connection_refused"], [13, "cannot_assign_address"],
+      [14, "connection_refused"], [15, "upstream_timed_out"],
     ]);
     expect(ev[3]).toMatchObject({ phase: "while connecting to upstream", upstream: "http://127.0.0.1:9004/dropped", client: "127.0.0.1" });
     expect(ev[4]).toMatchObject({ phase: "while reading response header from upstream", upstream: "http://127.0.0.1:9005/hang" });
