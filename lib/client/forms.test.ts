@@ -108,6 +108,11 @@ describe("cluster form", () => {
     expect(checkNodePortRange("0-100")).not.toBeNull();
     expect(checkNodePortRange("30000")).not.toBeNull();
   });
+  it("checks the Kubernetes version format", () => {
+    expect(validateCluster({ ...blank, kubernetesVersion: "1.24.3" }).ok).toBe(true);
+    expect(validateCluster({ ...blank, kubernetesVersion: "v1.29.4-eks-1" }).ok).toBe(true);
+    expect(validateCluster({ ...blank, kubernetesVersion: "latest" }).ok).toBe(false);
+  });
   it("checks CIDRs", () => {
     expect(validateCluster({ ...blank, podCidr: "10.244.0.0/16", serviceCidr: "fd00:10:96::/112" }).ok).toBe(true);
     expect(validateCluster({ ...blank, podCidr: "10.244.0.0" }).ok).toBe(false);

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import { Cidr, KubernetesVersion } from "@/lib/schemas/cluster";
+import { IpAddress } from "@/lib/schemas/node";
 import type { CreateClusterInput, CreateNodeInput } from "./clusters";
 import type { CreateIncidentInput } from "./incidents";
 import { isUuid } from "./filters";
@@ -30,16 +31,12 @@ function oneOf<T extends string>(list: readonly T[], v: string): v is T {
   return (list as readonly string[]).includes(v);
 }
 
-const ipv4 = z.ipv4();
-const ipv6 = z.ipv6();
-const cidr = z.union([z.cidrv4(), z.cidrv6()]);
-
 export function isIp(s: string): boolean {
-  return ipv4.safeParse(s).success || ipv6.safeParse(s).success;
+  return IpAddress.safeParse(s).success;
 }
 
 export function isCidr(s: string): boolean {
-  return cidr.safeParse(s).success;
+  return Cidr.safeParse(s).success;
 }
 
 // ---------------------------------------------------------------------------------------------- incident
@@ -170,6 +167,10 @@ export function validateCluster(v: ClusterFormValues): Validated<CreateClusterIn
   lim("provider", CLUSTER_LIMITS.provider);
   lim("kubernetesVersion", CLUSTER_LIMITS.kubernetesVersion);
   lim("cniMode", CLUSTER_LIMITS.cniMode);
+  if (value.kubernetesVersion && !errors.kubernetesVersion && !KubernetesVersion.safeParse(value.kubernetesVersion).success) {
+    errors.kubernetesVersion = "A version such as 1.24.3 or v1.29.4-eks-1.";
+    delete value.kubernetesVersion;
+  }
 
   if (t("cni")) {
     if (oneOf(CNIS, t("cni"))) value.cni = t("cni") as Cni;

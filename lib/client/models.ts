@@ -1,27 +1,21 @@
 import { z } from "zod";
+import { CNIS, KUBE_PROXY_MODES } from "@/lib/schemas/cluster";
+import { INCIDENT_STATUSES, SEVERITIES, STATUS_TRANSITIONS } from "@/lib/schemas/incident";
+import { NODE_ROLES } from "@/lib/schemas/node";
+import { TIMELINE_KINDS } from "@/lib/schemas/timeline";
 
 // Response shapes of the REST API (/api/v1), parsed at the edge so a contract drift shows up as one
 // clear error instead of `undefined` deep inside a component. Optional fields arrive as null from the
 // database or are absent, so both are accepted (`nullish`). Unknown extra fields are stripped.
 
-export const SEVERITIES = ["sev1", "sev2", "sev3", "sev4"] as const;
-export const INCIDENT_STATUSES = ["open", "mitigated", "resolved"] as const;
-export const TIMELINE_KINDS = ["note", "detection", "diagnosis", "repair", "key-moment", "status-change"] as const;
+// Enumerations and transitions come from the shared contract (lib/schemas) so the UI can never offer a
+// value the API would refuse.
+
+export { CNIS, INCIDENT_STATUSES, KUBE_PROXY_MODES, NODE_ROLES, SEVERITIES, STATUS_TRANSITIONS, TIMELINE_KINDS };
 // status-change events only come from the status endpoint, never from the add-note form.
-export const WRITABLE_TIMELINE_KINDS = ["note", "detection", "diagnosis", "repair", "key-moment"] as const;
-export const CNIS = [
-  "flannel",
-  "calico",
-  "cilium",
-  "weave",
-  "canal",
-  "kube-router",
-  "aws-vpc-cni",
-  "azure-cni",
-  "other",
-] as const;
-export const KUBE_PROXY_MODES = ["iptables", "ipvs", "nftables", "ebpf", "none"] as const;
-export const NODE_ROLES = ["control-plane", "worker", "other"] as const;
+export const WRITABLE_TIMELINE_KINDS = TIMELINE_KINDS.filter(
+  (k): k is Exclude<(typeof TIMELINE_KINDS)[number], "status-change"> => k !== "status-change",
+);
 
 export const Severity = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof Severity>;
@@ -106,10 +100,3 @@ export function page<T extends z.ZodType>(item: T) {
 }
 
 export type Page<T> = { data: T[]; nextCursor: string | null };
-
-// Allowed status transitions, mirrored from the API contract so the UI only offers legal buttons.
-export const STATUS_TRANSITIONS: Record<IncidentStatus, readonly IncidentStatus[]> = {
-  open: ["mitigated", "resolved"],
-  mitigated: ["resolved", "open"],
-  resolved: ["open"],
-};
