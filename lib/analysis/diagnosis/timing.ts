@@ -189,6 +189,9 @@ export function explainLatency(
       text += `. No configured timeout explains this as well (${near.map((t) => `${t.name} ${fmtS(t.seconds)} s`).join(", ")}); the kernel's handshake retries do`;
     }
   }
+  if (best.kind !== "timeout" && seconds >= 4.95 && seconds <= 5.6) {
+    text += "; 5 s is also glibc's resolver timeout (a lost DNS packet, conntrack insert race) and ingress-nginx's default proxy-connect-timeout";
+  }
   const out: LatencyExplanation = {
     seconds, kind: best.kind, point: best.point, residual: best.residual, text,
     alternatives: cands.slice(1, 4).map((c) => c.text),

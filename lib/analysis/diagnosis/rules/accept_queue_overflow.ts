@@ -27,6 +27,8 @@ export const rule: Rule = {
       counterSignal(c, h, "TcpExt.SyncookiesSent", "syncookies", "M", null, "SYN cookies sent: the SYN queue overflowed");
       for (const l of h.listeners) {
         if (l.proto !== "tcp") continue;
+        // Send-Q 0 means the backlog is unknown (/proc/net/tcp has no backlog column), not a zero-size queue
+        if (l.sendQ <= 0) continue;
         if (l.recvQ > 0 && l.recvQ >= l.sendQ) {
           c.support("recvq-full", "H", item(h.host, l.cite, `listener ${l.local}:${l.port}${l.process ? ` (${l.process})` : ""} has Recv-Q ${l.recvQ} ≥ Send-Q ${l.sendQ}: its accept queue is full (backlog ${l.sendQ})`));
         } else if (l.sendQ > 0 && l.recvQ >= Math.max(2, l.sendQ * 0.8)) {

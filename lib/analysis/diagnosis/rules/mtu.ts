@@ -3,6 +3,7 @@
  * devices and the encapsulation overhead each CNI subtracts (failure-patterns.md §1 table).
  */
 import type { HostEvidence, Interface } from "../../evidence/model";
+import { ipv4ToInt, parsePrefix, prefixContains } from "../context";
 
 export type Overlay = { iface: Interface; overhead: number; kind: string; cilium: boolean };
 
@@ -46,4 +47,20 @@ export function underlay(h: HostEvidence, o?: Overlay): Interface | undefined {
 export function routeMtuFor(h: HostEvidence, dev: string): number | undefined {
   const mtus = h.routes.filter((r) => r.dev === dev && r.mtu !== undefined && r.source === "table").map((r) => r.mtu!);
   return mtus.length ? Math.max(...mtus) : undefined;
+}
+
+/** is this address reached through an overlay device or a pod bridge on some host (a pod address)? */
+export function overlayRouted(hosts: HostEvidence[], addr: string): boolean {
+  const ip = ipv4ToInt(addr);
+  if (ip === undefined) return false;
+  for (const h of hosts) {
+    const podDevs = new Set(h.interfaces.filter((i) => OVERLAY_KINDS.has(i.kind) || (i.kind === "bridge" && h.interfaces.some((m) => m.master === i.name))).map((i) => i.name));
+    for (const r of h.routes) {
+      if (r.source !== "table" || !r.dev || !podDevs.has(r.dev) || r.dst === "default") continue;
+      const p = parsePrefix(r.dst);
+      if (p && prefixContains(p, ip)) return true;
+    }
+    if (h.addresses.some((a) => a.address === addr && podDevs.has(a.ifname))) return true;
+  }
+  return false;
 }

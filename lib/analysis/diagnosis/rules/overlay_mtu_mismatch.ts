@@ -6,7 +6,7 @@
 import { item, type Rule } from "../context";
 import { Case } from "../signals";
 import { captureItem, counterSignal } from "./common";
-import { isCilium, overlays, routeMtuFor, underlay } from "./mtu";
+import { isCilium, overlayRouted, overlays, routeMtuFor, underlay } from "./mtu";
 
 export const rule: Rule = {
   id: "overlay_mtu_mismatch",
@@ -76,7 +76,8 @@ export const rule: Rule = {
       }
       if (overlayMtu !== undefined && Number.isFinite(overlayMtu)) {
         const limit = overlayMtu - 40;
-        const big = s.flows.filter((f) => (f.origOptions?.mss ?? 0) > limit && (f.tunnel || anyOverlay));
+        // only flows inside the overlay: a node's own traffic on its 1500 NIC rightly advertises 1460
+        const big = s.flows.filter((f) => (f.origOptions?.mss ?? 0) > limit && (f.tunnel || (overlayRouted(ctx.hosts, f.orig.addr) && overlayRouted(ctx.hosts, f.resp.addr))));
         if (big.length > 0) {
           const f = big[0]!;
           c.support("mss", "M", captureItem(cp, `SYN from ${f.orig.addr}:${f.orig.port} advertises MSS ${f.origOptions!.mss}, more than the overlay allows (${overlayMtu} − 40 = ${limit})${big.length > 1 ? `; ${big.length} flows like it` : ""}`, f.firstIndex));

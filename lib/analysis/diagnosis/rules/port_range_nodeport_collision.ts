@@ -72,7 +72,13 @@ export const rule: Rule = {
     for (const cap of ctx.captures) {
       for (const s of cap.summary.nodePortSourcePorts) {
         const a = allocated.get(s.port);
-        if (a) {
+        if (a && !FAILING.has(s.connState)) {
+          // iptables mode: conntrack already tracks the connection, so it survives (lab finding on 6.18)
+          c.support("sport-is-nodeport-ok", "L", [
+            captureItem(cap, `connection ${s.addr}:${s.port} → ${s.dst.addr}:${s.dst.port} used the allocated NodePort ${s.port} as its source port and completed (state ${s.connState}): the ranges do collide, this one survived`),
+            item(a.host, a.cite, `NodePort ${s.port} is allocated to a Service`),
+          ]);
+        } else if (a) {
           c.support("sport-is-nodeport", "H", [
             captureItem(cap, `connection ${s.addr}:${s.port} → ${s.dst.addr}:${s.dst.port} (state ${s.connState}) used source port ${s.port}, which is an allocated NodePort`),
             item(a.host, a.cite, `NodePort ${s.port} is allocated to a Service`),
