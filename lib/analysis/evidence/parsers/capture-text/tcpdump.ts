@@ -171,7 +171,8 @@ function parseTcpdump(text: string) {
       else if (TS_EPOCH.test(l)) mode = "epoch";
       else if (/^ \d\d:\d\d:\d\d\.\d{6,9} /.test(l) || /^00:00:00\.0{6,9} /.test(l)) mode = "delta";
       else if (TS_TOD.test(l)) mode = "tod";
-      else mode = "none";
+      else if (/^(?:\S{1,64} {1,4}(?:In|Out|M|B|P) {1,4})?(?:IP6? |\S{1,80} > \S{1,80}: )/.test(l)) mode = "none";
+      else return undefined; // junk before the first packet line decides nothing
     }
     let m: RegExpExecArray | null;
     switch (mode) {
@@ -244,7 +245,8 @@ function parseTcpdump(text: string) {
       const len = /length (\d{1,6})\s*$/.exec(what);
       p.protocol = six ? 58 : 1;
       p.icmp = icmp;
-      p.ipLength = hdr.ipLength ?? ipHeader + 8 + (len ? +len[1] : 0);
+      // tcpdump's ICMP "length" is the ICMP message with its 8-byte header (IP length - IP header)
+      p.ipLength = hdr.ipLength ?? ipHeader + (len ? +len[1] : 8);
       if (!found) warn(lineNo, `ICMP message not classified: ${what.slice(0, 80)}`);
       return p;
     }
@@ -282,9 +284,9 @@ function parseTcpdump(text: string) {
     }
     if (/^\s/.test(l) && !/^ \d\d:\d\d:\d\d\./.test(l)) continue; // -v quoted packets, payload text, hex dumps
     pending = undefined;
+    if (/^(listening on|reading from file|tcpdump:|\d+ packets? (captured|received|dropped))/.test(l)) continue;
     const t = readTs(l);
     if (!t) {
-      if (/^(listening on|reading from file|tcpdump:|\d+ packets? (captured|received|dropped))/.test(l)) continue;
       warn(lineNo, `not a tcpdump packet line: ${l.slice(0, 80)}`);
       continue;
     }

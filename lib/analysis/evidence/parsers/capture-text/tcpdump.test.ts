@@ -1,0 +1,142 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Packet } from "../../../capture/packet";
+import { recorded, REPO } from "../../testdata/paths";
+import { recognise } from "../../registry";
+import { tcpdumpTextParser } from "./tcpdump";
+
+const read = (n: string) => fs.readFileSync(recorded(n), "utf8");
+function packets(text: string): Packet[] {
+  const r = tcpdumpTextParser.parse(text);
+  if (r.status !== "success") throw new Error(r.error);
+  return r.data.packets!;
+}
+
+describe("tcpdump -n text (recorded: scripts/record/tcpdump-text.sh)", () => {
+  const text = read("tcpdump-n.txt");
+  const ps = packets(text);
+
+  it("is recognised as tcpdump-text, one packet per line", () => {
+    expect(recognise(text, "out.txt")?.kind).toBe("tcpdump-text");
+    expect(ps).toHaveLength(36);
+    expect(ps.map((p) => p.index)).toEqual(Array.from({ length: 36 }, (_, i) => i + 1));
+  });
+
+  it("line 1: the SYN, with its options", () => {
+    expect(ps[0]).toMatchObject({
+      ipVersion: 4, src: "10.231.1.2", dst: "10.231.2.2", protocol: 6, ipLength: 60,
+      tcp: {
+        srcPort: 34150, dstPort: 80, seq: 1590915159, ack: 0, window: 65280, payloadLength: 0,
+        flags: { syn: true, ack: false, fin: false, rst: false, psh: false },
+        options: { mss: 1360, sackPermitted: true, tsval: 3021379224, tsecr: 0, wscale: 10 },
+      },
+    });
+    // 07:39:11.149799 as seconds of the day
+    expect(ps[0].ts).toBeCloseTo(7 * 3600 + 39 * 60 + 11.149799, 6);
+  });
+
+  it("line 2: SYN-ACK; line 4: [P.] seq 1:85 with 84 bytes", () => {
+    expect(ps[1].tcp).toMatchObject({ seq: 189071576, ack: 1590915160, window: 65160, flags: { syn: true, ack: true }, options: { mss: 1460 } });
+    expect(ps[3].tcp).toMatchObject({ seq: 1, ack: 1, window: 64, payloadLength: 84, flags: { psh: true, ack: true, syn: false } });
+    expect(ps[3].ipLength).toBe(136); // -v prints "length 136" for this packet
+  });
+
+  it("line 30: [R.] to the closed port", () => {
+    expect(ps[29]).toMatchObject({ src: "10.231.2.2", dst: "10.231.1.2", ipLength: 40, tcp: { srcPort: 82, dstPort: 51146, seq: 0, ack: 742747368, window: 0, flags: { rst: true, ack: true, syn: false } } });
+  });
+
+  it("line 36: ICMP need to frag (mtu 1400)", () => {
+    expect(ps[35]).toMatchObject({ src: "10.231.2.1", dst: "10.231.2.2", protocol: 1, ipLength: 576, icmp: { version: 4, type: 3, code: 4, mtu: 1400 } });
+    expect(ps[34]).toMatchObject({ protocol: 1, ipLength: 1478, icmp: { type: 8, code: 0 } });
+  });
+});
+
+describe("timestamp modes", () => {
+  const tt = packets(read("tcpdump-nn-tt.txt"));
+
+  it("-tt: epoch seconds", () => {
+    expect(tt[0].ts).toBeCloseTo(1795333151.149799, 6);
+  });
+
+  it("-ttt: deltas accumulated into seconds since the first packet (equal to -tt differences)", () => {
+    const ttt = packets(read("tcpdump-nn-ttt.txt"));
+    expect(ttt).toHaveLength(tt.length);
+    ttt.forEach((p, i) => expect(Math.abs(p.ts - (tt[i].ts - tt[0].ts))).toBeLessThan(2e-6 * (i + 1)));
+    // the dropped port's SYN and its retransmissions, ~1 s apart (lines 31-34)
+    expect(ttt[31].ts - ttt[30].ts).toBeCloseTo(1.009477, 6);
+  });
+
+  it("-tttt: date and time, read as UTC: the same instant as -tt", () => {
+    const t4 = packets(read("tcpdump-nn-tttt.txt"));
+    t4.forEach((p, i) => expect(p.ts).toBeCloseTo(tt[i].ts, 5));
+  });
+
+  it("-t: no time, same packets", () => {
+    const t = packets(read("tcpdump-nn-t.txt"));
+    expect(t.every((p) => p.ts === 0)).toBe(true);
+    expect(t.map((p) => p.tcp?.seq)).toEqual(tt.map((p) => p.tcp?.seq));
+  });
+});
+
+describe("other shapes", () => {
+  it("-i any: interface and direction are skipped over", () => {
+    const ps = packets(read("tcpdump-any-nn.txt"));
+    expect(ps[0]).toMatchObject({ src: "10.231.1.2", dst: "10.231.2.2", tcp: { srcPort: 34150, dstPort: 80, seq: 1590915159, flags: { syn: true } } });
+    expect(ps[1].tcp?.flags).toMatchObject({ syn: true, ack: true });
+  });
+
+  it("-v: two-line packets with ttl, DF and the printed IP length; quoted ICMP packets not counted", () => {
+    const ps = packets(read("tcpdump-nn-v.txt"));
+    expect(ps).toHaveLength(36);
+    expect(ps[0]).toMatchObject({ index: 1, ttl: 63, dontFragment: true, ipLength: 60, tcp: { seq: 1590915159 } });
+    const icmp = ps.find((p) => p.icmp?.type === 3)!;
+    expect(icmp).toMatchObject({ index: 95, ttl: 64, dontFragment: false, ipLength: 576, icmp: { code: 4, mtu: 1400 } });
+  });
+
+  it("IPv6 (tcpdump -n of the corpus http-ipv6-loopback.pcap)", () => {
+    const ps = packets(read("tcpdump-corpus-ipv6-n.txt"));
+    expect(ps[0]).toMatchObject({ ipVersion: 6, src: "::1", dst: "::1", tcp: { srcPort: 55717, dstPort: 8000, seq: 296797504, options: { mss: 16324, wscale: 5, tsval: 770775250, sackPermitted: true } } });
+    // 40 + 20 + mss4 nop1 wscale3 nop nop TS10 sackOK2 eol1 = 24 bytes of options
+    expect(ps[0].ipLength).toBe(84);
+  });
+
+  it("SACK blocks (tcpdump -tttt of the corpus tcp-dupack-fast-retrans-sack.pcapng)", () => {
+    const ps = packets(read("tcpdump-corpus-sack-tttt.txt"));
+    expect(ps[0].tcp?.options.sack).toEqual([[5473, 10945]]);
+    expect(ps[2].tcp?.options.sack).toEqual([[5473, 12313]]);
+    expect(ps[0].ts).toBeCloseTo(Date.UTC(2009, 2, 3, 15, 55, 11) / 1000 + 0.960416, 5);
+  });
+
+  it("pasted in the seeds: -nnnn -ttt without the leading space (seed 004), and a `1 | … |` frame (seed 003)", () => {
+    const seed4 = fs.readFileSync(path.resolve(REPO, "../shared/seeds/004_213a5698a3675888.txt"), "utf8")
+      .split("\n").filter((l) => /^00:00:\d\d\.\d{6} IP /.test(l)).join("\n");
+    const ps = packets(seed4);
+    expect(ps).toHaveLength(7);
+    // deltas 0, 1.032218, 2.011962, 4.127943, 8.192056, 16.127983, 33.791988 (SYN retransmissions)
+    expect(ps[6].ts).toBeCloseTo(1.032218 + 2.011962 + 4.127943 + 8.192056 + 16.127983 + 33.791988, 5);
+    expect(ps.every((p) => p.tcp?.flags.syn && p.tcp.seq === 416500297 && p.tcp.options.mss === 1424)).toBe(true);
+    const seed3 = fs.readFileSync(path.resolve(REPO, "../shared/seeds/003_2c378692034d592a.txt"), "utf8")
+      .split("\n").filter((l) => l.includes("Flags [S]")).join("\n");
+    const p3 = packets(seed3);
+    expect(p3[0]).toMatchObject({ src: "192.168.2.174", dst: "10.151.11.172", tcp: { srcPort: 52506, dstPort: 8990, seq: 3492286538, options: { mss: 1410, tsval: 2320837474, wscale: 7 } } });
+  });
+
+  it("well-formed but unknown lines (ARP, listening banner) are skipped, an odd ICMP warns", () => {
+    const r = tcpdumpTextParser.parse([
+      "listening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes",
+      "07:39:11.149799 ARP, Request who-has 10.231.2.1 tell 10.231.2.2, length 28",
+      "07:39:11.149800 IP 10.0.0.1 > 10.0.0.2: ICMP type-#99, length 8",
+    ].join("\n"));
+    expect(r.status).toBe("success");
+    if (r.status !== "success") return;
+    expect(r.data.packets).toHaveLength(1);
+    expect(r.data.packets![0].icmp?.type).toBe(255);
+    expect(r.warnings).toHaveLength(1);
+  });
+
+  it("unparseable text fails and is not sniffed", () => {
+    expect(tcpdumpTextParser.parse("hello\nworld\n").status).toBe("failed");
+    expect(tcpdumpTextParser.sniff("hello\nworld\n", "tcpdump.txt")).toBe(0);
+  });
+});
