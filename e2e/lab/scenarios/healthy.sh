@@ -32,14 +32,14 @@ mkdir -p "$OUT/server" "$OUT/client"
 capture_start server eth0 "$OUT/server/server-eth0.pcap" tcp port 80
 lab_file body.bin 65536
 for i in $(seq 1 10); do
-  on client curl -sS -o /dev/null --max-time 5 -w '%{http_code} %{time_connect} %{time_total}\n' http://10.211.0.1/index.html
-  on client curl -sS -o /dev/null --max-time 5 -w '%{http_code} %{time_connect} %{time_total}\n' http://10.211.0.1/big.bin
+  on client curl -sS -o /dev/null --max-time 5 -w 'http_code: %{http_code} time_connect: %{time_connect} time_total: %{time_total}\n' http://10.211.0.1/index.html
+  on client curl -sS -o /dev/null --max-time 5 -w 'http_code: %{http_code} time_connect: %{time_connect} time_total: %{time_total}\n' http://10.211.0.1/big.bin
 done >"$OUT/client/curl-timings.txt"
 for i in $(seq 1 3); do
-  on client curl -sS -o /dev/null --max-time 5 -w '%{http_code} %{time_connect} %{time_total}\n' \
+  on client curl -sS -o /dev/null --max-time 5 -w 'http_code: %{http_code} time_connect: %{time_connect} time_total: %{time_total}\n' \
     --data-binary @"$LAB_WORK/www/body.bin" http://10.211.0.1/upload
 done >>"$OUT/client/curl-timings.txt"
-grep -vq '^200 ' "$OUT/client/curl-timings.txt" && { lab_log "a request failed in the healthy scenario"; exit 1; }
+grep -vq '^http_code: 200 ' "$OUT/client/curl-timings.txt" && { lab_log "a request failed in the healthy scenario"; exit 1; }
 
 collect_bundle server "$OUT" 10.211.0.2
 collect_bundle client "$OUT" 10.211.0.1

@@ -54,7 +54,7 @@ PCAP_POD=$CAPTURE_PID
 capture_start node-a eth0 "$OUT/node-a/node-a-eth0.pcap" udp port 8472 or icmp or ip[6:2] \& 0x3fff != 0
 PCAP_NODE=$CAPTURE_PID
 
-curl_pod() { on pod-a curl -sS -o /dev/null --max-time "${MAXT:-4}" -w '%{http_code} %{time_connect} %{time_total}\n' "$@" || true; }
+curl_pod() { on pod-a curl -sS -o /dev/null --max-time "${MAXT:-4}" -w 'http_code: %{http_code} time_connect: %{time_connect} time_total: %{time_total}\n' "$@" || true; }
 {
   for i in 1 2 3; do curl_pod http://10.244.1.2:8081/small.txt; done
   MAXT=4 curl_pod --data-binary @"$LAB_WORK/www/large.bin" http://10.244.1.2:8081/upload

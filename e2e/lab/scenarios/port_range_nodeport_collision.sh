@@ -84,10 +84,10 @@ for h in node-1 app; do collect_before "$h" "$OUT"; done
 mkdir -p "$OUT/node-1"
 capture_start node-1 eth0 "$OUT/node-1/node-1-eth0.pcap" tcp port 8080
 {
-  on node-1 curl -sS -o /dev/null --max-time 8 -w '%{http_code} %{local_port} %{time_connect} %{time_total}\n' \
+  on node-1 curl -sS -o /dev/null --max-time 8 -w 'http_code: %{http_code} local_port: %{local_port} time_connect: %{time_connect} time_total: %{time_total}\n' \
     http://192.168.70.20:8080/ || true
   on node-1 curl -sS -o /dev/null --max-time 8 --local-port 30080 \
-    -w '%{http_code} %{local_port} %{time_connect} %{time_total}\n' http://192.168.70.20:8080/ || true
+    -w 'http_code: %{http_code} local_port: %{local_port} time_connect: %{time_connect} time_total: %{time_total}\n' http://192.168.70.20:8080/ || true
 } >"$OUT/node-1/curl-timings.txt" 2>"$LAB_WORK/curl.err"
 cat "$OUT/node-1/curl-timings.txt" "$LAB_WORK/curl.err" >&2
 
