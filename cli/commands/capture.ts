@@ -1,5 +1,142 @@
-export const summary = "(being built)";
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write("netmortem capture: not built yet\n");
-  return 1;
+/**
+ * `netmortem capture <file>`: summary of a pcap/pcapng(.gz) capture, then its flows worst first.
+ */
+import { createReadStream } from "node:fs";
+import { summarizeCapture } from "../../lib/analysis/capture/index";
+import type { CaptureSummary, FlowSummary } from "../../lib/analysis/capture/model";
+
+export const summary = "summarise a pcap/pcapng capture: flows, handshakes, retransmissions, MTU problems";
+
+/** Edge helper: a capture file as a stream of large chunks (the engine parses them in place). */
+export function openCaptureFile(path: string, chunkBytes = 8 * 1024 * 1024): AsyncIterable<Uint8Array> {
+  return createReadStream(path, { highWaterMark: chunkBytes });
+}
+
+const HELP = `Usage: netmortem capture <file> [--json] [--flows N] [--nodeport-range LO-HI] [--idle-timeout SEC]
+
+Reads a pcap, pcapng or gzip-compressed capture (streaming) and prints the capture summary followed by
+the flows, worst first (failed handshakes, resets, retransmissions, MTU black holes first).
+
+  --json               print the CaptureSummary as JSON
+  --flows N            how many flows to list (default 20; with --json: all kept flows unless given)
+  --nodeport-range     client source ports to flag (default 30000-32767)
+  --idle-timeout SEC   finalise flows idle this long, in capture time (default 300)
+`;
+
+export async function run(args: string[]): Promise<number> {
+  let file: string | undefined;
+  let json = false;
+  let flowsN: number | undefined;
+  let nodePortRange: [number, number] | undefined;
+  let idleTimeoutSec: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--help" || a === "-h") {
+      process.stdout.write(HELP);
+      return 0;
+    } else if (a === "--json") json = true;
+    else if (a === "--flows") {
+      flowsN = Number(args[++i]);
+      if (!Number.isInteger(flowsN) || flowsN < 0) return usageError("--flows needs a non-negative integer");
+    } else if (a === "--nodeport-range") {
+      const m = /^(\d+)-(\d+)$/.exec(args[++i] ?? "");
+      if (!m) return usageError("--nodeport-range needs LO-HI");
+      nodePortRange = [Number(m[1]), Number(m[2])];
+    } else if (a === "--idle-timeout") {
+      idleTimeoutSec = Number(args[++i]);
+      if (!(idleTimeoutSec > 0)) return usageError("--idle-timeout needs a positive number");
+    } else if (a.startsWith("-")) return usageError(`unknown option ${a}`);
+    else if (file === undefined) file = a;
+    else return usageError("only one capture file");
+  }
+  if (file === undefined) return usageError("missing capture file");
+  let s: CaptureSummary;
+  try {
+    s = await summarizeCapture(openCaptureFile(file), { nodePortRange, idleTimeoutSec });
+  } catch (err) {
+    process.stderr.write(`netmortem capture: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  if (json) {
+    const out = flowsN === undefined ? s : { ...s, flows: s.flows.slice(0, flowsN) };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatSummary(s, flowsN ?? 20));
+  }
+  return s.packets === 0 && s.error ? 1 : 0;
+}
+
+function usageError(msg: string): number {
+  process.stderr.write(`netmortem capture: ${msg}\n\n${HELP}`);
+  return 2;
+}
+
+const fmtTs = (t: number | undefined) => (t === undefined ? "-" : new Date(t * 1000).toISOString());
+const hist = (h: Record<string, number>) =>
+  Object.entries(h)
+    .sort((a, b) => Number(a[0]) - Number(b[0]))
+    .map(([k, v]) => `+${k}s×${v}`)
+    .join(" ") || "-";
+
+export function formatSummary(s: CaptureSummary, flowsN: number): string {
+  const L: string[] = [];
+  L.push(`format ${s.format}  link ${s.linkTypes.join(",") || "-"}  packets ${s.packets}  bytes ${s.bytes}`);
+  L.push(`time ${fmtTs(s.firstTs)} → ${fmtTs(s.lastTs)}`);
+  L.push(`ipv4 ${s.ipv4}  ipv6 ${s.ipv6}  tcp ${s.tcpPackets}  udp ${s.udpPackets}  icmp ${s.icmpPackets}  tunnelled ${s.tunnelPackets}  max IP length ${s.maxIpLength}`);
+  L.push(`flows tcp ${s.tcpFlows} udp ${s.udpFlows}  by state: ${Object.entries(s.flowsByState).map(([k, v]) => `${k} ${v}`).join(", ") || "-"}`);
+  const h = s.handshakes;
+  L.push(`handshakes attempted ${h.attempted} completed ${h.completed} failed ${h.failed} refused ${h.refused}`);
+  L.push(`SYN retransmissions at ${hist(s.synRetransHistogram)}   SYN-ACK retransmissions at ${hist(s.synAckRetransHistogram)}`);
+  L.push(`retransmissions ${s.retransmissions}  MTU black-hole flows ${s.mtuBlackholeFlows}  MSS seen ${s.mssSeen.join(",") || "-"}`);
+  for (const m of s.icmpMtu.slice(0, 5)) {
+    const q = m.quoted ? ` quoting ${m.quoted.src}:${m.quoted.srcPort ?? "?"} → ${m.quoted.dst}:${m.quoted.dstPort ?? "?"}` : "";
+    L.push(`ICMP MTU ${m.mtu} from ${m.from} to ${m.to}${q}`);
+  }
+  if (s.icmpMtu.length > 5) L.push(`… ${s.icmpMtu.length - 5} more ICMP MTU messages`);
+  for (const t of s.tsBackwards.slice(0, 5)) {
+    L.push(`TCP timestamps going backwards from ${t.addr}${t.peer ? ` to ${t.peer}` : ""}: ${t.backwardSteps} of ${t.connections} connections (${t.example.fromTsval} → ${t.example.toTsval})`);
+  }
+  if (s.nodePortSourcePorts.length > 0) {
+    L.push(`client source ports in the NodePort range: ${s.nodePortSourcePorts.slice(0, 8).map((n) => `${n.addr}:${n.port}→${n.dst.addr}:${n.dst.port} ${n.connState}`).join(", ")}`);
+  }
+  const sk = Object.entries(s.skipped);
+  if (sk.length) L.push(`skipped: ${sk.map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  if (s.error) L.push(`ERROR at byte ${s.error.offset}: ${s.error.message} (the summary covers what was read before)`);
+  if (flowsN > 0 && s.flows.length > 0) {
+    L.push("");
+    L.push(`flows, worst first (${Math.min(flowsN, s.flows.length)} of ${s.flows.length} kept):`);
+    const rows = s.flows.slice(0, flowsN).map(flowRow);
+    const head = ["proto", "orig", "resp", "state", "history", "pkts o/r", "bytes o/r", "dur s", "SYN re", "retr o/r", "rst o/r", "notes"];
+    const widths = head.map((x, i) => Math.max(x.length, ...rows.map((r) => r[i].length)));
+    const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+    L.push(line(head));
+    for (const r of rows) L.push(line(r));
+  }
+  return `${L.join("\n")}\n`;
+}
+
+function flowRow(f: FlowSummary): string[] {
+  const notes: string[] = [];
+  if (f.mtuBlackhole) notes.push(`MTU black hole (${f.mtuBlackhole.direction} ${f.mtuBlackhole.segmentSize} B ×${f.mtuBlackhole.retransmissions})`);
+  if (f.icmpMtu.length) notes.push(`ICMP MTU ${f.icmpMtu[0].mtu}`);
+  if (f.handshakeRtt !== undefined) notes.push(`rtt ${(f.handshakeRtt * 1000).toFixed(1)}ms`);
+  if (f.zeroWindows.orig + f.zeroWindows.resp) notes.push(`zero win ${f.zeroWindows.orig}/${f.zeroWindows.resp}`);
+  if (f.dupAcks.orig + f.dupAcks.resp) notes.push(`dup ack ${f.dupAcks.orig}/${f.dupAcks.resp}`);
+  if (f.tunnel) notes.push(`${f.tunnel.kind} ${f.tunnel.vni}`);
+  const mss = [f.origOptions?.mss, f.respOptions?.mss].filter((x) => x !== undefined);
+  if (mss.length) notes.push(`mss ${mss.join("/")}`);
+  return [
+    f.proto,
+    `${f.orig.addr}:${f.orig.port}`,
+    `${f.resp.addr}:${f.resp.port}`,
+    f.connState,
+    f.history || "-",
+    `${f.origPackets}/${f.respPackets}`,
+    `${f.origBytes}/${f.respBytes}`,
+    f.duration.toFixed(3),
+    f.synRetransOffsets.length ? f.synRetransOffsets.map((x) => `+${x}`).join(",") : "-",
+    `${f.retransmissions.orig}/${f.retransmissions.resp}`,
+    `${f.resets.orig}/${f.resets.resp}`,
+    notes.join("; "),
+  ];
 }

@@ -6,13 +6,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUTDIR="$ROOT/lib/analysis/capture/testdata"
 PIDS=()
+CAP_PIDS=()
 NSES=()
 TMP="$(mktemp -d /tmp/nmrec.XXXXXX)"
 
 cap_cleanup() {
   set +e
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  for p in "${CAP_PIDS[@]}" "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${CAP_PIDS[@]}" "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
   for n in "${NSES[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; done
   sleep 0.2
   for n in "${NSES[@]}"; do ip netns del "$n" 2>/dev/null; done
@@ -45,16 +46,17 @@ veth_pair() {
 # start_capture NS IFACE FILE [filter...]
 start_capture() {
   local ns=$1 dev=$2 file=$3; shift 3
-  ip netns exec "$ns" tcpdump -i "$dev" -s 0 -U -w "$file" "$@" 2>>"$TMP/tcpdump.log" &
-  PIDS+=($!)
+  ip netns exec "$ns" tcpdump -i "$dev" -s 0 -U --immediate-mode -w "$file" "$@" 2>>"$TMP/tcpdump.log" &
+  CAP_PIDS+=($!)
   sleep 1
 }
 
 stop_captures() {
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  PIDS=()
+  # tcpdump drops what is still in a not-yet-retired ring block when interrupted: give it time
+  sleep 2
+  for p in "${CAP_PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+  for p in "${CAP_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  CAP_PIDS=()
   grep -E "listening|captured|dropped by kernel|rror" "$TMP/tcpdump.log" | sed 's/^/  tcpdump: /' || true
 }
 

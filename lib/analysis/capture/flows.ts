@@ -1,0 +1,808 @@
+/**
+ * Flow table and per-capture aggregates, fed one decoded packet (Scratch) at a time.
+ *
+ * Memory is bounded by live flows: idle or closed flows are finalised into aggregates as capture time
+ * advances, and only the worst `maxFlowsKept` finalised flows are kept as FlowSummary objects.
+ * Connection states and history letters follow Zeek's conn.log definitions (base/protocols/conn/main.zeek).
+ */
+import type { CaptureSummary, ConnState, Endpoint, FlowSummary, SkipReason } from "./model";
+import type { TcpOptions } from "./packet";
+import { F_ACK, F_FIN, F_RST, F_SYN, type Scratch, v4ToString } from "./decode";
+
+export type SummaryOptions = {
+  /** client source ports in this range are reported (kube-proxy NodePort range by default) */
+  nodePortRange?: [number, number];
+  /** a flow with no packet for this long (capture time) is finalised; default 300 s */
+  idleTimeoutSec?: number;
+  /** how many finalised flows are kept (worst first); aggregate counts stay exact; default 10 000 */
+  maxFlowsKept?: number;
+};
+
+// Zeek endpoint states
+const INACTIVE = 0;
+const SYN_SENT = 1;
+const SYN_ACK_SENT = 2;
+const PARTIAL = 3;
+const ESTABLISHED = 4;
+const CLOSED = 5;
+const RESET = 6;
+
+// letters recorded at most once per direction
+const ONCE_A = 1;
+const ONCE_D = 2;
+const ONCE_Q = 4;
+const ONCE_I = 8;
+
+const CLOSE_GRACE_SEC = 2;
+const SWEEP_EVERY_SEC = 1;
+const MAX_TIMES = 32;
+const TS_WINDOW_SEC = 60;
+const MAX_LIST = 1000;
+const POOL_MAX = 65_536;
+
+/** one direction of a flow; pooled and reused, hence the explicit reset */
+class Side {
+  state = INACTIVE;
+  packets = 0;
+  bytes = 0;
+  seqInit = false;
+  isn = 0;
+  maxSeqEnd = 0;
+  ackedUpTo = 0;
+  ackedInit = false;
+  lastAck = 0;
+  hasLastAck = false;
+  lastWin = -1;
+  maxSeg = 0;
+  retrans = 0;
+  dataRetrans = 0;
+  dupAcks = 0;
+  zeroWin = 0;
+  resets = 0;
+  once = 0;
+  lastSynSeq = -1;
+  lastFinSeq = -1;
+  lastRstSeq = -1;
+  largeRetrans = 0;
+  largeSize = 0;
+  largeEnd = 0;
+  smallPending = 0;
+  smallPendingEnd = 0;
+  smallAcked = 0;
+  udpActive = false;
+  hasOpts = false;
+  optMss = -1;
+  optWs = -1;
+  optSack = false;
+  optTsval = -1;
+  optTsecr = -1;
+
+  reset(): void {
+    this.state = INACTIVE;
+    this.packets = 0;
+    this.bytes = 0;
+    this.seqInit = false;
+    this.isn = 0;
+    this.maxSeqEnd = 0;
+    this.ackedUpTo = 0;
+    this.ackedInit = false;
+    this.lastAck = 0;
+    this.hasLastAck = false;
+    this.lastWin = -1;
+    this.maxSeg = 0;
+    this.retrans = 0;
+    this.dataRetrans = 0;
+    this.dupAcks = 0;
+    this.zeroWin = 0;
+    this.resets = 0;
+    this.once = 0;
+    this.lastSynSeq = -1;
+    this.lastFinSeq = -1;
+    this.lastRstSeq = -1;
+    this.largeRetrans = 0;
+    this.largeSize = 0;
+    this.largeEnd = 0;
+    this.smallPending = 0;
+    this.smallPendingEnd = 0;
+    this.smallAcked = 0;
+    this.udpActive = false;
+    this.hasOpts = false;
+    this.optMss = -1;
+    this.optWs = -1;
+    this.optSack = false;
+    this.optTsval = -1;
+    this.optTsecr = -1;
+  }
+
+  options(): TcpOptions | undefined {
+    if (!this.hasOpts) return undefined;
+    const o: TcpOptions = {};
+    if (this.optMss >= 0) o.mss = this.optMss;
+    if (this.optWs >= 0) o.wscale = this.optWs;
+    if (this.optSack) o.sackPermitted = true;
+    if (this.optTsval >= 0) {
+      o.tsval = this.optTsval;
+      o.tsecr = this.optTsecr;
+    }
+    return o;
+  }
+}
+
+class Flow {
+  next: Flow | null = null;
+  key = 0;
+  proto = 6;
+  v6 = false;
+  a4 = 0;
+  b4 = 0;
+  a6 = "";
+  b6 = "";
+  pa = 0;
+  pb = 0;
+  vni = -1;
+  tunnel: FlowSummary["tunnel"] = undefined;
+  o = new Side();
+  r = new Side();
+  firstTs = 0;
+  lastTs = 0;
+  firstIndex = 0;
+  history = "";
+  synTimes: number[] = [];
+  synAckTimes: number[] = [];
+  handshakeRtt = -1;
+  closedAt = -1;
+  icmpMtu: FlowSummary["icmpMtu"] = [];
+
+  reset(): void {
+    this.next = null;
+    this.tunnel = undefined;
+    this.o.reset();
+    this.r.reset();
+    this.history = "";
+    this.synTimes.length = 0;
+    this.synAckTimes.length = 0;
+    this.handshakeRtt = -1;
+    this.closedAt = -1;
+    if (this.icmpMtu.length > 0) this.icmpMtu = [];
+  }
+}
+
+type SrcTs = { addr: string; peer: string; lastTsval: number; lastTs: number; connections: number; backwardSteps: number; example?: { fromTsval: number; toTsval: number; ts: number } };
+
+const SKIP_NAMES: SkipReason[] = ["garbage", "unknown-link-type", "not-ip", "bad-ip-header", "bad-l4-header", "snaplen-truncated"];
+
+function strHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function mix(a: number, port: number): number {
+  let h = Math.imul(a ^ Math.imul(port + 0x9e37, 0x85ebca6b), 0xc2b2ae35);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x27d4eb2d);
+}
+
+const FAILED_STATES = new Set<ConnState>(["S0", "REJ", "RSTOS0", "SH", "RSTRH", "SHR"]);
+
+/** worst first: black holes, failed handshakes, resets, SYN retransmissions, ICMP MTU, retransmissions */
+function badness(f: Flow, state: ConnState, blackhole: boolean): number {
+  let s = 0;
+  if (blackhole) s += 1e12;
+  if (f.proto === 6 && FAILED_STATES.has(state)) s += 1e11;
+  if (f.o.resets + f.r.resets > 0) s += 1e10;
+  s += (Math.max(0, f.synTimes.length - 1) + Math.max(0, f.synAckTimes.length - 1)) * 1e7;
+  s += f.icmpMtu.length * 1e6;
+  s += Math.min(f.o.retrans + f.r.retrans, 9999) * 100;
+  s += Math.min(f.o.zeroWin + f.r.zeroWin + f.o.dupAcks + f.r.dupAcks, 99);
+  return s;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+export class FlowEngine {
+  private readonly table = new Map<number, Flow>();
+  private live = 0;
+  private nextSweep = -Infinity;
+  private readonly idle: number;
+  private readonly maxKept: number;
+  private readonly npLo: number;
+  private readonly npHi: number;
+  private kept: Array<{ score: number; f: FlowSummary }> = [];
+  private keptThreshold = -1;
+  private readonly srcTs = new Map<string, SrcTs>();
+  private readonly pool: Flow[] = [];
+  private now = -Infinity;
+  // the flow the last lookup found, and which way the packet went
+  private fromOrig = true;
+
+  readonly s: CaptureSummary = {
+    format: "pcap",
+    linkTypes: [],
+    packets: 0,
+    bytes: 0,
+    ipv4: 0,
+    ipv6: 0,
+    tcpPackets: 0,
+    udpPackets: 0,
+    icmpPackets: 0,
+    tunnelPackets: 0,
+    flowsByState: {},
+    tcpFlows: 0,
+    udpFlows: 0,
+    handshakes: { attempted: 0, completed: 0, failed: 0, refused: 0 },
+    synRetransHistogram: {},
+    synAckRetransHistogram: {},
+    tsBackwards: [],
+    nodePortSourcePorts: [],
+    mssSeen: [],
+    icmpMtu: [],
+    maxIpLength: 0,
+    retransmissions: 0,
+    mtuBlackholeFlows: 0,
+    skipped: {},
+    flows: [],
+  };
+  private readonly mss = new Set<number>();
+
+  constructor(opts: SummaryOptions = {}) {
+    this.idle = opts.idleTimeoutSec ?? 300;
+    this.maxKept = Math.max(1, opts.maxFlowsKept ?? 10_000);
+    const r = opts.nodePortRange ?? [30000, 32767];
+    this.npLo = r[0];
+    this.npHi = r[1];
+  }
+
+  skip(code: number): void {
+    const name = SKIP_NAMES[code] ?? "garbage";
+    this.s.skipped[name] = (this.s.skipped[name] ?? 0) + 1;
+  }
+
+  skipNamed(name: SkipReason, n = 1): void {
+    this.s.skipped[name] = (this.s.skipped[name] ?? 0) + n;
+  }
+
+  /** every captured record, decodable or not */
+  countFrame(ts: number, origLen: number): void {
+    const s = this.s;
+    s.packets++;
+    s.bytes += origLen;
+    if (s.firstTs === undefined) s.firstTs = ts;
+    if (s.lastTs === undefined || ts > s.lastTs) s.lastTs = ts;
+  }
+
+  /** a decoded IP packet */
+  ingest(p: Scratch): void {
+    const s = this.s;
+    const ts = p.ts;
+    if (ts > this.now) {
+      this.now = ts;
+      if (ts >= this.nextSweep) {
+        if (this.nextSweep !== -Infinity) this.sweep(ts);
+        this.nextSweep = ts + SWEEP_EVERY_SEC;
+      }
+    }
+    if (p.tunKind !== 0) {
+      s.tunnelPackets++;
+      if (p.outerVersion === 4) s.ipv4++;
+      else s.ipv6++;
+      if (p.outerLength > s.maxIpLength) s.maxIpLength = p.outerLength;
+    } else {
+      if (p.ipVersion === 4) s.ipv4++;
+      else s.ipv6++;
+      if (p.ipLength > s.maxIpLength) s.maxIpLength = p.ipLength;
+    }
+    const l4 = p.l4;
+    if (l4 === 6) {
+      s.tcpPackets++;
+      let f = this.lookup(6, p.ipVersion === 6, p.src4, p.dst4, p.src6, p.dst6, p.sport, p.dport, -1);
+      const flags = p.flags;
+      if (f === null) {
+        f = this.create(p, (flags & (F_SYN | F_ACK)) === (F_SYN | F_ACK));
+      } else if ((flags & (F_SYN | F_ACK)) === F_SYN) {
+        const side = this.fromOrig ? f.o : f.r;
+        // a fresh SYN with another ISN on a known 4-tuple: the port was reused, a new connection starts
+        if (side.lastSynSeq !== -1 && side.lastSynSeq !== p.seq && (f.closedAt >= 0 || side.state === SYN_SENT)) {
+          this.unlink(f);
+          this.finalize(f);
+          f = this.create(p, false);
+        }
+      }
+      this.tcp(p, f, this.fromOrig);
+    } else if (l4 === 17) {
+      s.udpPackets++;
+      let f = this.lookup(17, p.ipVersion === 6, p.src4, p.dst4, p.src6, p.dst6, p.sport, p.dport, -1);
+      if (f === null) f = this.create(p, false);
+      const side = this.fromOrig ? f.o : f.r;
+      side.packets++;
+      side.bytes += p.payloadLength;
+      side.udpActive = true;
+      if (f.lastTs < ts) f.lastTs = ts;
+      if (p.payloadLength > 0 && (side.once & ONCE_D) === 0) {
+        side.once |= ONCE_D;
+        f.history += this.fromOrig ? "D" : "d";
+      }
+    } else if (l4 === 1 || l4 === 58) {
+      s.icmpPackets++;
+      if (p.icmpMtu >= 0) this.icmpMtu(p);
+    }
+  }
+
+  private icmpMtu(p: Scratch): void {
+    const from = p.ipVersion === 4 ? v4ToString(p.src4) : p.src6;
+    const to = p.ipVersion === 4 ? v4ToString(p.dst4) : p.dst6;
+    const entry: CaptureSummary["icmpMtu"][number] = { ts: p.ts, from, to, mtu: p.icmpMtu };
+    if (p.hasQuoted) {
+      const qs = p.qVersion === 4 ? v4ToString(p.qSrc4) : p.qSrc6;
+      const qd = p.qVersion === 4 ? v4ToString(p.qDst4) : p.qDst6;
+      entry.quoted = { src: qs, dst: qd };
+      if (p.qSport >= 0) {
+        entry.quoted.srcPort = p.qSport;
+        entry.quoted.dstPort = p.qDport;
+        if (p.qProto === 6 || p.qProto === 17) {
+          const f = this.lookup(p.qProto, p.qVersion === 6, p.qSrc4, p.qDst4, p.qSrc6, p.qDst6, p.qSport, p.qDport, -1);
+          if (f !== null && f.icmpMtu.length < MAX_TIMES) f.icmpMtu.push({ ts: p.ts, from, mtu: p.icmpMtu });
+        }
+      }
+    }
+    if (this.s.icmpMtu.length < MAX_LIST) this.s.icmpMtu.push(entry);
+  }
+
+  private hashKey(proto: number, v6: boolean, s4: number, d4: number, s6: string, d6: string, sp: number, dp: number, vni: number): number {
+    const h = v6 ? mix(strHash(s6), sp) + mix(strHash(d6), dp) : mix(s4, sp) + mix(d4, dp);
+    return (h + proto * 0x3243f6a9 + vni * 0x2545f491) & 0x3fffffff;
+  }
+
+  private lookup(proto: number, v6: boolean, s4: number, d4: number, s6: string, d6: string, sp: number, dp: number, vni: number): Flow | null {
+    let f = this.table.get(this.hashKey(proto, v6, s4, d4, s6, d6, sp, dp, vni)) ?? null;
+    while (f !== null) {
+      if (f.proto === proto && f.vni === vni && f.v6 === v6) {
+        if (v6) {
+          if (f.pa === sp && f.pb === dp && f.a6 === s6 && f.b6 === d6) {
+            this.fromOrig = true;
+            return f;
+          }
+          if (f.pa === dp && f.pb === sp && f.a6 === d6 && f.b6 === s6) {
+            this.fromOrig = false;
+            return f;
+          }
+        } else {
+          if (f.pa === sp && f.pb === dp && f.a4 === s4 && f.b4 === d4) {
+            this.fromOrig = true;
+            return f;
+          }
+          if (f.pa === dp && f.pb === sp && f.a4 === d4 && f.b4 === s4) {
+            this.fromOrig = false;
+            return f;
+          }
+        }
+      }
+      f = f.next;
+    }
+    return null;
+  }
+
+  private create(p: Scratch, flip: boolean): Flow {
+    // finalised flows are recycled: a capture with millions of short connections would otherwise spend
+    // most of its time in the garbage collector
+    const f = this.pool.pop() ?? new Flow();
+    f.proto = p.l4;
+    f.v6 = p.ipVersion === 6;
+    // Zeek flips a connection whose first packet is a SYN-ACK: the SYN-ACK sender is the responder
+    if (flip) {
+      f.a4 = p.dst4;
+      f.b4 = p.src4;
+      f.a6 = p.dst6;
+      f.b6 = p.src6;
+      f.pa = p.dport;
+      f.pb = p.sport;
+      f.history = "^";
+      this.fromOrig = false;
+    } else {
+      f.a4 = p.src4;
+      f.b4 = p.dst4;
+      f.a6 = p.src6;
+      f.b6 = p.dst6;
+      f.pa = p.sport;
+      f.pb = p.dport;
+      this.fromOrig = true;
+    }
+    f.vni = -1;
+    if (p.tunKind) {
+      f.tunnel = {
+        kind: p.tunKind === 1 ? "vxlan" : "geneve",
+        vni: p.vni,
+        outerSrc: p.outerVersion === 4 ? v4ToString(p.outerSrc4) : p.outerSrc6,
+        outerDst: p.outerVersion === 4 ? v4ToString(p.outerDst4) : p.outerDst6,
+      };
+    }
+    f.firstTs = p.ts;
+    f.lastTs = p.ts;
+    f.firstIndex = p.index;
+    const key = this.hashKey(f.proto, f.v6, f.a4, f.b4, f.a6, f.b6, f.pa, f.pb, f.vni);
+    f.key = key;
+    f.next = this.table.get(key) ?? null;
+    this.table.set(key, f);
+    this.live++;
+    return f;
+  }
+
+  private unlink(f: Flow): void {
+    const head = this.table.get(f.key);
+    if (head === f) {
+      if (f.next === null) this.table.delete(f.key);
+      else this.table.set(f.key, f.next);
+    } else {
+      let x = head ?? null;
+      while (x !== null && x.next !== f) x = x.next;
+      if (x !== null) x.next = f.next;
+    }
+    f.next = null;
+    this.live--;
+  }
+
+  private tcp(p: Scratch, f: Flow, fromOrig: boolean): void {
+    const s = fromOrig ? f.o : f.r;
+    const peer = fromOrig ? f.r : f.o;
+    const flags = p.flags;
+    const len = p.payloadLength;
+    const seq = p.seq;
+    const ts = p.ts;
+    s.packets++;
+    s.bytes += len;
+    if (ts > f.lastTs) f.lastTs = ts;
+
+    if (flags & F_SYN) {
+      if (flags & F_ACK) {
+        if (f.synAckTimes.length < MAX_TIMES) f.synAckTimes.push(ts);
+        if (seq !== s.lastSynSeq) f.history += fromOrig ? "H" : "h";
+        if (f.handshakeRtt < 0 && f.synTimes.length > 0) f.handshakeRtt = ts - f.synTimes[f.synTimes.length - 1];
+      } else {
+        if (f.synTimes.length < MAX_TIMES) f.synTimes.push(ts);
+        if (seq !== s.lastSynSeq) f.history += fromOrig ? "S" : "s";
+        if (p.tsval >= 0) this.synTimestamp(p, f);
+      }
+      s.lastSynSeq = seq;
+      if (!s.hasOpts && p.hasOpts) {
+        s.hasOpts = true;
+        s.optMss = p.mss;
+        s.optWs = p.wscale;
+        s.optSack = p.sackPerm;
+        s.optTsval = p.tsval;
+        s.optTsecr = p.tsecr;
+        if (p.mss >= 0 && !this.mss.has(p.mss)) this.mss.add(p.mss);
+      }
+      if (flags & (F_FIN | F_RST) && (s.once & ONCE_Q) === 0) {
+        s.once |= ONCE_Q;
+        f.history += fromOrig ? "Q" : "q";
+      }
+    } else if ((flags & (F_FIN | F_RST)) === (F_FIN | F_RST) && (s.once & ONCE_I) === 0) {
+      s.once |= ONCE_I;
+      f.history += fromOrig ? "I" : "i";
+    }
+
+    // duplicate ACK, zero window (Wireshark's definitions), before this segment updates the state
+    if ((flags & (F_SYN | F_FIN | F_RST)) === 0) {
+      if (len === 0 && (flags & F_ACK) && s.hasLastAck && p.ack === s.lastAck && p.window === s.lastWin && p.window !== 0 && seq === s.maxSeqEnd) {
+        s.dupAcks++;
+      }
+      if (p.window === 0) {
+        s.zeroWin++;
+        if (isLogStep(s.zeroWin)) f.history += fromOrig ? "W" : "w";
+      }
+    }
+
+    // retransmission: sequence space already sent (keep-alives excepted)
+    const seqLen = len + (flags & F_SYN ? 1 : 0) + (flags & F_FIN ? 1 : 0);
+    if (!s.seqInit) {
+      s.seqInit = true;
+      s.isn = seq;
+      s.maxSeqEnd = (seq + seqLen) | 0;
+      if (len > 0) this.noteSmall(s, len, s.maxSeqEnd);
+    } else if (seqLen > 0) {
+      const end = (seq + seqLen) | 0;
+      if (((seq - s.maxSeqEnd) | 0) < 0 && !(len <= 1 && (flags & (F_SYN | F_FIN | F_RST)) === 0 && ((s.maxSeqEnd - seq) | 0) === 1)) {
+        s.retrans++;
+        if (len > 0) {
+          s.dataRetrans++;
+          if (isLogStep(s.dataRetrans)) f.history += fromOrig ? "T" : "t";
+          if (len > 536 && len * 10 >= s.maxSeg * 9) {
+            if (s.largeRetrans === 0 || ((end - s.largeEnd) | 0) < 0) s.largeEnd = end;
+            s.largeRetrans++;
+            if (len > s.largeSize) s.largeSize = len;
+          }
+        }
+      } else if (len > 0) {
+        this.noteSmall(s, len, end);
+      }
+      if (((end - s.maxSeqEnd) | 0) > 0) s.maxSeqEnd = end;
+    }
+    if (len > s.maxSeg) s.maxSeg = len;
+
+    if (flags & F_ACK) {
+      const ack = p.ack;
+      if (!peer.ackedInit || ((ack - peer.ackedUpTo) | 0) > 0) {
+        peer.ackedUpTo = ack;
+        peer.ackedInit = true;
+      }
+      if (peer.smallPending > 0 && ((ack - peer.smallPendingEnd) | 0) >= 0) {
+        peer.smallAcked += peer.smallPending;
+        peer.smallPending = 0;
+      }
+      s.lastAck = ack;
+      s.hasLastAck = true;
+    }
+    s.lastWin = p.window;
+
+    if (flags & F_FIN) {
+      if (seq !== s.lastFinSeq) f.history += fromOrig ? "F" : "f";
+      s.lastFinSeq = seq;
+    }
+    if (flags & F_RST) {
+      if (seq !== s.lastRstSeq) f.history += fromOrig ? "R" : "r";
+      s.lastRstSeq = seq;
+      s.resets++;
+    }
+    this.updateState(s, peer, fromOrig, f.o, flags, len);
+    if (len > 0) {
+      if ((s.once & ONCE_D) === 0) {
+        s.once |= ONCE_D;
+        f.history += fromOrig ? "D" : "d";
+      }
+    } else if ((flags & (F_SYN | F_FIN | F_RST | F_ACK)) === F_ACK && (s.once & ONCE_A) === 0) {
+      s.once |= ONCE_A;
+      f.history += fromOrig ? "A" : "a";
+    }
+    if (f.closedAt < 0 && this.closeCheck(s, peer)) f.closedAt = ts;
+  }
+
+  /** Zeek's endpoint state machine (TCPSessionAdapter::UpdateStateMachine), without the weirds */
+  private updateState(s: Side, peer: Side, fromOrig: boolean, orig: Side, flags: number, len: number): void {
+    const st = s.state;
+    if (st === INACTIVE) {
+      if (flags & F_SYN) {
+        if (fromOrig) s.state = flags & F_ACK ? SYN_ACK_SENT : SYN_SENT;
+        else {
+          // the responder's SYN-ACK establishes both ends (Zeek's connection_established)
+          if (peer.state === SYN_SENT) peer.state = ESTABLISHED;
+          s.state = ESTABLISHED;
+        }
+      }
+      if (flags & F_FIN) s.state = CLOSED;
+      if (flags & F_RST) s.state = RESET;
+      if (s.state === INACTIVE) {
+        if (!fromOrig && len === 0 && orig.state === SYN_SENT) {
+          // an ACK of the SYN before the SYN-ACK: not a partial connection
+        } else if (flags & F_ACK && peer.state === ESTABLISHED) s.state = ESTABLISHED;
+        else s.state = PARTIAL;
+      }
+    } else if (st === SYN_SENT || st === SYN_ACK_SENT) {
+      if (flags & F_FIN) s.state = CLOSED;
+      if (flags & F_RST) s.state = RESET;
+    } else if (st === ESTABLISHED || st === PARTIAL) {
+      if ((flags & (F_SYN | F_ACK)) === F_SYN && st === PARTIAL && peer.state === INACTIVE) s.state = SYN_SENT;
+      if ((flags & (F_FIN | F_RST)) === F_FIN) s.state = CLOSED;
+      if (flags & F_RST) s.state = RESET;
+    } else if (st === CLOSED) {
+      // after a FIN exchange a RST does not make it a reset connection
+      if (flags & F_RST && peer.state !== CLOSED) s.state = RESET;
+    }
+  }
+
+  private closeCheck(s: Side, peer: Side): boolean {
+    return s.state === RESET || peer.state === RESET || (s.state === CLOSED && peer.state === CLOSED);
+  }
+
+  private noteSmall(s: Side, len: number, end: number): void {
+    if (len * 10 < s.maxSeg * 9 || len <= 536) {
+      s.smallPending++;
+      s.smallPendingEnd = end;
+    }
+  }
+
+  private synTimestamp(p: Scratch, f: Flow): void {
+    // the first SYN of a connection only: retransmitted SYNs repeat a clock already compared
+    if (f.synTimes.length !== 1) return;
+    const src = p.ipVersion === 4 ? String(p.src4) : p.src6;
+    const dst = p.ipVersion === 4 ? String(p.dst4) : p.dst6;
+    const key = `${src}>${dst}`;
+    let e = this.srcTs.get(key);
+    if (e === undefined) {
+      e = {
+        addr: p.ipVersion === 4 ? v4ToString(p.src4) : p.src6,
+        peer: p.ipVersion === 4 ? v4ToString(p.dst4) : p.dst6,
+        lastTsval: p.tsval,
+        lastTs: p.ts,
+        connections: 1,
+        backwardSteps: 0,
+      };
+      this.srcTs.set(key, e);
+      return;
+    }
+    e.connections++;
+    if (p.ts - e.lastTs <= TS_WINDOW_SEC && ((p.tsval - e.lastTsval) | 0) < 0) {
+      e.backwardSteps++;
+      if (e.example === undefined) e.example = { fromTsval: e.lastTsval, toTsval: p.tsval, ts: p.ts };
+    }
+    e.lastTsval = p.tsval;
+    e.lastTs = p.ts;
+  }
+
+  private sweep(now: number): void {
+    const idleBefore = now - this.idle;
+    const closedBefore = now - CLOSE_GRACE_SEC;
+    const done: Flow[] = [];
+    for (const head of this.table.values()) {
+      for (let f: Flow | null = head; f !== null; f = f.next) {
+        if (f.lastTs < idleBefore || (f.closedAt >= 0 && f.lastTs < closedBefore)) done.push(f);
+      }
+    }
+    for (const f of done) {
+      this.unlink(f);
+      this.finalize(f);
+    }
+  }
+
+  private connState(f: Flow): ConnState {
+    const os = f.o.state;
+    const rs = f.r.state;
+    if (f.proto === 17) {
+      if (f.o.udpActive) return f.r.udpActive ? "SF" : "S0";
+      return f.r.udpActive ? "SHR" : "OTH";
+    }
+    const oInactive = os === INACTIVE || os === PARTIAL;
+    const rInactive = rs === INACTIVE || rs === PARTIAL;
+    if (rs === RESET) {
+      if (os === SYN_SENT || os === SYN_ACK_SENT || (os === RESET && f.o.bytes === 0 && f.r.bytes === 0)) return "REJ";
+      return oInactive ? "RSTRH" : "RSTR";
+    }
+    if (os === RESET) {
+      if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(f.history) ? "RSTOS0" : "OTH";
+      return "RSTO";
+    }
+    if (rs === CLOSED && os === CLOSED) return "SF";
+    if (os === CLOSED) return rInactive ? "SH" : "S2";
+    if (rs === CLOSED) return oInactive ? "SHR" : "S3";
+    if (os === SYN_SENT && rs === INACTIVE) return "S0";
+    if (os === ESTABLISHED && rs === ESTABLISHED) return "S1";
+    return "OTH";
+  }
+
+  private finalize(f: Flow): void {
+    this.summarise(f);
+    if (this.pool.length < POOL_MAX) {
+      f.reset();
+      this.pool.push(f);
+    }
+  }
+
+  private summarise(f: Flow): void {
+    const s = this.s;
+    const state = this.connState(f);
+    s.flowsByState[state] = (s.flowsByState[state] ?? 0) + 1;
+    const tcp = f.proto === 6;
+    if (tcp) s.tcpFlows++;
+    else s.udpFlows++;
+    const o = f.o;
+    const r = f.r;
+    const synOffsets: number[] = [];
+    const synAckOffsets: number[] = [];
+    if (tcp) {
+      for (let i = 1; i < f.synTimes.length; i++) synOffsets.push(round3(f.synTimes[i] - f.synTimes[0]));
+      for (let i = 1; i < f.synAckTimes.length; i++) synAckOffsets.push(round3(f.synAckTimes[i] - f.synAckTimes[0]));
+      for (const x of synOffsets) bump(s.synRetransHistogram, x);
+      for (const x of synAckOffsets) bump(s.synAckRetransHistogram, x);
+      s.retransmissions += o.retrans + r.retrans;
+      if (f.synTimes.length > 0 && f.history[0] !== "^") {
+        s.handshakes.attempted++;
+        if (state === "REJ") s.handshakes.refused++;
+        // answered by a SYN-ACK and acknowledged by the originator
+        else if (f.synAckTimes.length > 0 && o.hasLastAck) s.handshakes.completed++;
+        else s.handshakes.failed++;
+      }
+    }
+    let blackhole: FlowSummary["mtuBlackhole"];
+    if (o.largeRetrans > 0 || r.largeRetrans > 0) {
+      for (const [dir, side, other] of [["orig", o, r], ["resp", r, o]] as const) {
+        if (side.largeRetrans > 0 && side.smallAcked > 0 && (!other.hasLastAck || ((side.ackedUpTo - side.largeEnd) | 0) < 0)) {
+          if (!blackhole || side.largeRetrans > blackhole.retransmissions) {
+            blackhole = { direction: dir, segmentSize: side.largeSize, retransmissions: side.largeRetrans, smallSegmentsAcked: side.smallAcked };
+          }
+        }
+      }
+    }
+    if (blackhole) s.mtuBlackholeFlows++;
+
+    if (tcp && f.pa >= this.npLo && f.pa <= this.npHi && s.nodePortSourcePorts.length < MAX_LIST) {
+      const oa = f.v6 ? f.a6 : v4ToString(f.a4);
+      const ra = f.v6 ? f.b6 : v4ToString(f.b4);
+      s.nodePortSourcePorts.push({ addr: oa, port: f.pa, dst: { addr: ra, port: f.pb }, connState: state });
+    }
+
+    // most flows of a big capture are healthy and never make the kept list: skip building them
+    const score = badness(f, state, blackhole !== undefined);
+    if (this.kept.length >= this.maxKept && score <= this.keptThreshold) return;
+    const origAddr = f.v6 ? f.a6 : v4ToString(f.a4);
+    const respAddr = f.v6 ? f.b6 : v4ToString(f.b4);
+    const summary: FlowSummary = {
+      proto: tcp ? "tcp" : "udp",
+      orig: { addr: origAddr, port: f.pa } satisfies Endpoint,
+      resp: { addr: respAddr, port: f.pb },
+      firstTs: f.firstTs,
+      lastTs: f.lastTs,
+      duration: round6(f.lastTs - f.firstTs),
+      connState: state,
+      history: f.history,
+      origPackets: o.packets,
+      respPackets: r.packets,
+      origBytes: o.bytes,
+      respBytes: r.bytes,
+      synTimes: f.synTimes.slice(),
+      synAckTimes: f.synAckTimes.slice(),
+      synRetransOffsets: synOffsets,
+      synAckRetransOffsets: synAckOffsets,
+      maxSegment: { orig: o.maxSeg, resp: r.maxSeg },
+      retransmissions: { orig: o.retrans, resp: r.retrans },
+      dupAcks: { orig: o.dupAcks, resp: r.dupAcks },
+      zeroWindows: { orig: o.zeroWin, resp: r.zeroWin },
+      resets: { orig: o.resets, resp: r.resets },
+      icmpMtu: f.icmpMtu,
+      firstIndex: f.firstIndex,
+    };
+    if (f.tunnel) summary.tunnel = f.tunnel;
+    if (f.handshakeRtt >= 0) summary.handshakeRtt = round6(f.handshakeRtt);
+    const oo = o.options();
+    const ro = r.options();
+    if (oo) summary.origOptions = oo;
+    if (ro) summary.respOptions = ro;
+    if (blackhole) summary.mtuBlackhole = blackhole;
+    this.kept.push({ score, f: summary });
+    if (this.kept.length >= this.maxKept * 2) this.trimKept();
+  }
+
+  private trimKept(): void {
+    this.kept.sort((a, b) => b.score - a.score || a.f.firstTs - b.f.firstTs);
+    if (this.kept.length >= this.maxKept) {
+      this.kept.length = this.maxKept;
+      this.keptThreshold = this.kept[this.kept.length - 1].score;
+    }
+  }
+
+  finish(): CaptureSummary {
+    const all: Flow[] = [];
+    for (const head of this.table.values()) for (let f: Flow | null = head; f !== null; f = f.next) all.push(f);
+    all.sort((a, b) => a.firstTs - b.firstTs);
+    for (const f of all) this.finalize(f);
+    this.table.clear();
+    this.live = 0;
+    this.trimKept();
+    const s = this.s;
+    s.flows = this.kept.map((k) => k.f);
+    s.mssSeen = [...this.mss].sort((a, b) => a - b);
+    s.tsBackwards = [...this.srcTs.values()]
+      .filter((e) => e.backwardSteps > 0 && e.example)
+      .sort((a, b) => b.backwardSteps - a.backwardSteps)
+      .slice(0, MAX_LIST)
+      .map((e) => ({ addr: e.addr, peer: e.peer, connections: e.connections, backwardSteps: e.backwardSteps, example: e.example! }));
+    return s;
+  }
+
+  get liveFlows(): number {
+    return this.live;
+  }
+}
+
+function isLogStep(n: number): boolean {
+  return n === 1 || n === 10 || n === 100 || n === 1000 || n === 10000 || n === 100000;
+}
+
+function bump(h: Record<string, number>, x: number): void {
+  const k = String(Math.round(x * 10) / 10);
+  h[k] = (h[k] ?? 0) + 1;
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

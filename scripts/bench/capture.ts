@@ -1,0 +1,168 @@
+/**
+ * `npm run bench:capture -- [FILE]`: throughput and peak RSS of netmortem's capture engine versus
+ * `tshark -r FILE -q -z conv,tcp` on the same file. Without FILE it records one first
+ * (scripts/bench/record-bench-capture.sh → .bench/bench.pcap, gitignored).
+ * The engine runs in a child process so the RSS figure is its own.
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, openSync, readSync, writeSync, closeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+
+function vmHwmKb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) return Number(m[1]);
+  } catch {
+    // not Linux: fall back to resourceUsage
+  }
+  return process.resourceUsage().maxRSS;
+}
+
+async function child(file: string): Promise<void> {
+  const { summarizeCapture } = await import("../../lib/analysis/capture/index");
+  const { openCaptureFile } = await import("../../cli/commands/capture");
+  const t0 = process.hrtime.bigint();
+  const s = await summarizeCapture(openCaptureFile(file));
+  const sec = Number(process.hrtime.bigint() - t0) / 1e9;
+  process.stdout.write(
+    JSON.stringify({
+      packets: s.packets,
+      seconds: sec,
+      maxRssKb: vmHwmKb(),
+      tcpFlows: s.tcpFlows,
+      udpFlows: s.udpFlows,
+      flowsByState: s.flowsByState,
+      retransmissions: s.retransmissions,
+      error: s.error,
+    }),
+  );
+}
+
+type Run = { packets: number; seconds: number; maxRssKb: number; bytes: number; note?: string; extra?: string };
+
+function row(name: string, r: Run): string {
+  const mbps = r.bytes / 1e6 / r.seconds;
+  return `${name.padEnd(10)} ${(r.bytes / 1e6).toFixed(1).padStart(9)} MB ${String(r.packets).padStart(10)} pkts ${r.seconds.toFixed(2).padStart(8)} s ${mbps.toFixed(1).padStart(9)} MB/s ${(r.packets / r.seconds / 1e3).toFixed(0).padStart(7)} kpkt/s  peak RSS ${(r.maxRssKb / 1024).toFixed(0).padStart(5)} MB${r.note ? `  (${r.note})` : ""}`;
+}
+
+function runEngine(file: string, size: number): Promise<Run & { extra: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", file], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    p.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`engine child exited ${code}`));
+      const j = JSON.parse(out) as { packets: number; seconds: number; maxRssKb: number } & Record<string, unknown>;
+      resolve({
+        packets: j.packets,
+        seconds: j.seconds,
+        maxRssKb: j.maxRssKb,
+        bytes: size,
+        extra: JSON.stringify({ tcpFlows: j.tcpFlows, udpFlows: j.udpFlows, flowsByState: j.flowsByState, retransmissions: j.retransmissions, error: j.error }),
+      });
+    });
+  });
+}
+
+/** copies whole pcap records up to `limit` bytes, so tshark reads a clean prefix */
+function pcapPrefix(file: string, limit: number, out: string): { bytes: number; packets: number } {
+  const fd = openSync(file, "r");
+  const od = openSync(out, "w");
+  const hdr = Buffer.alloc(24);
+  readSync(fd, hdr, 0, 24, 0);
+  const magic = hdr.readUInt32BE(0);
+  const le = magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1;
+  if (!le && magic !== 0xa1b2c3d4 && magic !== 0xa1b23c4d) throw new Error("prefix extrapolation needs a pcap (not pcapng) file");
+  writeSync(od, hdr);
+  let pos = 24;
+  let packets = 0;
+  const rec = Buffer.alloc(16);
+  const buf = Buffer.alloc(1 << 20);
+  while (pos < limit) {
+    if (readSync(fd, rec, 0, 16, pos) < 16) break;
+    const cap = le ? rec.readUInt32LE(8) : rec.readUInt32BE(8);
+    const data = cap <= buf.length ? buf : Buffer.alloc(cap);
+    if (readSync(fd, data, 0, cap, pos + 16) < cap) break;
+    writeSync(od, rec);
+    writeSync(od, data, 0, cap);
+    pos += 16 + cap;
+    packets++;
+  }
+  closeSync(fd);
+  closeSync(od);
+  return { bytes: pos, packets };
+}
+
+function runTshark(file: string, size: number, packetsTotal: number): Run {
+  const limitSec = Number(process.env.TSHARK_TIME_LIMIT ?? 120);
+  const prefixBytes = Number(process.env.TSHARK_PREFIX_MB ?? 100) * 1e6;
+  let target = file;
+  let note = "";
+  let bytes = size;
+  let tmp: string | undefined;
+  if (size > prefixBytes * 1.5) {
+    tmp = mkdtempSync(path.join(tmpdir(), "nmbench-"));
+    target = path.join(tmp, "prefix.pcap");
+    const pre = pcapPrefix(file, prefixBytes, target);
+    bytes = pre.bytes;
+    note = `tshark on the first ${(pre.bytes / 1e6).toFixed(0)} MB (${pre.packets} packets) of the file; full-file time extrapolated ≈ ${"%T%"} s`;
+  }
+  try {
+    const r = spawnSync("/usr/bin/time", ["-v", "timeout", String(limitSec), "tshark", "-r", target, "-q", "-z", "conv,tcp"], {
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    const err = r.stderr ?? "";
+    const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(err);
+    const seconds = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
+    const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? NaN);
+    const timedOut = /exit status 124/.test(err) || r.status === 124;
+    let packets = packetsTotal;
+    if (tmp) packets = Number(execFileSync("capinfos", ["-c", "-M", "-T", target], { encoding: "utf8" }).trim().split("\n").pop()?.split("\t")[1] ?? NaN);
+    if (tmp) note = note.replace("%T%", ((seconds * size) / bytes).toFixed(1));
+    if (timedOut) note += `${note ? "; " : ""}hit the ${limitSec} s limit: figures are a lower bound`;
+    return { packets, seconds, maxRssKb: rss, bytes, note };
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === "--child") return child(args[1]);
+  let file = args[0];
+  if (!file) {
+    file = path.join(root, ".bench/bench.pcap");
+    if (!existsSync(file)) {
+      console.log("no FILE given: recording one with scripts/bench/record-bench-capture.sh");
+      execFileSync("bash", [path.join(here, "record-bench-capture.sh"), file], { stdio: "inherit" });
+    } else console.log(`no FILE given: using the recorded ${path.relative(root, file)} (delete it to record afresh)`);
+  }
+  const size = statSync(file).size;
+  console.log(`file ${file}: ${size} bytes (${(size / 1e6).toFixed(1)} MB); machine: ${(await import("node:os")).cpus().length} cores, node ${process.version}`);
+  // warm the page cache so both tools read from memory, not disk
+  execFileSync("cat", [file], { stdio: ["ignore", "ignore", "ignore"] });
+  const runs: Run[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await runEngine(file, size));
+  const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  for (const [i, r] of runs.entries()) console.log(row(`netmortem#${i + 1}`, r));
+  console.log(`netmortem result: ${(best as Run).extra}`);
+  const ts = runTshark(file, size, best.packets);
+  console.log(row("tshark", ts));
+  const ours = size / best.seconds;
+  const theirs = ts.bytes / ts.seconds;
+  console.log(
+    `\nbest netmortem run: ${(ours / 1e6).toFixed(0)} MB/s (${(ours / 1e9).toFixed(2)} GB/s), ${(ours / theirs).toFixed(1)}x tshark's throughput; peak RSS ${(best.maxRssKb / 1024).toFixed(0)} MB vs tshark ${(ts.maxRssKb / 1024).toFixed(0)} MB`,
+  );
+  console.log(`targets: >= 1 GB/s ${ours >= 1e9 ? "MET" : "NOT MET"}, >= 20x tshark ${ours / theirs >= 20 ? "MET" : "NOT MET"}`);
+}
+
+await main();
