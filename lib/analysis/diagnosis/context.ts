@@ -4,6 +4,7 @@
  */
 import type { CaptureSummary } from "../capture/model";
 import type { Cite, CounterDelta, HostEvidence } from "../evidence/model";
+import { snapshotRank } from "../evidence/merge";
 import type { EvidenceItem, RootCauseId } from "./model";
 import type { Hop } from "./timeouts";
 
@@ -62,7 +63,17 @@ export function counter(h: HostEvidence, name: string): { value: number; cite: C
 }
 
 export function delta(h: HostEvidence, name: string): CounterDelta | undefined {
-  return h.deltas.find((d) => d.name === name);
+  const d = h.deltas.find((x) => x.name === name);
+  if (!d || d.delta >= 0) return d;
+  // A cumulative counter only falls across a reboot. When the readings' own names say the "later" one is
+  // the before-reading (several before/after files of different formats on one host can come out of the
+  // merge in file-name order), read the pair the other way round.
+  const rf = snapshotRank(d.fromCite.file);
+  const rt = snapshotRank(d.toCite.file);
+  if (rf !== undefined && rt !== undefined && rf > rt) {
+    return { ...d, from: d.to, to: d.from, delta: -d.delta, fromCite: d.toCite, toCite: d.fromCite };
+  }
+  return d;
 }
 
 /** true when this host has two readings of counters of that group (so a missing delta means "no change") */

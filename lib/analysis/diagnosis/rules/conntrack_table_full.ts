@@ -2,13 +2,13 @@
  * conntrack_table_full (failure-patterns.md §5a): nf_conntrack at its max; new flows are dropped.
  */
 import type { HostEvidence } from "../../evidence/model";
-import { item, type Rule } from "../context";
+import { delta, item, type Rule } from "../context";
 import { Case } from "../signals";
 import { latticeLatencies } from "./common";
 
 /** a conntrack stat as a delta if two readings exist, else its standing value */
 export function ctStat(h: HostEvidence, name: string): { value: number; rose?: number; cite: { file: string; line?: number } } | undefined {
-  const d = h.deltas.find((x) => x.name === `Conntrack.${name}` || x.name === `conntrack.${name}` || x.name === `Conntrack.stats.${name}`);
+  const d = delta(h, `Conntrack.${name}`);
   const f = h.conntrack.stats[name];
   if (d) return { value: d.to, rose: d.delta, cite: d.toCite };
   if (f) return { value: f.value, cite: f.cite };

@@ -31,16 +31,28 @@ export function overlays(h: HostEvidence, cni?: string): Overlay[] {
     .map((i) => ({ iface: i, ...overheadOf(i, cni), kind: i.kind, cilium: i.name.startsWith("cilium_") }));
 }
 
-/** the underlay NIC: the overlay's `dev`, else the default route's device, else the biggest physical NIC */
+/**
+ * The underlay NIC: the overlay's `dev`, else the interface holding the tunnel's `local` address, else the
+ * default route's device, else the biggest addressed NIC that is neither a bridge, a bridge member nor a
+ * tunnel. (Lab and nested setups use a veth as the "physical" NIC, so veths qualify when not enslaved.)
+ */
 export function underlay(h: HostEvidence, o?: Overlay): Interface | undefined {
   const byName = (n: string | undefined) => (n ? h.interfaces.find((i) => i.name === n) : undefined);
+  const usable = (i: Interface | undefined): i is Interface =>
+    !!i && !OVERLAY_KINDS.has(i.kind) && i.kind !== "bridge" && i.kind !== "loopback" && !i.master;
   const viaDev = byName(o?.iface.vxlan?.dev);
-  if (viaDev) return viaDev;
+  if (usable(viaDev)) return viaDev;
+  const local = o?.iface.vxlan?.local;
+  if (local) {
+    const owner = byName(h.addresses.find((a) => a.address === local)?.ifname);
+    if (usable(owner)) return owner;
+  }
   const def = h.routes.find((r) => r.source === "table" && r.dst === "default" && r.dev);
   const d = byName(def?.dev);
-  if (d && !OVERLAY_KINDS.has(d.kind) && d.kind !== "veth") return d;
-  const phys = h.interfaces.filter((i) => i.kind === "device" || i.kind === "bond" || i.kind === "vlan");
-  return phys.sort((a, b) => b.mtu - a.mtu)[0];
+  if (usable(d) && (o || d.kind !== "veth")) return d;
+  const addressed = new Set(h.addresses.filter((a) => a.family === "inet").map((a) => a.ifname));
+  const cands = h.interfaces.filter((i) => usable(i) && (i.kind === "device" || i.kind === "bond" || i.kind === "vlan" || (o && i.kind === "veth" && addressed.has(i.name))));
+  return cands.sort((a, b) => b.mtu - a.mtu)[0];
 }
 
 /** the MTU a route imposes on traffic leaving `dev` (Cilium puts the overlay MTU on routes) */

@@ -16,6 +16,7 @@ export const rule: Rule = {
     const looked: string[] = [];
     let overlayMtu: number | undefined;
     let anyOverlay = false;
+    const underlays = new Set<string>();
     for (const h of ctx.hosts) {
       const ovs = overlays(h, cni);
       const cilium = isCilium(h, cni);
@@ -23,6 +24,7 @@ export const rule: Rule = {
         anyOverlay = true;
         const u = underlay(h, o);
         if (!u) continue;
+        underlays.add(`${h.host}/${u.name}`);
         const room = u.mtu - o.overhead;
         looked.push(`${h.host} ${o.iface.name} ${o.iface.mtu} vs ${u.name} ${u.mtu} − ${o.overhead}`);
         if (o.cilium) {
@@ -57,7 +59,7 @@ export const rule: Rule = {
         const members = new Set(h.interfaces.map((i) => i.master).filter((m): m is string => !!m));
         for (const i of h.interfaces) {
           const podSide = i.kind === "veth" || (i.kind === "bridge" && members.has(i.name));
-          if (!podSide || i.mtu <= overlayMtu) continue;
+          if (!podSide || i.mtu <= overlayMtu || underlays.has(`${h.host}/${i.name}`)) continue;
           const rmtu = routeMtuFor(h, i.name);
           if (rmtu !== undefined && rmtu <= overlayMtu) continue;
           // a pod's own eth0 (its default route leaves through a veth) vs a node-side veth
