@@ -95,6 +95,13 @@ export type CaptureSummary = {
     peer?: string;
     connections: number;
     backwardSteps: number;
+    /**
+     * distinct TSval clocks among those connections (a SYN continues a clock when its TSval advanced by
+     * 50..1100 ticks per second since that clock's last SYN). clocks ≈ connections: per-connection random
+     * offsets (Linux >= 4.10 default), backward steps are harmless; few clocks for many connections with
+     * backward steps: several hosts behind one address (NAT), the tcp_tw_recycle/PAWS hazard.
+     */
+    clocks?: number;
     example: { fromTsval: number; toTsval: number; ts: number };
   }>;
   /** client source ports seen inside the given NodePort range */
