@@ -84,9 +84,10 @@ export function snapshotRank(path: string): number | undefined {
   if (n) return Number(n[1]);
   // a folder per reading: before/nstat.txt, after/nstat.txt
   const dir = parts.length >= 2 ? parts[parts.length - 2] : "";
-  if (/^(before|pre|start|t0)$/.test(dir)) return 0;
+  if (/^(before|pre|start)$/.test(dir)) return 0;
   if (/^(after|post|end)$/.test(dir)) return 1e9;
-  return undefined;
+  const td = /^(?:t|snap(?:shot)?-?|)(\d{1,6})$/.exec(dir);
+  return td ? Number(td[1]) : undefined;
 }
 
 type Reading = { value: number; file: string; line?: number; order: number; takenAt?: number; rank?: number };

@@ -1,0 +1,180 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { corpus, recorded } from "../evidence/testdata/paths";
+import { HostEvidence } from "../evidence/model";
+import { DEFAULT_LIMITS, expandArchive, groupHosts, readBundle } from "./index";
+import { makeTar, makeZip } from "./testdata/make";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nm-bundle-test-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const write = (name: string, data: Uint8Array | string) => {
+  const p = path.join(tmp, name);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, data);
+  return p;
+};
+const bytes = (p: string) => new Uint8Array(fs.readFileSync(p));
+
+describe("hostile tar archives are refused, naming the entry", () => {
+  const cases: Array<[string, Parameters<typeof makeTar>[0], string]> = [
+    ["`..` path", [{ name: "ok.txt", data: "x" }, { name: "../x", data: "evil" }], "../x"],
+    ["absolute path", [{ name: "/etc/cron.d/x", data: "evil" }], "/etc/cron.d/x"],
+    ["symlink", [{ name: "link", type: "2", linkname: "/etc/passwd" }], "link"],
+    ["hardlink", [{ name: "hl", type: "1", linkname: "ok.txt" }], "hl"],
+    ["char device", [{ name: "dev", type: "3" }], "dev"],
+    ["fifo", [{ name: "fifo", type: "6" }], "fifo"],
+    ["`..` hidden in the ustar prefix", [{ name: "x", prefix: "a/../..", data: "evil" }], "a/../../x"],
+    ["`..` in a pax path", [{ name: "PaxHeaders/x", type: "x", data: "22 path=../../evil.sh\n" }, { name: "harmless", data: "x" }], "../../evil.sh"],
+  ];
+  for (const [what, specs, entry] of cases) {
+    it(what, () => {
+      const r = expandArchive(makeTar(specs));
+      expect(r.status).toBe("failed");
+      if (r.status === "failed") expect(r.error).toMatchObject({ code: "unsafe_entry", entry });
+    });
+  }
+
+  it("the same through readBundle of a .tar.gz on disk", async () => {
+    const p = write("evil.tar.gz", gzipSync(makeTar([{ name: "node1/../../x", data: "evil" }])));
+    const r = await readBundle([p]);
+    expect(r).toMatchObject({ status: "failed", error: { code: "unsafe_entry", entry: "node1/../../x", path: p } });
+  });
+});
+
+describe("hostile zip archives", () => {
+  it("`..` and absolute names are refused", () => {
+    for (const name of ["../x", "/abs", "C:/win"]) {
+      const r = expandArchive(makeZip([{ name, data: "evil" }]));
+      expect(r).toMatchObject({ status: "failed", error: { code: "unsafe_entry", entry: name } });
+    }
+  });
+
+  it("a symlink entry is refused", () => {
+    const r = expandArchive(makeZip([{ name: "l", data: "/etc/passwd", mode: 0o120777 }]));
+    expect(r).toMatchObject({ status: "failed", error: { code: "unsafe_entry", entry: "l" } });
+  });
+
+  it("a zip bomb (64 MiB of zeros, declaring 100 bytes) stops at the ratio cap", () => {
+    const zeros = new Uint8Array(64 * 1024 * 1024);
+    const r = expandArchive(makeZip([{ name: "bomb.txt", data: zeros, deflate: true, declaredSize: 100 }]));
+    expect(r).toMatchObject({ status: "failed", error: { code: "ratio_exceeded", entry: "bomb.txt" } });
+    // declaring the real size is refused before inflating at all
+    const r2 = expandArchive(makeZip([{ name: "bomb.txt", data: zeros, deflate: true }]));
+    expect(r2).toMatchObject({ status: "failed", error: { code: "ratio_exceeded", message: expect.stringContaining("before inflating") } });
+  });
+
+  it("a bit flip in the data is a CRC / inflate error naming the entry; a truncated zip is corrupt", () => {
+    const z = makeZip([{ name: "a.txt", data: "hello ".repeat(200), deflate: true }, { name: "b.txt", data: "stored text" }]);
+    const flipped = z.slice();
+    flipped[30 + 5 + 3] ^= 0x40; // inside a.txt's deflate data
+    const r = expandArchive(flipped);
+    expect(r).toMatchObject({ status: "failed", error: { code: "corrupt", entry: "a.txt" } });
+    const stored = z.slice();
+    const at = Buffer.from(stored).indexOf("stored text");
+    stored[at] ^= 1;
+    expect(expandArchive(stored)).toMatchObject({ status: "failed", error: { code: "corrupt", entry: "b.txt", message: expect.stringContaining("CRC") } });
+    expect(expandArchive(z.subarray(0, z.length - 30))).toMatchObject({ status: "failed", error: { code: "corrupt" } });
+  });
+});
+
+describe("bombs, truncation and corruption of tar/gzip", () => {
+  it("a gzip bomb is stopped early (ratio)", async () => {
+    const p = write("bomb.log.gz", gzipSync(new Uint8Array(64 * 1024 * 1024)));
+    const r = await readBundle([p]);
+    expect(r).toMatchObject({ status: "failed", error: { code: "ratio_exceeded" } });
+  });
+
+  it("a bomb inside a tar.gz bundle is stopped too", async () => {
+    const inner = gzipSync(new Uint8Array(64 * 1024 * 1024));
+    const p = write("b.tgz", gzipSync(makeTar([{ name: "node/huge.log.gz", data: inner }])));
+    const r = await readBundle([p]);
+    expect(r).toMatchObject({ status: "failed", error: { code: "ratio_exceeded", entry: "node/huge.log.gz" } });
+  });
+
+  it("per-file and total bounds", () => {
+    const t = makeTar([{ name: "a", data: "x".repeat(5000) }, { name: "b", data: "y".repeat(5000) }]);
+    expect(expandArchive(t, { ...DEFAULT_LIMITS, maxFileBytes: 4000 })).toMatchObject({ status: "failed", error: { code: "too_large", entry: "a" } });
+    expect(expandArchive(t, { ...DEFAULT_LIMITS, maxTotalBytes: 8000 })).toMatchObject({ status: "failed", error: { code: "too_large", entry: "b" } });
+  });
+
+  it("a truncated tar.gz and a bit-flipped tar header are corrupt, naming what they can", async () => {
+    const t = makeTar([{ name: "node/a.txt", data: "x".repeat(3000) }, { name: "node/b.txt", data: "y".repeat(3000) }]);
+    const gz = gzipSync(t);
+    const p = write("trunc.tar.gz", gz.subarray(0, Math.floor(gz.length / 2)));
+    expect(await readBundle([p])).toMatchObject({ status: "failed", error: { code: "corrupt" } });
+    const flipped = t.slice();
+    flipped[512 * 7 + 3] ^= 0x20; // second header's name: "node/b.txt" → checksum no longer matches
+    const r = expandArchive(flipped);
+    expect(r).toMatchObject({ status: "failed", error: { code: "corrupt", message: expect.stringContaining("checksum") } });
+    expect(expandArchive(t.subarray(0, 512 * 7 + 100))).toMatchObject({ status: "failed", error: { code: "corrupt" } });
+    expect(expandArchive(t.subarray(0, 512 * 8 + 100))).toMatchObject({ status: "failed", error: { code: "corrupt", entry: "node/b.txt" } });
+  });
+});
+
+describe("reading bundles", () => {
+  it("a missing path is a not_found failure, not an exception", async () => {
+    expect(await readBundle([path.join(tmp, "nope")])).toMatchObject({ status: "failed", error: { code: "not_found" } });
+  });
+
+  it("groups hosts: wrapper folder unwrapped, one folder per host; top-level files make one host", () => {
+    const e = (p: string) => ({ path: p, data: new Uint8Array(0) });
+    const multi = groupHosts({ name: "b", entries: [e("incident/server/a"), e("incident/client/b"), e("incident/client/proc/sys/x/y")] });
+    expect([...multi.keys()].sort()).toEqual(["client", "server"]);
+    expect(multi.get("client")!.map((x) => x.path).sort()).toEqual(["b", "proc/sys/x/y"]);
+    const single = groupHosts({ name: "bundle", entries: [e("sysctl.txt"), e("proc/net/netstat")] });
+    expect([...single.keys()]).toEqual(["bundle"]);
+    const named = groupHosts({ name: "bundle", entries: [e("node1/sysctl.txt"), e("node1/proc/net/snmp")] });
+    expect([...named.keys()]).toEqual(["node1"]);
+    const procOnly = groupHosts({ name: "n", entries: [e("proc/net/snmp"), e("proc/sys/net/core/somaxconn")] });
+    expect([...procOnly.keys()]).toEqual(["n"]);
+  });
+
+  it("a directory: pcap, gzip-compressed pcap, text by content, proc/sys tree, unrecognised files listed", async () => {
+    const dir = path.join(tmp, "hostdir");
+    fs.mkdirSync(path.join(dir, "proc/sys/net/core"), { recursive: true });
+    fs.mkdirSync(path.join(dir, "proc/sys/net/ipv4"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "proc/sys/net/core/somaxconn"), "4096\n");
+    fs.writeFileSync(path.join(dir, "proc/sys/net/ipv4/ip_local_port_range"), "32768\t60999\n");
+    fs.copyFileSync(corpus("pcap/tcp-syn-rst-refused.pcapng"), path.join(dir, "capture.bin"));
+    fs.copyFileSync(corpus("pcap/http-window-full-gzip-compressed.pcap.gz"), path.join(dir, "w.gz"));
+    fs.copyFileSync(recorded("tcpdump-n.txt"), path.join(dir, "notes.txt"));
+    fs.copyFileSync(corpus("logs/nginx-error-multiline-fastcgi.log"), path.join(dir, "e"));
+    fs.writeFileSync(path.join(dir, "README"), "we saw timeouts at 10:02\n");
+    fs.writeFileSync(path.join(dir, "blob"), new Uint8Array([0, 1, 2, 3, 0, 0, 9]));
+    const r = await readBundle([dir]);
+    expect(r.status).toBe("success");
+    if (r.status !== "success") return;
+    expect(r.hosts).toHaveLength(1);
+    const h = r.hosts[0];
+    expect(HostEvidence.safeParse(h).success).toBe(true);
+    expect(h.host).toBe("hostdir");
+    const kinds = Object.fromEntries(h.files.map((f) => [f.path, f.kind]));
+    expect(kinds).toMatchObject({ "capture.bin": "pcapng", "w.gz": "pcap", "notes.txt": "tcpdump-text", e: "nginx-error-log", "proc/sys": "sysctl" });
+    expect(h.sysctls["net.core.somaxconn"]).toEqual({ value: "4096", cite: { file: "proc/sys/net/core/somaxconn" } });
+    expect(h.sysctls["net.ipv4.ip_local_port_range"].value).toBe("32768 60999");
+    expect(h.unrecognized.map((u) => u.path).sort()).toEqual(["README", "blob"]);
+    expect(h.captures).toEqual(expect.arrayContaining([
+      { path: "capture.bin", kind: "pcapng" }, { path: "w.gz", kind: "pcap" }, { path: "notes.txt", kind: "tcpdump-text" },
+    ]));
+    // capture bytes are handed on (gunzipped), tcpdump text as packets
+    const pcapng = r.captureBytes("hostdir", "capture.bin")!;
+    expect(Buffer.from(pcapng).equals(fs.readFileSync(corpus("pcap/tcp-syn-rst-refused.pcapng")))).toBe(true);
+    const gunzipped = r.captureBytes("hostdir", "w.gz")!;
+    expect([...gunzipped.subarray(0, 4)]).toEqual([0xd4, 0xc3, 0xb2, 0xa1]);
+    expect(r.capturePackets("hostdir", "notes.txt")).toHaveLength(36);
+    expect(r.captureBytes("hostdir", "nope")).toBeUndefined();
+  });
+
+  it("loose files form one host named after the folder they share", async () => {
+    const a = write("loose/x.log", fs.readFileSync(corpus("logs/envoy-access-flags-UF-URX-NR.log")));
+    const b = write("loose/y.log", fs.readFileSync(corpus("logs/nginx-error-multiline-fastcgi.log")));
+    const r = await readBundle([b, a]);
+    expect(r.status).toBe("success");
+    if (r.status !== "success") return;
+    expect(r.hosts.map((h) => h.host)).toEqual(["loose"]);
+    expect(r.hosts[0].files.map((f) => [f.path, f.kind])).toEqual([["x.log", "envoy-access-log"], ["y.log", "nginx-error-log"]]);
+  });
+});
