@@ -57,8 +57,8 @@ PCAP_NODE=$CAPTURE_PID
 curl_pod() { on pod-a curl -sS -o /dev/null --max-time "${MAXT:-4}" -w 'http_code: %{http_code} time_connect: %{time_connect} time_total: %{time_total}\n' "$@" || true; }
 {
   for i in 1 2 3; do curl_pod http://10.244.1.2:8081/small.txt; done
-  MAXT=4 curl_pod --data-binary @"$LAB_WORK/www/large.bin" http://10.244.1.2:8081/upload
-  MAXT=4 curl_pod http://10.244.1.2:8081/large.bin
+  MAXT=6 curl_pod --data-binary @"$LAB_WORK/www/large.bin" http://10.244.1.2:8081/upload
+  MAXT=6 curl_pod http://10.244.1.2:8081/large.bin
   curl_pod http://10.244.1.2:8081/small.txt
 } >"$OUT/pod-a/curl-timings.txt" 2>"$LAB_WORK/curl.err"
 cat "$OUT/pod-a/curl-timings.txt" >&2

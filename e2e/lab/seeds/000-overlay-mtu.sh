@@ -95,7 +95,7 @@ capture_start ecs-207 eth0 "$LAB_WORK/ecs-207.pcap" tcp port 30004 or icmp
 P207=$CAPTURE_PID
 capture_start gateway-pod eth0 "$LAB_WORK/gw.pcap" tcp port 8081
 PGW=$CAPTURE_PID
-post() { on slb curl -sS -o /dev/null --max-time 5 -w 'http_code: %{http_code} time_connect: %{time_connect} time_total: %{time_total}\n' --data-binary @"$LAB_WORK/www/$1" http://172.19.0.207:30004/ios/pay/receipt || true; }
+post() { on slb curl -sS -o /dev/null --max-time 6 -w 'http_code: %{http_code} time_connect: %{time_connect} time_total: %{time_total}\n' --data-binary @"$LAB_WORK/www/$1" http://172.19.0.207:30004/ios/pay/receipt || true; }
 {
   post receipt-small.json
   post receipt-large.json
