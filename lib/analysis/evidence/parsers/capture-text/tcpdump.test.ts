@@ -53,6 +53,13 @@ describe("tcpdump -n text (recorded: scripts/record/tcpdump-text.sh)", () => {
 });
 
 describe("timestamp modes", () => {
+  it("every recorded text is recognised as tcpdump-text", () => {
+    for (const f of ["tcpdump-n.txt", "tcpdump-live-n.txt", "tcpdump-nn-t.txt", "tcpdump-nn-tt.txt", "tcpdump-nn-ttt.txt",
+      "tcpdump-nn-tttt.txt", "tcpdump-nn-v.txt", "tcpdump-any-nn.txt", "tcpdump-corpus-ipv6-n.txt", "tcpdump-corpus-sack-tttt.txt"]) {
+      expect([f, recognise(read(f), "x")?.kind]).toEqual([f, "tcpdump-text"]);
+    }
+  });
+
   const tt = packets(read("tcpdump-nn-tt.txt"));
 
   it("-tt: epoch seconds", () => {
