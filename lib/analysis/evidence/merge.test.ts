@@ -31,6 +31,16 @@ describe("counter deltas", () => {
     }
   });
 
+  it("several formats per reading: before files of every format come before the after files", () => {
+    const h = mergeHost("n", [
+      counters("netstat-s-after.txt", { X: 50 }), counters("netstat-s-before.txt", { X: 10 }),
+      counters("nstat-after.txt", { X: 50 }), counters("nstat-before.txt", { X: 10 }),
+    ]);
+    expect(h.deltas).toEqual([expect.objectContaining({ from: 10, to: 50, delta: 40 })]);
+    expect(h.deltas[0].fromCite.file).toMatch(/before/);
+    expect(h.deltas[0].toCite.file).toMatch(/after/);
+  });
+
   it("falls back to file order", () => {
     const h = mergeHost("n", [counters("x", { X: 1 }), counters("y", { X: 3 })]);
     expect(h.deltas[0]).toMatchObject({ from: 1, to: 3, delta: 2 });

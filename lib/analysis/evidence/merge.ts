@@ -94,7 +94,9 @@ type Reading = { value: number; file: string; line?: number; order: number; take
 
 function orderReadings(rs: Reading[]): Reading[] {
   const byTime = rs.every((r) => r.takenAt !== undefined);
-  const byRank = !byTime && rs.every((r) => r.rank !== undefined) && new Set(rs.map((r) => r.rank)).size === rs.length;
+  // several formats read at the same moment share a rank (nstat-before.txt, netstat-s-before.txt): ties
+  // are fine, file order breaks them
+  const byRank = !byTime && rs.every((r) => r.rank !== undefined) && new Set(rs.map((r) => r.rank)).size > 1;
   return [...rs].sort((a, b) =>
     byTime ? a.takenAt! - b.takenAt! || a.order - b.order
       : byRank ? a.rank! - b.rank! || a.order - b.order
