@@ -320,7 +320,7 @@ function parseNft(text: string): ReturnType<TextParser["parse"]> {
         if (a !== "th") proto = a;
         if (w[k + 2] !== "!=") port = portSpec(w[k + 2]);
         k += 2;
-      } else if (a === "l4proto" && w[k + 1]) {
+      } else if (a === "l4proto" && /^[a-z][a-z0-9-]*$/.test(w[k + 1] ?? "")) {
         proto = proto ?? w[k + 1];
         if (/^(icmp|ipv6-icmp|icmpv6)$/.test(w[k + 1])) icmp = true;
       } else if ((a === "icmp" || a === "icmpv6") && (w[k + 1] === "type" || w[k + 1] === "code")) {
