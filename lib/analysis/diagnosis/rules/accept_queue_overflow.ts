@@ -12,12 +12,16 @@ export const rule: Rule = {
     const c = new Case();
     let sawCounters = false;
     const flatHosts: string[] = [];
+    const pawsExplained: string[] = [];
     for (const h of ctx.hosts) {
       if (h.counters["TcpExt.ListenOverflows"] || h.counters["TcpExt.ListenDrops"]) sawCounters = true;
       const ov = counterSignal(c, h, "TcpExt.ListenOverflows", "listen-overflows", "H", "M", "times the listen queue of a socket overflowed");
       if (ov !== "rose") {
         const drops = delta(h, "TcpExt.ListenDrops");
-        if (drops && drops.delta > 0) {
+        const paws = delta(h, "TcpExt.PAWSPassive");
+        if (drops && drops.delta > 0 && paws && paws.delta >= drops.delta * 0.8) {
+          pawsExplained.push(`${h.host}: the ListenDrops rise (${drops.delta}) is matched by PAWSPassive rejections (${paws.delta}), not by a full queue`);
+        } else if (drops && drops.delta > 0) {
           c.support("listen-drops", "M", item(h.host, drops.toCite, `${deltaFact(drops)} (SYNs to LISTEN sockets dropped) without a ListenOverflows rise`));
         }
         if ((ov === "flat" || ov === "standing") && hasDeltasFor(h, "TcpExt.")) flatHosts.push(h.host);
@@ -61,6 +65,7 @@ export const rule: Rule = {
       // without a queue signal, SYN loss is shared by every SYN-dropping cause
       c.against("no ListenOverflows rise, no full listener queue and no SYN-queue counters", 0.7);
     }
+    for (const note of pawsExplained) c.against(note, 0.8);
     for (const host of flatHosts) c.against(`${host}: TcpExt.ListenOverflows did not change between the two counter readings`, c.has("listen-overflows") ? 1 : 0.5);
     return c.finding({
       id: "accept_queue_overflow",

@@ -17,6 +17,7 @@ export const rule: Rule = {
     let overlayMtu: number | undefined;
     let anyOverlay = false;
     const underlays = new Set<string>();
+    const fits = new Set<string>();
     for (const h of ctx.hosts) {
       const ovs = overlays(h, cni);
       const cilium = isCilium(h, cni);
@@ -26,6 +27,7 @@ export const rule: Rule = {
         if (!u) continue;
         underlays.add(`${h.host}/${u.name}`);
         const room = u.mtu - o.overhead;
+        fits.add(`${room} (${u.name} ${u.mtu} − ${o.overhead} ${o.kind})`);
         looked.push(`${h.host} ${o.iface.name} ${o.iface.mtu} vs ${u.name} ${u.mtu} − ${o.overhead}`);
         if (o.cilium) {
           // Cilium's tunnel device stays at the base MTU; the pods' routes carry the reduced MTU
@@ -102,12 +104,13 @@ export const rule: Rule = {
     if (!c.has("mtu-arith") && !c.has("pod-mtu") && !c.has("capture-blackhole")) {
       c.against("every overlay, pod and bridge MTU fits the underlay, and no capture shows full-size segments vanishing", 0.6);
     }
+    const fitText = fits.size > 0 ? [...fits].sort().join(" / ") : "underlay MTU − encapsulation overhead";
     return c.finding({
       id: "overlay_mtu_mismatch",
       title: "Overlay MTU larger than the underlay allows",
       summary: "An overlay (VXLAN/IPIP/Geneve/WireGuard) device or a pod/bridge interface assumes more room than the underlay leaves after encapsulation. Small requests fit and succeed; full-size segments (large POST bodies, big responses) exceed the path MTU and are dropped, so the sender retransmits them until a proxy times out (502/504).",
       fix: [
-        { command: "Set the CNI MTU to underlay − overhead (flannel net-conf.json backend \"MTU\", Calico FelixConfiguration vxlanMTU/ipipMTU/wireguardMTU, Cilium --mtu) and recreate the pods", risk: "Existing pods keep their old veth MTU until restarted." },
+        { command: `Set the overlay and pod MTU to ${fitText} (flannel net-conf.json backend "MTU", Calico FelixConfiguration vxlanMTU/ipipMTU/wireguardMTU, Cilium --mtu = the underlay MTU; Docker daemon.json "mtu") and recreate the pods`, risk: "Existing pods keep their old veth MTU until restarted." },
         { command: "iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu", risk: "Fixes TCP only (not UDP/QUIC), masks the root cause, adds a rule on every node." },
         { command: "Allow ICMP type 3 code 4 (IPv6: type 2) through firewalls, security groups and NetworkPolicies", risk: "Slightly more ICMP exposure." },
         { command: "sysctl -w net.ipv4.tcp_mtu_probing=1", risk: "Recovers only after a black-hole stall (several RTOs); does not help non-TCP traffic." },

@@ -3,6 +3,7 @@
  * NodePort range; since kube-proxy stopped holding NodePorts open (1.24, back-ported to 1.21.14+), an
  * outgoing connection can take a NodePort as its source port and its replies are diverted.
  */
+import type { CaptureSummary } from "../../capture/model";
 import type { Cite } from "../../evidence/model";
 import { item, kubernetesVersion, nodePortRange, parseVersion, versionAtLeast, type Rule } from "../context";
 import { Case } from "../signals";
@@ -35,7 +36,21 @@ function covers(reserved: Array<[number, number]>, lo: number, hi: number): bool
   return cur > hi;
 }
 
-const FAILING = new Set(["S0", "S1", "SH", "SHR", "REJ", "RSTOS0", "RSTRH", "OTH"]);
+const FAILING = new Set(["S0", "SH", "SHR", "REJ", "RSTOS0", "RSTRH", "OTH"]);
+
+/** did this connection's handshake fail? S1 alone also covers healthy connections captured mid-flight */
+function failedHandshake(summary: CaptureSummary, s: CaptureSummary["nodePortSourcePorts"][number]): string | null {
+  const f = summary.flows.find((x) => x.orig.addr === s.addr && x.orig.port === s.port && x.resp.addr === s.dst.addr && x.resp.port === s.dst.port);
+  if (f) {
+    const why: string[] = [];
+    if (f.synAckRetransOffsets.length > 0) why.push(`the SYN-ACK was retransmitted ${f.synAckRetransOffsets.length} time(s)`);
+    if (f.synRetransOffsets.length > 0) why.push(`the SYN was retransmitted at +${f.synRetransOffsets.join(", +")} s`);
+    if (!/^S[^A]*h[^A]*$/.test(f.history) && why.length === 0 && !FAILING.has(f.connState)) return null;
+    if (/^Sh/.test(f.history) && !f.history.includes("A")) why.push("the client never acknowledged the SYN-ACK");
+    if (why.length > 0) return why.join(", ");
+  }
+  return FAILING.has(s.connState) ? `state ${s.connState}` : null;
+}
 
 export const rule: Rule = {
   id: "port_range_nodeport_collision",
@@ -72,7 +87,8 @@ export const rule: Rule = {
     for (const cap of ctx.captures) {
       for (const s of cap.summary.nodePortSourcePorts) {
         const a = allocated.get(s.port);
-        if (a && !FAILING.has(s.connState)) {
+        const failed = failedHandshake(cap.summary, s);
+        if (a && !failed) {
           // iptables mode: conntrack already tracks the connection, so it survives (lab finding on 6.18)
           c.support("sport-is-nodeport-ok", "L", [
             captureItem(cap, `connection ${s.addr}:${s.port} → ${s.dst.addr}:${s.dst.port} used the allocated NodePort ${s.port} as its source port and completed (state ${s.connState}): the ranges do collide, this one survived`),
@@ -80,11 +96,11 @@ export const rule: Rule = {
           ]);
         } else if (a) {
           c.support("sport-is-nodeport", "H", [
-            captureItem(cap, `connection ${s.addr}:${s.port} → ${s.dst.addr}:${s.dst.port} (state ${s.connState}) used source port ${s.port}, which is an allocated NodePort`),
+            captureItem(cap, `connection ${s.addr}:${s.port} → ${s.dst.addr}:${s.dst.port} used source port ${s.port}, an allocated NodePort, and its handshake failed: ${failed}`),
             item(a.host, a.cite, `NodePort ${s.port} is allocated to a Service`),
           ]);
-        } else if (FAILING.has(s.connState)) {
-          c.support("sport-in-range-failed", "M", captureItem(cap, `failed connection ${s.addr}:${s.port} → ${s.dst.addr}:${s.dst.port} (state ${s.connState}) used a source port inside the NodePort range ${npLo}-${npHi}`));
+        } else if (failed) {
+          c.support("sport-in-range-failed", "M", captureItem(cap, `failed connection ${s.addr}:${s.port} → ${s.dst.addr}:${s.dst.port} (${failed}) used a source port inside the NodePort range ${npLo}-${npHi}`));
         }
       }
     }
