@@ -28,8 +28,12 @@ describe("analyze arguments", () => {
     expect(p).toMatchObject({ paths: ["b"], json: true, latencies: [31.7, 1.5], context: { kubernetesVersion: "1.24.3", nodePortRange: [30000, 32767] } });
     expect(parseLatency("3")).toBe(3);
   });
+  it("parses hops of the request path", () => {
+    const p = parseArgs(["b", "--hop", "ingress=ingress-nginx", "--hop", "api=nodejs,idle=5,read=500ms"]);
+    expect(p).toMatchObject({ context: { hops: [{ name: "ingress", kind: "ingress-nginx" }, { name: "api", kind: "nodejs", idleTimeout: 5, readTimeout: 0.5 }] } });
+  });
   it("bad arguments exit 2 with a message", async () => {
-    for (const bad of [["--latency", "soon", "x"], ["--nodeport-range", "32767-30000", "x"], ["--frobnicate", "x"], []]) {
+    for (const bad of [["--hop", "api=tomcatx", "x"], ["--latency", "soon", "x"], ["--nodeport-range", "32767-30000", "x"], ["--frobnicate", "x"], []]) {
       const r = await capture(bad);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/netmortem analyze: /);

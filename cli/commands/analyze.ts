@@ -3,7 +3,7 @@
  * Exit codes: 0 success (whatever the diagnosis), 2 bad arguments, 1 unreadable input.
  */
 import { stat } from "node:fs/promises";
-import { analyzeBundle, type DiagnoseContext } from "../../lib/analysis/diagnosis";
+import { analyzeBundle, TIMEOUT_DEFAULTS, type DiagnoseContext, type Hop, type HopKind } from "../../lib/analysis/diagnosis";
 import type { Analysis } from "../../lib/analysis/diagnosis/model";
 import { formatText, toMarkdown, toReport } from "../../lib/analysis/report";
 
@@ -17,6 +17,10 @@ Options:
   --latency <t>              an observed latency, e.g. 31.7s, 1500ms, 3 (repeatable)
   --k8s-version <v>          Kubernetes version, e.g. 1.24.3
   --nodeport-range <lo-hi>   NodePort range (default 30000-32767)
+  --hop <name=kind[,opts]>   one hop of the request path, client side first (repeatable), e.g.
+                             --hop ingress=ingress-nginx --hop api=nodejs,idle=5
+                             kinds: aws-alb aws-elb alibaba-slb nginx ingress-nginx nodejs tomcat go gunicorn other;
+                             opts: idle=, upstream-idle=, connect=, read= (seconds, or 500ms)
   --cni <name>               flannel, calico, cilium…
   --kube-proxy-mode <mode>   iptables, ipvs, nftables, ebpf
   -h, --help                 this help
@@ -37,6 +41,27 @@ export function parseLatency(v: string): number {
   if (!m) throw new UsageError(`--latency: '${v}' is not a duration (e.g. 31.7s, 1500ms)`);
   const n = Number(m[1]);
   return m[2] === "ms" ? n / 1000 : n;
+}
+
+const HOP_KINDS = Object.keys(TIMEOUT_DEFAULTS) as HopKind[];
+
+/** "ingress=ingress-nginx,upstream-idle=60" → a Hop; the request path is given in order, client side first */
+export function parseHop(v: string): Hop {
+  const [head, ...opts] = v.split(",");
+  const m = /^([^=]+)=(.+)$/.exec(head ?? "");
+  const kind = m?.[2] as HopKind | undefined;
+  if (!m || !kind || !HOP_KINDS.includes(kind)) throw new UsageError(`--hop: '${v}' should be name=kind[,idle=S][,upstream-idle=S][,connect=S][,read=S] with kind one of ${HOP_KINDS.join(", ")}`);
+  const hop: Hop = { name: m[1]!, kind };
+  for (const o of opts) {
+    const km = /^(idle|upstream-idle|connect|read)=(\d+(?:\.\d+)?)(ms|s)?$/.exec(o.trim());
+    if (!km) throw new UsageError(`--hop: '${o}' is not idle=, upstream-idle=, connect= or read= with a duration`);
+    const secs = parseLatency(`${km[2]}${km[3] ?? "s"}`);
+    if (km[1] === "idle") hop.idleTimeout = secs;
+    else if (km[1] === "upstream-idle") hop.upstreamIdleTimeout = secs;
+    else if (km[1] === "connect") hop.connectTimeout = secs;
+    else hop.readTimeout = secs;
+  }
+  return hop;
 }
 
 export function parseArgs(args: string[]): ParsedArgs | "help" {
@@ -71,6 +96,7 @@ export function parseArgs(args: string[]): ParsedArgs | "help" {
         out.context.nodePortRange = [lo, hi];
         break;
       }
+      case "--hop": (out.context.hops ??= []).push(parseHop(value())); break;
       case "--cni": out.context.cni = value(); break;
       case "--kube-proxy-mode": out.context.kubeProxyMode = value(); break;
       default:

@@ -88,6 +88,11 @@ describe("explainLatency", () => {
     expect(e.kind).toBe("synack");
     expect(e.point).toBe(31);
   });
+  it("the client's own tcp_synack_retries do not shape the server's SYN-ACK schedule", () => {
+    const e = explainLatency(32.05, "6.18.44", { "net.ipv4.tcp_synack_retries": "2" });
+    expect(e.kind).toBe("synack");
+    expect(explainLatency(32.05, "6.18.44", {}, [], { "net.ipv4.tcp_synack_retries": "2" }).kind).toBe("none");
+  });
   it("12.6 s on 6.18 is on no lattice point", () => {
     expect(explainLatency(12.6, "6.18.44").kind).toBe("none");
     expect(onSynLattice(12.6, "6.18.44")).toBe(false);

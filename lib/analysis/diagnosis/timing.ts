@@ -149,6 +149,8 @@ export function explainLatency(
   hostKernel: string | undefined,
   sysctls: Sysctls = {},
   configuredTimeouts: ConfiguredTimeout[] = [],
+  /** the server's sysctls, for its SYN-ACK schedule (the client's own tcp_synack_retries do not apply) */
+  serverSysctls: Sysctls = {},
 ): LatencyExplanation {
   const cands: Candidate[] = [];
   const syn = synSchedule(hostKernel, sysctls);
@@ -161,7 +163,7 @@ export function explainLatency(
       cands.push(c);
     }
   }
-  for (const c of scheduleCandidates(seconds, synAckSchedule(hostKernel, sysctls))) {
+  for (const c of scheduleCandidates(seconds, synAckSchedule(hostKernel, serverSysctls))) {
     c.score *= 0.9; // the client's own SYN retries are the commoner reading
     cands.push(c);
   }
@@ -203,7 +205,7 @@ export function explainLatency(
 
 /** is this latency on the SYN lattice of either kernel family (the "a handshake was lost" fingerprint)? */
 export function onSynLattice(seconds: number, hostKernel?: string, sysctls: Sysctls = {}): boolean {
-  const scheds = hostKernel ? [synSchedule(hostKernel, sysctls), synAckSchedule(hostKernel, sysctls)] : [synSchedule(undefined, sysctls), synSchedule([6, 1, 0], sysctls), synAckSchedule(undefined, sysctls)];
+  const scheds = hostKernel ? [synSchedule(hostKernel, sysctls), synAckSchedule(hostKernel)] : [synSchedule(undefined, sysctls), synSchedule([6, 1, 0], sysctls), synAckSchedule(undefined)];
   // ignore the dense 1 s linear steps below 5 s: a 2.3 s request is not evidence of anything
   return scheds.some((s) => scheduleCandidates(seconds, s).some((c) => c.point >= 3 && c.score > 0.3));
 }

@@ -27,7 +27,7 @@ export const rule: Rule = {
           if (!e.phase || REUSE_PHASES.test(e.phase)) {
             reuseErrors++;
             if (reuseErrors <= 5) {
-              c.support("nginx-reuse-error", "M", item(h.host, e.cite, `${e.kind === "upstream_prematurely_closed" ? "upstream prematurely closed connection" : "recv() failed (104: Connection reset by peer)"}${e.phase ? ` ${e.phase}` : ""}${e.upstream ? `, upstream ${e.upstream}` : ""}`));
+              c.support("reuse-symptom", "M", item(h.host, e.cite, `${e.kind === "upstream_prematurely_closed" ? "upstream prematurely closed connection" : "recv() failed (104: Connection reset by peer)"}${e.phase ? ` ${e.phase}` : ""}${e.upstream ? `, upstream ${e.upstream}` : ""}`));
             }
           }
         } else if (e.kind === "upstream_timed_out" && e.phase && /connecting/i.test(e.phase)) {
@@ -38,7 +38,8 @@ export const rule: Rule = {
       const fast502 = h.accessLog.filter((a) => a.status === 502 && a.upstreamResponseTime.some((t) => t !== null && t < 0.05));
       if (fast502.length > 0) {
         const a = fast502[0]!;
-        c.support("fast-502", "M", item(h.host, a.cite, `${fast502.length} request(s) answered 502 within ${a.upstreamResponseTime.find((t) => t !== null)} s of upstream time${a.upstreamAddr.length ? ` (upstream ${a.upstreamAddr.join(", ")})` : ""}: the upstream connection failed immediately, as a reused connection closed by the upstream does`));
+        // the same failed requests as the error-log lines: one symptom, not an independent witness
+        c.support("reuse-symptom", "M", item(h.host, a.cite, `${fast502.length} request(s) answered 502 within ${a.upstreamResponseTime.find((t) => t !== null)} s of upstream time${a.upstreamAddr.length ? ` (upstream ${a.upstreamAddr.join(", ")})` : ""}: the upstream connection failed immediately, as a reused connection closed by the upstream does`));
       }
     }
     for (const m of keepaliveMismatches(ctx.context.hops ?? [])) {
