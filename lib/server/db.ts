@@ -30,8 +30,8 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
   let release: () => void = () => undefined;
   let client: PGlite;
   if (opts.dataDir) {
-    const dataDir = path.resolve(opts.dataDir);
-    mkdirSync(path.dirname(dataDir), { recursive: true });
+    const dataDir = path.resolve(/*turbopackIgnore: true*/ opts.dataDir);
+    mkdirSync(/*turbopackIgnore: true*/ path.dirname(dataDir), { recursive: true });
     release = lockDataDir(dataDir);
     try {
       client = await PGlite.create({ dataDir });
@@ -127,7 +127,7 @@ export function openFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Datab
     }
     return openPostgres({ url });
   }
-  return openPglite({ dataDir: env.NETMORTEM_DATA_DIR?.trim() || path.resolve(".data/pglite") });
+  return openPglite({ dataDir: env.NETMORTEM_DATA_DIR?.trim() || path.resolve(/*turbopackIgnore: true*/ process.cwd(), ".data/pglite") });
 }
 
 const store = globalThis as typeof globalThis & {

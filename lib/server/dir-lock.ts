@@ -28,7 +28,7 @@ export function lockDataDir(dataDir: string): () => void {
   const lockPath = `${dataDir}.lock`;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(lockPath, "wx");
+      const fd = openSync(/*turbopackIgnore: true*/ lockPath, "wx");
       writeSync(fd, String(process.pid));
       closeSync(fd);
       let released = false;
@@ -37,7 +37,7 @@ export function lockDataDir(dataDir: string): () => void {
         released = true;
         process.off("exit", release);
         try {
-          if (readFileSync(lockPath, "utf8").trim() === String(process.pid)) unlinkSync(lockPath);
+          if (readFileSync(/*turbopackIgnore: true*/ lockPath, "utf8").trim() === String(process.pid)) unlinkSync(/*turbopackIgnore: true*/ lockPath);
         } catch {
           // Already gone: nothing to release.
         }
@@ -48,13 +48,13 @@ export function lockDataDir(dataDir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       let owner = Number.NaN;
       try {
-        owner = Number.parseInt(readFileSync(lockPath, "utf8").trim(), 10);
+        owner = Number.parseInt(readFileSync(/*turbopackIgnore: true*/ lockPath, "utf8").trim(), 10);
       } catch {
         continue; // Removed between our open and read: try again.
       }
       if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) throw new DataDirLockedError(dataDir, owner);
       try {
-        unlinkSync(lockPath);
+        unlinkSync(/*turbopackIgnore: true*/ lockPath);
       } catch {
         // Someone else cleaned it up first; the next attempt decides.
       }

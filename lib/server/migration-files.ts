@@ -13,14 +13,17 @@ export interface MigrationFile {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
+// The turbopackIgnore comments keep Next's file tracer from copying the whole project into the build: these
+// paths are only known at run time.
+
 /**
  * Where migrations live. Resolved from the working directory first because Next bundles server code into
  * `.next/`, where `import.meta.url` no longer points into the source tree.
  */
 export function migrationsDir(): string {
-  const fromCwd = path.resolve(process.cwd(), "prisma/migrations");
-  if (existsSync(fromCwd)) return fromCwd;
-  return path.join(repoRoot, "prisma/migrations");
+  const fromCwd = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "prisma/migrations");
+  if (existsSync(/*turbopackIgnore: true*/ fromCwd)) return fromCwd;
+  return path.join(/*turbopackIgnore: true*/ repoRoot, "prisma/migrations");
 }
 
 export function checksumOf(bytes: Buffer | string): string {
@@ -29,13 +32,13 @@ export function checksumOf(bytes: Buffer | string): string {
 
 /** Migration directories in name order (the NNNN_ prefix makes that the application order). */
 export function readMigrations(dir = migrationsDir()): MigrationFile[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, "migration.sql")))
+  if (!existsSync(/*turbopackIgnore: true*/ dir)) return [];
+  return readdirSync(/*turbopackIgnore: true*/ dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(/*turbopackIgnore: true*/ dir, d.name, "migration.sql")))
     .map((d) => d.name)
     .sort()
     .map((name) => {
-      const bytes = readFileSync(path.join(dir, name, "migration.sql"));
+      const bytes = readFileSync(path.join(/*turbopackIgnore: true*/ dir, name, "migration.sql"));
       return { name, sql: bytes.toString("utf8"), checksum: checksumOf(bytes) };
     });
 }
