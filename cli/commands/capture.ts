@@ -94,7 +94,7 @@ export function formatSummary(s: CaptureSummary, flowsN: number): string {
   }
   if (s.icmpMtu.length > 5) L.push(`… ${s.icmpMtu.length - 5} more ICMP MTU messages`);
   for (const t of s.tsBackwards.slice(0, 5)) {
-    L.push(`TCP timestamps going backwards from ${t.addr}${t.peer ? ` to ${t.peer}` : ""}: ${t.backwardSteps} of ${t.connections} connections (${t.example.fromTsval} → ${t.example.toTsval})`);
+    L.push(`TCP timestamps going backwards from ${t.addr}${t.peer ? ` to ${t.peer}` : ""}: ${t.backwardSteps} of ${t.connections} connections, ${t.clocks ?? "?"} distinct clocks (${t.example.fromTsval} → ${t.example.toTsval})${t.clocks !== undefined && t.clocks >= t.connections ? " — one clock per connection: randomised offsets, harmless" : ""}`);
   }
   if (s.nodePortSourcePorts.length > 0) {
     L.push(`client source ports in the NodePort range: ${s.nodePortSourcePorts.slice(0, 8).map((n) => `${n.addr}:${n.port}→${n.dst.addr}:${n.dst.port} ${n.connState}`).join(", ")}`);

@@ -28,6 +28,7 @@ export const F_CWR = 0x80;
 export const LINKTYPE_NAMES: Record<number, string> = {
   0: "NULL",
   1: "ETHERNET",
+  12: "RAW",
   101: "RAW",
   108: "LOOP",
   113: "LINUX_SLL",

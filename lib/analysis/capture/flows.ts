@@ -70,6 +70,7 @@ class Side {
   smallPendingEnd = 0;
   smallAcked = 0;
   udpActive = false;
+  keepalive = false;
   hasOpts = false;
   optMss = -1;
   optWs = -1;
@@ -106,6 +107,7 @@ class Side {
     this.smallPendingEnd = 0;
     this.smallAcked = 0;
     this.udpActive = false;
+    this.keepalive = false;
     this.hasOpts = false;
     this.optMss = -1;
     this.optWs = -1;
@@ -167,7 +169,28 @@ class Flow {
   }
 }
 
-type SrcTs = { addr: string; peer: string; lastTsval: number; lastTs: number; connections: number; backwardSteps: number; example?: { fromTsval: number; toTsval: number; ts: number } };
+type SrcTs = {
+  addr: string;
+  peer: string;
+  lastTsval: number;
+  lastTs: number;
+  connections: number;
+  backwardSteps: number;
+  example?: { fromTsval: number; toTsval: number; ts: number };
+  /** last (time, TSval) of each clock seen; bounded */
+  clockTs: number[];
+  clockVal: number[];
+  clocks: number;
+};
+
+const MAX_CLOCKS = 64;
+
+/** does a SYN at (ts, tsval) continue the clock last seen at (cts, cval)? 50..1100 ticks per second */
+function sameClock(cts: number, cval: number, ts: number, tsval: number): boolean {
+  const dt = ts - cts;
+  const d = (tsval - cval) | 0;
+  return dt >= 0 && d >= dt * 50 - 20 && d <= dt * 1100 + 20;
+}
 
 const SKIP_NAMES: SkipReason[] = ["garbage", "unknown-link-type", "not-ip", "bad-ip-header", "bad-l4-header", "snaplen-truncated"];
 
@@ -485,7 +508,8 @@ export class FlowEngine {
 
     // duplicate ACK, zero window (Wireshark's definitions), before this segment updates the state
     if ((flags & (F_SYN | F_FIN | F_RST)) === 0) {
-      if (len === 0 && (flags & F_ACK) && s.hasLastAck && p.ack === s.lastAck && p.window === s.lastWin && p.window !== 0 && seq === s.maxSeqEnd) {
+      // the answer to a keep-alive repeats the last ACK but is no duplicate ACK (Wireshark agrees)
+      if (len === 0 && (flags & F_ACK) && s.hasLastAck && p.ack === s.lastAck && p.window === s.lastWin && p.window !== 0 && seq === s.maxSeqEnd && !peer.keepalive) {
         s.dupAcks++;
       }
       if (p.window === 0) {
@@ -496,6 +520,9 @@ export class FlowEngine {
 
     // retransmission: sequence space already sent (keep-alives excepted)
     const seqLen = len + (flags & F_SYN ? 1 : 0) + (flags & F_FIN ? 1 : 0);
+    // keep-alive: one byte (or none) just below the next expected sequence number
+    const keepalive = s.seqInit && len <= 1 && (flags & (F_SYN | F_FIN | F_RST)) === 0 && ((s.maxSeqEnd - seq) | 0) === 1;
+    s.keepalive = keepalive;
     if (!s.seqInit) {
       s.seqInit = true;
       s.isn = seq;
@@ -503,7 +530,7 @@ export class FlowEngine {
       if (len > 0) this.noteSmall(s, len, s.maxSeqEnd);
     } else if (seqLen > 0) {
       const end = (seq + seqLen) | 0;
-      if (((seq - s.maxSeqEnd) | 0) < 0 && !(len <= 1 && (flags & (F_SYN | F_FIN | F_RST)) === 0 && ((s.maxSeqEnd - seq) | 0) === 1)) {
+      if (((seq - s.maxSeqEnd) | 0) < 0 && !keepalive) {
         s.retrans++;
         if (len > 0) {
           s.dataRetrans++;
@@ -617,11 +644,30 @@ export class FlowEngine {
         lastTs: p.ts,
         connections: 1,
         backwardSteps: 0,
+        clockTs: [p.ts],
+        clockVal: [p.tsval],
+        clocks: 1,
       };
       this.srcTs.set(key, e);
       return;
     }
     e.connections++;
+    let matched = false;
+    for (let i = 0; i < e.clockTs.length; i++) {
+      if (sameClock(e.clockTs[i], e.clockVal[i], p.ts, p.tsval)) {
+        e.clockTs[i] = p.ts;
+        e.clockVal[i] = p.tsval;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) {
+      e.clocks++;
+      if (e.clockTs.length < MAX_CLOCKS) {
+        e.clockTs.push(p.ts);
+        e.clockVal.push(p.tsval);
+      }
+    }
     if (p.ts - e.lastTs <= TS_WINDOW_SEC && ((p.tsval - e.lastTsval) | 0) < 0) {
       e.backwardSteps++;
       if (e.example === undefined) e.example = { fromTsval: e.lastTsval, toTsval: p.tsval, ts: p.ts };
@@ -785,7 +831,7 @@ export class FlowEngine {
       .filter((e) => e.backwardSteps > 0 && e.example)
       .sort((a, b) => b.backwardSteps - a.backwardSteps)
       .slice(0, MAX_LIST)
-      .map((e) => ({ addr: e.addr, peer: e.peer, connections: e.connections, backwardSteps: e.backwardSteps, example: e.example! }));
+      .map((e) => ({ addr: e.addr, peer: e.peer, connections: e.connections, backwardSteps: e.backwardSteps, clocks: e.clocks, example: e.example! }));
     return s;
   }
 

@@ -4,8 +4,8 @@
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { CaptureSummary } from "./model";
-import type { Packet } from "./packet";
-import { F_ACK, F_CWR, F_ECE, F_FIN, F_PSH, F_RST, F_SYN, F_URG, Scratch, v4FromString } from "./decode";
+import type { Packet, TcpOptions } from "./packet";
+import { F_ACK, F_CWR, F_ECE, F_FIN, F_PSH, F_RST, F_SYN, F_URG, Scratch, v4FromString, v4ToString } from "./decode";
 import { FlowEngine, type SummaryOptions } from "./flows";
 import { CaptureReader } from "./reader";
 
@@ -211,4 +211,115 @@ export function summarizePackets(packets: Iterable<Packet>, opts: SummaryOptions
   s.format = "tcpdump-text";
   s.linkTypes = [];
   return s;
+}
+
+/**
+ * The decoded packets of a capture as Packet objects (the shape the tcpdump-text parser produces). Slow
+ * path, for tests, tools and small captures: summarizeCapture never builds these.
+ */
+export async function capturePackets(input: CaptureInput): Promise<{ packets: Packet[]; error?: { message: string; offset: number } }> {
+  const sink = new PacketCollector();
+  const reader = new CaptureReader(sink);
+  for await (const chunk of chunks(input)) {
+    reader.push(chunk);
+    if (reader.done) break;
+  }
+  reader.end();
+  return reader.error ? { packets: sink.packets, error: reader.error } : { packets: sink.packets };
+}
+
+async function* chunks(input: CaptureInput): AsyncGenerator<Uint8Array> {
+  if (input instanceof Uint8Array) {
+    if (input.length >= 2 && input[0] === 0x1f && input[1] === 0x8b) yield* Readable.from([input]).pipe(createGunzip());
+    else yield input;
+    return;
+  }
+  const iterable: AsyncIterable<Uint8Array> = isReadableStream(input) ? fromWebStream(input) : input;
+  const it = iterable[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const all = prepend(first.value, it);
+  if (first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b) yield* Readable.from(all).pipe(createGunzip());
+  else yield* all;
+}
+
+class PacketCollector {
+  readonly packets: Packet[] = [];
+  countFrame(): void {}
+  skip(): void {}
+  skipNamed(): void {}
+  ingest(p: Scratch): void {
+    const addr = (v: 4 | 6, a4: number, a6: string) => (v === 4 ? v4ToString(a4) : a6);
+    const pk: Packet = {
+      ts: p.ts,
+      index: p.index,
+      ipVersion: p.ipVersion,
+      src: addr(p.ipVersion, p.src4, p.src6),
+      dst: addr(p.ipVersion, p.dst4, p.dst6),
+      ipLength: p.ipLength,
+      ttl: p.ttl,
+      dontFragment: p.df,
+      protocol: p.protocol,
+    };
+    if (p.isFragment) pk.fragment = { offset: p.fragOffset, more: p.fragMore, id: p.fragId };
+    if (p.truncated) pk.truncated = true;
+    if (p.l4 === 6) {
+      const f = p.flags;
+      const options: TcpOptions = {};
+      if (p.hasOpts) {
+        if (p.mss >= 0) options.mss = p.mss;
+        if (p.wscale >= 0) options.wscale = p.wscale;
+        if (p.sackPerm) options.sackPermitted = true;
+        if (p.tsval >= 0) {
+          options.tsval = p.tsval;
+          options.tsecr = p.tsecr;
+        }
+      }
+      pk.tcp = {
+        srcPort: p.sport,
+        dstPort: p.dport,
+        seq: p.seq >>> 0,
+        ack: p.ack >>> 0,
+        flags: {
+          fin: (f & F_FIN) !== 0,
+          syn: (f & F_SYN) !== 0,
+          rst: (f & F_RST) !== 0,
+          psh: (f & F_PSH) !== 0,
+          ack: (f & F_ACK) !== 0,
+          urg: (f & F_URG) !== 0,
+          ece: (f & F_ECE) !== 0,
+          cwr: (f & F_CWR) !== 0,
+        },
+        window: p.window,
+        options,
+        payloadLength: p.payloadLength,
+      };
+    } else if (p.l4 === 17) {
+      pk.udp = { srcPort: p.sport, dstPort: p.dport, payloadLength: p.payloadLength };
+    } else if (p.l4 === 1 || p.l4 === 58) {
+      const icmp: NonNullable<Packet["icmp"]> = { version: p.l4 === 1 ? 4 : 6, type: p.icmpType, code: p.icmpCode };
+      if (p.icmpMtu >= 0) icmp.mtu = p.icmpMtu;
+      if (p.hasQuoted) {
+        icmp.quoted = { src: addr(p.qVersion, p.qSrc4, p.qSrc6), dst: addr(p.qVersion, p.qDst4, p.qDst6), protocol: p.qProto };
+        if (p.qSport >= 0) {
+          icmp.quoted.srcPort = p.qSport;
+          icmp.quoted.dstPort = p.qDport;
+        }
+        if (p.qSeq >= 0) icmp.quoted.seq = p.qSeq;
+      }
+      pk.icmp = icmp;
+    }
+    if (p.tunKind !== 0) {
+      pk.tunnel = {
+        kind: p.tunKind === 1 ? "vxlan" : "geneve",
+        vni: p.vni,
+        outerSrc: addr(p.outerVersion, p.outerSrc4, p.outerSrc6),
+        outerDst: addr(p.outerVersion, p.outerDst4, p.outerDst6),
+        outerDstPort: p.outerDstPort,
+        outerLength: p.outerLength,
+        outerDontFragment: p.outerDf,
+      };
+    }
+    this.packets.push(pk);
+  }
 }

@@ -4,7 +4,15 @@
  * Bad structure stops reading with `error` set; what was read before stays valid.
  */
 import { decodeFrame, LINKTYPE_NAMES, Scratch, Skip } from "./decode";
-import type { FlowEngine } from "./flows";
+import type { SkipReason } from "./model";
+
+/** what the reader feeds: the flow engine, or a collector of Packet objects */
+export interface PacketSink {
+  countFrame(ts: number, origLen: number): void;
+  skip(code: number): void;
+  skipNamed(name: SkipReason, n?: number): void;
+  ingest(p: Scratch): void;
+}
 
 // wiretap refuses bigger records unless the file's snaplen says otherwise
 const MAX_RECORD = 262_144;
@@ -40,7 +48,7 @@ export class CaptureReader {
   private readonly seenLinks = new Set<number>();
   private lastLink = -1;
 
-  constructor(private readonly engine: FlowEngine) {}
+  constructor(private readonly engine: PacketSink) {}
 
   get done(): boolean {
     return this.stopped;
@@ -165,7 +173,7 @@ export class CaptureReader {
     return pos;
   }
 
-  private frame(link: number, b: Uint8Array, dv: DataView, off: number, caplen: number, origLen: number, ts: number, engine: FlowEngine, p: Scratch): void {
+  private frame(link: number, b: Uint8Array, dv: DataView, off: number, caplen: number, origLen: number, ts: number, engine: PacketSink, p: Scratch): void {
     this.index++;
     engine.countFrame(ts, origLen);
     if (link !== this.lastLink) {

@@ -1,0 +1,174 @@
+/**
+ * Robustness: corrupt and truncated files, byte mutations and truncations of real captures (fast-check),
+ * chunking and input kinds. The reader must never throw or hang, and must summarise what it read.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { summarizeCapture } from "./index";
+import type { CaptureSummary } from "./model";
+import { CORPUS, TESTDATA } from "./test-paths";
+
+const corpus = (f: string) => new Uint8Array(readFileSync(path.join(CORPUS, f)));
+
+describe("corrupt files give a clear partial result", () => {
+  it("pcap with a bogus record length after 6 good packets", async () => {
+    const s = await summarizeCapture(corpus("corrupt-record-length-after-6-packets.pcap"));
+    expect(s.packets).toBe(6);
+    expect(s.error?.message).toMatch(/record 7 claims 4325376 bytes/);
+    // 24-byte header + 6 records end at byte 5035 (capinfos-free check: sum of 16 + caplen)
+    expect(s.error?.offset).toBe(5035);
+    expect(s.skipped["bad-record-length"]).toBe(1);
+    expect(s.flows[0].history).toBe("ShADad");
+  });
+
+  it("pcap with a bogus record length after the first record", async () => {
+    const s = await summarizeCapture(corpus("corrupt-record-length-after-2-packets.pcap"));
+    expect(s.packets).toBe(1);
+    expect(s.error?.message).toMatch(/record 2 claims/);
+  });
+
+  it.each([
+    ["pcap-truncated-global-header-23-bytes.pcap", /truncated file header \(23 bytes\)/],
+    ["pcap-invalid-version-1.pcap", /major version 1 unsupported/],
+    ["pcapng-truncated-shb.pcapng", /ends inside a block/],
+    ["pcapng-block-len-too-small.pcapng", /invalid length 4/],
+    ["pcapng-shb-option-too-long.pcapng", /pcapng/],
+  ])("%s", async (file, msg) => {
+    const s = await summarizeCapture(corpus(file));
+    expect(s.packets).toBe(0);
+    expect(s.error?.message).toMatch(msg);
+    expect(s.flows).toEqual([]);
+  });
+
+  it("garbage is not a capture", async () => {
+    const s = await summarizeCapture(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    expect(s.error?.message).toMatch(/unknown magic/);
+    expect(s.packets).toBe(0);
+  });
+
+  it("empty input", async () => {
+    const s = await summarizeCapture(new Uint8Array(0));
+    expect(s.error?.message).toBe("empty input");
+  });
+
+  it("a capture cut in the middle of a record keeps the complete records", async () => {
+    const full = corpus("tcp-dupack-fast-retrans-sack.pcapng");
+    const s = await summarizeCapture(full.subarray(0, full.length - 100));
+    expect(s.packets).toBe(8);
+    expect(s.skipped["truncated-record"]).toBe(1);
+    expect(s.error?.message).toMatch(/ends inside a block/);
+  });
+
+  it("snaplen-cut packets still give their TCP header", async () => {
+    const s = await summarizeCapture(corpus("tcp-snaplen-truncated-smtp.pcap"));
+    expect(s.flowsByState).toEqual({ SF: 1 });
+    expect(s.tcpPackets).toBe(24);
+  });
+});
+
+const keyFacts = (s: CaptureSummary) => ({
+  packets: s.packets,
+  bytes: s.bytes,
+  tcpFlows: s.tcpFlows,
+  flowsByState: s.flowsByState,
+  retransmissions: s.retransmissions,
+  flows: s.flows,
+  error: s.error,
+});
+
+async function* chunked(b: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
+  let pos = 0;
+  let i = 0;
+  while (pos < b.length) {
+    const n = Math.max(1, sizes[i++ % sizes.length]);
+    yield b.slice(pos, pos + n);
+    pos += n;
+  }
+}
+
+describe("streaming: any chunking gives the same summary", () => {
+  const files = ["http-browse-syn-retrans-unanswered.pcapng", "smtp-icmp-frag-needed-mtu1492.pcap", "pcapng-big-endian-two-interfaces.pcapng", "bigtcp-ipv4-80000-byte-segment.pcap"];
+  for (const file of files) {
+    it(file, async () => {
+      const bytes = corpus(file);
+      const whole = keyFacts(await summarizeCapture(bytes));
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 8 }), async (sizes) => {
+          expect(keyFacts(await summarizeCapture(chunked(bytes, sizes)))).toEqual(whole);
+        }),
+        { numRuns: 15 },
+      );
+    });
+  }
+
+  it("gzip as bytes, as a Node stream and as a web ReadableStream", async () => {
+    const gz = corpus("http-window-full-gzip-compressed.pcap.gz");
+    const a = await summarizeCapture(gz);
+    expect(a.packets).toBe(289);
+    const b = await summarizeCapture(Readable.from(chunked(gz, [1000])));
+    const c = await summarizeCapture(Readable.toWeb(Readable.from(chunked(gz, [333]))) as ReadableStream<Uint8Array>);
+    expect(keyFacts(b)).toEqual(keyFacts(a));
+    expect(keyFacts(c)).toEqual(keyFacts(a));
+  });
+
+  it("a gzip file cut short reports the error and keeps what was read", async () => {
+    const raw = new Uint8Array(readFileSync(path.join(TESTDATA, "healthy-http.pcap")));
+    const gz = gzipSync(raw);
+    const s = await summarizeCapture(gz.subarray(0, Math.floor(gz.length / 2)));
+    expect(s.packets).toBeGreaterThan(0);
+    expect(s.packets).toBeLessThan(108);
+    expect(s.error).toBeDefined();
+  });
+});
+
+describe("fuzz: mutated and truncated real captures never crash", () => {
+  const seeds = [
+    "http-ipv4-and-ipv6.pcapng",
+    "vxlan-ssh-ntp.pcap",
+    "geneve-icmp-tcp.pcap",
+    "smtp-icmp-frag-needed-mtu1492.pcap",
+    "nflog-http.pcap",
+    "bigtcp-ipv6-hbh-jumbo-80000-byte-segment.pcap",
+    "ipv6-fragments.pcapng",
+    "sll2-loopback-icmp.pcap",
+    "vlan-qinqinq-http.pcap",
+  ].map((f) => corpus(f));
+  const mutation = fc.record({
+    seed: fc.integer({ min: 0, max: seeds.length - 1 }),
+    cut: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+    flips: fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 })), { maxLength: 40 }),
+  });
+
+  it("byte mutations and truncations", async () => {
+    await fc.assert(
+      fc.asyncProperty(mutation, async ({ seed, cut, flips }) => {
+        const b = seeds[seed].slice();
+        for (const [where, value] of flips) b[Math.floor(where * (b.length - 1))] = value;
+        const input = cut === null ? b : b.subarray(0, Math.floor(cut * b.length));
+        const s = await summarizeCapture(input);
+        expect(s.packets).toBeGreaterThanOrEqual(0);
+        expect(s.flows.length).toBeLessThanOrEqual(s.tcpFlows + s.udpFlows);
+        expect(Number.isFinite(s.bytes)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("random bytes after a valid header", async () => {
+    const header = seeds[1].subarray(0, 24);
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 4000 }), async (tail) => {
+        const b = new Uint8Array(24 + tail.length);
+        b.set(header);
+        b.set(tail, 24);
+        const s = await summarizeCapture(b);
+        expect(s.format).toBe("pcap");
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
