@@ -48,6 +48,8 @@ const cases: { id: string; expected: string; hosts: string[] }[] = [
   { id: "accept_queue_overflow", expected: "accept_queue_overflow", hosts: ["client", "server"] },
   { id: "overlay_mtu_mismatch", expected: "overlay_mtu_mismatch", hosts: ["node-a", "node-b", "pod-a", "pod-b"] },
   { id: "port_range_nodeport_collision", expected: "port_range_nodeport_collision", hosts: ["app", "node-1"] },
+  { id: "rp_filter_asymmetric_route", expected: "rp_filter_asymmetric_route", hosts: ["client", "node"] },
+  { id: "pmtu_blackhole", expected: "pmtu_blackhole", hosts: ["client", "r1", "r2", "server"] },
   { id: "healthy", expected: "none", hosts: ["client", "server"] },
 ];
 

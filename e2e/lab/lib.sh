@@ -259,3 +259,18 @@ lab_file() {
   mkdir -p "$LAB_WORK/www"
   head -c "$2" /dev/zero | tr '\0' 'x' >"$LAB_WORK/www/$1"
 }
+
+# lab_uptime → seconds since boot, the clock of dmesg's [ 1234.567890] stamps
+lab_uptime() { cut -d' ' -f1 /proc/uptime; }
+
+# kernel_log_since SECONDS REGEX FILE → the kernel log lines (and the line after each, e.g. martian's
+# "ll header") stamped after SECONDS that match REGEX; the log is the machine's, so the regex should name
+# this scenario's addresses. Writes nothing when there is no such line.
+kernel_log_since() {
+  local since="$1" re="$2" f="$3"
+  { dmesg 2>/dev/null || true; } | awk -v since="$since" -v re="$re" '
+    { t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t) }
+    keep { print; keep = 0; next }
+    (t + 0) > since && $0 ~ re { print; keep = 1 }' >"$f"
+  [ -s "$f" ] || rm -f "$f"
+}
