@@ -72,6 +72,8 @@ process.on("SIGINT", () => stop("SIGINT"));
 child.on("exit", (code, signal) => {
   try {
     rmSync(dataDir, { recursive: true, force: true });
+    // The data-dir lock lives beside the directory; with the directory gone it guards nothing.
+    rmSync(`${dataDir}.lock`, { force: true });
   } catch (err) {
     console.error(`serve: could not remove ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
   }
