@@ -50,6 +50,8 @@ const cases: { id: string; expected: string; hosts: string[] }[] = [
   { id: "port_range_nodeport_collision", expected: "port_range_nodeport_collision", hosts: ["app", "node-1"] },
   { id: "rp_filter_asymmetric_route", expected: "rp_filter_asymmetric_route", hosts: ["client", "node"] },
   { id: "pmtu_blackhole", expected: "pmtu_blackhole", hosts: ["client", "r1", "r2", "server"] },
+  { id: "ephemeral_port_exhaustion", expected: "ephemeral_port_exhaustion", hosts: ["client", "proxy"] },
+  { id: "bridge_subnet_collision", expected: "bridge_subnet_collision", hosts: ["docker-host"] },
   { id: "healthy", expected: "none", hosts: ["client", "server"] },
 ];
 

@@ -156,6 +156,8 @@ capture_stop() {
   # tcpdump's own statistics ("N packets dropped by kernel") say whether the capture is complete
   lab_log "$(basename "$pcap"): $(tail -n 3 "$LAB_WORK/tcpdump-$(basename "$pcap").log" 2>/dev/null | tr '\n' ' ')"
   tcpdump -nn -r "$pcap" >"$text" 2>/dev/null
+  # no packets: the pcap (a valid, empty capture) says so; an empty text file would say nothing
+  [ -s "$text" ] || rm -f "$text"
 }
 
 # rec FILE CMD… → record CMD's stdout into FILE; a command that fails leaves no file (and says so on
