@@ -66,23 +66,21 @@ function parseJson(text: string): ReturnType<TextParser["parse"]> {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return fail("nstat -j: not an object");
   const kernel = (doc as Record<string, unknown>).kernel;
   if (typeof kernel !== "object" || kernel === null || Array.isArray(kernel)) return fail("nstat -j: no \"kernel\" object");
-  const lineStarts: number[] = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
-  const lineOf = (key: string): number | undefined => {
-    const at = text.indexOf(`"${key}"`);
-    if (at < 0) return undefined;
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= at) lo = mid;
-      else hi = mid - 1;
+  // one pass over the text: the first line each quoted key appears on (keys are unique in nstat -j)
+  const multiLine = /\n[^\n]/.test(text);
+  const keyLine = new Map<string, number>();
+  if (multiLine) {
+    const re = /"([A-Za-z0-9_]{1,200})"\s*:|\n/g;
+    let line = 1;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      if (m[0] === "\n") line++;
+      else if (!keyLine.has(m[1])) keyLine.set(m[1], line);
     }
-    return lo + 1;
-  };
+  }
+  const lineOf = (key: string): number | undefined => keyLine.get(key);
   const counters: CounterReading = {};
   const warnings: Warning[] = [];
-  const multiLine = lineStarts.length > 2;
   for (const [key, value] of Object.entries(kernel as Record<string, unknown>)) {
     const name = splitMibName(key);
     if (!name || typeof value !== "number" || !Number.isFinite(value)) {
