@@ -10,7 +10,7 @@ test("create a cluster, open an incident on it, log notes, mitigate, reload and 
   await page.goto("/clusters");
   await expect(page.getByRole("heading", { name: "Clusters", level: 1 })).toBeVisible();
   await page.getByLabel("Name", { exact: true }).fill(clusterName);
-  await page.getByLabel("Kubernetes version").fill("1.24.3");
+  await page.getByLabel("K8s version").fill("1.24.3");
   await page.getByLabel("CNI", { exact: true }).selectOption("flannel");
   await page.getByLabel("CNI mode").fill("vxlan");
   await page.getByLabel("Underlay MTU").fill("1500");

@@ -24,7 +24,7 @@ async function tabToText(page: Page, text: string, max = 60): Promise<void> {
   throw new Error(`"${text}" not reachable with Tab`);
 }
 
-test("the new-incident form can be filled and submitted with the keyboard only", async ({ page }) => {
+test("the new-incident form can be filled and submitted with the keyboard only", async ({ page }, testInfo) => {
   const title = `Keyboard-only incident ${uniq("k")}`;
   await page.goto("/incidents/new");
   await expect(page.getByRole("heading", { name: "Declare an incident", level: 1 })).toBeVisible();
@@ -45,6 +45,7 @@ test("the new-incident form can be filled and submitted with the keyboard only",
   await expect(page.locator("#incident-startedAt-error")).toHaveText("When did it start?");
   await expect(page.locator("#incident-title")).toBeFocused();
   await expect(page.locator("#incident-title")).toHaveAttribute("aria-invalid", "true");
+  await page.screenshot({ path: testInfo.outputPath("new-incident-errors.png"), fullPage: true });
 
   await page.keyboard.type(title);
   await page.keyboard.press("Tab");
@@ -82,12 +83,14 @@ test("the new-incident form can be filled and submitted with the keyboard only",
   await expect(page.locator("#note-body")).toHaveValue("");
 });
 
-test("list and cluster pages pass the basic accessibility check", async ({ page }) => {
+test("list and cluster pages pass the basic accessibility check", async ({ page }, testInfo) => {
   await page.goto("/incidents");
   await expect(page.getByRole("heading", { name: "Incidents", level: 1 })).toBeVisible();
   await expect(page.getByRole("status").or(page.getByRole("table")).first()).toBeVisible();
   await expectBasicA11y(page);
   await page.goto("/clusters");
   await expect(page.getByRole("heading", { name: "Clusters", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("cluster-row").first()).toBeVisible();
   await expectBasicA11y(page);
+  await page.screenshot({ path: testInfo.outputPath("clusters.png"), fullPage: true });
 });

@@ -20,7 +20,7 @@ export function ClustersScreen() {
   return (
     <>
       <PageHeader title="Clusters" />
-      <div className="grid gap-4 lg:grid-cols-[1fr_22rem]">
+      <div className="grid gap-4 lg:grid-cols-[1fr_24rem]">
         <div className="min-w-0">
           <form role="search" aria-label="Search clusters" className="mb-3 max-w-xs" onSubmit={(e) => e.preventDefault()}>
             <TextField label="Search by name" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
@@ -38,12 +38,12 @@ export function ClustersScreen() {
               </EmptyState>
             ) : (
               <table className="w-full text-sm">
-                <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+                <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase">
                   <tr>
                     <th scope="col" className="px-3 py-2">Name</th>
                     <th scope="col" className="px-3 py-2">Kubernetes</th>
                     <th scope="col" className="px-3 py-2">CNI</th>
-                    <th scope="col" className="px-3 py-2">MTU u/o</th>
+                    <th scope="col" className="px-3 py-2" title="Underlay / overlay MTU">MTU u/o</th>
                     <th scope="col" className="px-3 py-2">kube-proxy</th>
                     <th scope="col" className="hidden px-3 py-2 xl:table-cell">Created</th>
                   </tr>
@@ -58,11 +58,11 @@ export function ClustersScreen() {
                         {c.provider ? <span className="ml-2 text-xs text-slate-600">{c.provider}</span> : null}
                       </td>
                       <td className="px-3 py-2 font-mono text-xs">{c.kubernetesVersion ?? dash}</td>
-                      <td className="px-3 py-2">
+                      <td className="px-3 py-2 whitespace-nowrap">
                         {c.cni ?? dash}
                         {c.cniMode ? <span className="text-slate-600"> / {c.cniMode}</span> : null}
                       </td>
-                      <td className="px-3 py-2 font-mono text-xs tabular-nums">
+                      <td className="px-3 py-2 font-mono text-xs whitespace-nowrap tabular-nums">
                         {c.underlayMtu ?? "?"} / {c.overlayMtu ?? "?"}
                       </td>
                       <td className="px-3 py-2">{c.kubeProxyMode ?? dash}</td>

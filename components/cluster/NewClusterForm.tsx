@@ -81,7 +81,7 @@ export function NewClusterForm() {
       <TextField label="Name" required placeholder="prod-eu-1" {...field("name")} />
       <div className="grid grid-cols-2 gap-3">
         <TextField label="Provider" placeholder="eks, gke, on-prem…" {...field("provider")} />
-        <TextField label="Kubernetes version" placeholder="1.29.4" {...field("kubernetesVersion")} />
+        <TextField label="K8s version" placeholder="1.29.4" {...field("kubernetesVersion")} />
         <SelectField label="CNI" options={[{ value: "", label: "Unknown" }, ...CNIS.map((c) => ({ value: c, label: c }))]} {...field("cni")} />
         <TextField label="CNI mode" placeholder="vxlan, ipip, host-gw…" {...field("cniMode")} />
         <TextField label="Underlay MTU" inputMode="numeric" placeholder="1500" hint={`${MTU_MIN}–${MTU_MAX}`} {...field("underlayMtu")} />
