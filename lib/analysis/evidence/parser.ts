@@ -63,4 +63,10 @@ export interface TextParser {
   sniff(head: string, name: string): number;
   /** Never throws: bad input gives `failed` or warnings. Linear in the input size. */
   parse(text: string): ParseOutcome;
+  /**
+   * Optional: parse knowing the file name, for the few formats whose meaning the content alone cannot give
+   * (a bare number in nf_conntrack_count vs nf_conntrack_max; sysctl.conf wanted values vs `sysctl -a` live
+   * ones). Callers that have the name should prefer it when present. Same guarantees as parse.
+   */
+  parseNamed?(text: string, name: string): ParseOutcome;
 }
