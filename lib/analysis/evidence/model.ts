@@ -101,6 +101,7 @@ export const Address = z.object({
   prefixLen: z.number().int(),
   cite: Cite,
 });
+export type Address = z.infer<typeof Address>;
 
 export const Route = z.object({
   /** "default", "10.0.0.0/24", or a host address for `ip route get` */
