@@ -1,15 +1,29 @@
 /**
  * `netmortem capture <file>`: summary of a pcap/pcapng(.gz) capture, then its flows worst first.
  */
-import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { summarizeCapture } from "../../lib/analysis/capture/index";
 import type { CaptureSummary, FlowSummary } from "../../lib/analysis/capture/model";
 
 export const summary = "summarise a pcap/pcapng capture: flows, handshakes, retransmissions, MTU problems";
 
-/** Edge helper: a capture file as a stream of large chunks (the engine parses them in place). */
-export function openCaptureFile(path: string, chunkBytes = 8 * 1024 * 1024): AsyncIterable<Uint8Array> {
-  return createReadStream(path, { highWaterMark: chunkBytes });
+/**
+ * Edge helper: a capture file as a stream of large chunks, read into two buffers used in turn, so reading
+ * a multi-GB file allocates nothing per chunk. A chunk stays valid until the one after the next is
+ * requested (summarizeCapture is done with each chunk before asking for the next).
+ */
+export async function* openCaptureFile(path: string, chunkBytes = 8 * 1024 * 1024): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, "r");
+  try {
+    const bufs = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+    for (let i = 0; ; i ^= 1) {
+      const { bytesRead } = await fh.read(bufs[i], 0, chunkBytes, null);
+      if (bytesRead === 0) return;
+      yield bufs[i].subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
 }
 
 const HELP = `Usage: netmortem capture <file> [--json] [--flows N] [--nodeport-range LO-HI] [--idle-timeout SEC]

@@ -27,12 +27,15 @@ async function child(file: string): Promise<void> {
   const { summarizeCapture } = await import("../../lib/analysis/capture/index");
   const { openCaptureFile } = await import("../../cli/commands/capture");
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const s = await summarizeCapture(openCaptureFile(file));
   const sec = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(c0);
   process.stdout.write(
     JSON.stringify({
       packets: s.packets,
       seconds: sec,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       maxRssKb: vmHwmKb(),
       tcpFlows: s.tcpFlows,
       udpFlows: s.udpFlows,

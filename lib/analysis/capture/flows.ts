@@ -36,6 +36,7 @@ const ONCE_I = 8;
 const CLOSE_GRACE_SEC = 2;
 const SWEEP_EVERY_SEC = 1;
 const MAX_TIMES = 32;
+const LETTERS: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 const TS_WINDOW_SEC = 60;
 const MAX_LIST = 1000;
 const POOL_MAX = 65_536;
@@ -148,21 +149,42 @@ class Flow {
   firstTs = 0;
   lastTs = 0;
   firstIndex = 0;
-  history = "";
-  synTimes: number[] = [];
-  synAckTimes: number[] = [];
+  /** history letters as char codes: strings are built once, at finalisation */
+  hist = new Uint8Array(48);
+  histLen = 0;
+  // fixed-size and pooled: arrays grown and truncated per flow showed up in profiles
+  synTimes = new Float64Array(MAX_TIMES);
+  synN = 0;
+  synAckTimes = new Float64Array(MAX_TIMES);
+  synAckN = 0;
   handshakeRtt = -1;
   closedAt = -1;
   icmpMtu: FlowSummary["icmpMtu"] = [];
 
+  /** bumped on every reuse from the pool */
+  gen = 0;
+  live = false;
+
+  add(code: number): void {
+    if (this.histLen < this.hist.length) this.hist[this.histLen++] = code;
+  }
+
+  history(): string {
+    let h = "";
+    for (let i = 0; i < this.histLen; i++) h += LETTERS[this.hist[i]];
+    return h;
+  }
+
   reset(): void {
+    this.gen++;
+    this.live = false;
     this.next = null;
     this.tunnel = undefined;
     this.o.reset();
     this.r.reset();
-    this.history = "";
-    this.synTimes.length = 0;
-    this.synAckTimes.length = 0;
+    this.histLen = 0;
+    this.synN = 0;
+    this.synAckN = 0;
     this.handshakeRtt = -1;
     this.closedAt = -1;
     if (this.icmpMtu.length > 0) this.icmpMtu = [];
@@ -214,7 +236,7 @@ function badness(f: Flow, state: ConnState, blackhole: boolean): number {
   if (blackhole) s += 1e12;
   if (f.proto === 6 && FAILED_STATES.has(state)) s += 1e11;
   if (f.o.resets + f.r.resets > 0) s += 1e10;
-  s += (Math.max(0, f.synTimes.length - 1) + Math.max(0, f.synAckTimes.length - 1)) * 1e7;
+  s += (Math.max(0, f.synN - 1) + Math.max(0, f.synAckN - 1)) * 1e7;
   s += f.icmpMtu.length * 1e6;
   s += Math.min(f.o.retrans + f.r.retrans, 9999) * 100;
   s += Math.min(f.o.zeroWin + f.r.zeroWin + f.o.dupAcks + f.r.dupAcks, 99);
@@ -236,7 +258,15 @@ export class FlowEngine {
   private kept: Array<{ score: number; f: FlowSummary }> = [];
   private keptThreshold = -1;
   private readonly srcTs = new Map<string, SrcTs>();
+  // IPv4 pairs by number: building a string key per SYN showed up in profiles
+  private readonly srcTs4 = new Map<number, Map<number, SrcTs>>();
   private readonly pool: Flow[] = [];
+  private last: Flow | null = null;
+  private readonly closedQueue: Flow[] = [];
+  // a pooled Flow may be queued, recycled and closed again: the generation tells stale entries apart
+  private readonly closedGen: number[] = [];
+  private closedHead = 0;
+  private nextIdleScan = -Infinity;
   private now = -Infinity;
   // the flow the last lookup found, and which way the packet went
   private fromOrig = true;
@@ -289,12 +319,24 @@ export class FlowEngine {
 
   /** every captured record, decodable or not */
   countFrame(ts: number, origLen: number): void {
-    const s = this.s;
-    s.packets++;
-    s.bytes += origLen;
-    if (s.firstTs === undefined) s.firstTs = ts;
-    if (s.lastTs === undefined || ts > s.lastTs) s.lastTs = ts;
+    // per-packet counters live in fields of this class (stable shape), copied into the summary at the end
+    this.nPackets++;
+    this.nBytes += origLen;
+    if (this.tFirst !== this.tFirst) this.tFirst = ts;
+    if (!(ts <= this.tLast)) this.tLast = ts;
   }
+
+  private nPackets = 0;
+  private nBytes = 0;
+  private tFirst = NaN;
+  private tLast = NaN;
+  private nIpv4 = 0;
+  private nIpv6 = 0;
+  private nTcp = 0;
+  private nUdp = 0;
+  private nIcmp = 0;
+  private nTunnel = 0;
+  private maxIp = 0;
 
   /** a decoded IP packet */
   ingest(p: Scratch): void {
@@ -308,18 +350,18 @@ export class FlowEngine {
       }
     }
     if (p.tunKind !== 0) {
-      s.tunnelPackets++;
-      if (p.outerVersion === 4) s.ipv4++;
-      else s.ipv6++;
-      if (p.outerLength > s.maxIpLength) s.maxIpLength = p.outerLength;
+      this.nTunnel++;
+      if (p.outerVersion === 4) this.nIpv4++;
+      else this.nIpv6++;
+      if (p.outerLength > this.maxIp) this.maxIp = p.outerLength;
     } else {
-      if (p.ipVersion === 4) s.ipv4++;
-      else s.ipv6++;
-      if (p.ipLength > s.maxIpLength) s.maxIpLength = p.ipLength;
+      if (p.ipVersion === 4) this.nIpv4++;
+      else this.nIpv6++;
+      if (p.ipLength > this.maxIp) this.maxIp = p.ipLength;
     }
     const l4 = p.l4;
     if (l4 === 6) {
-      s.tcpPackets++;
+      this.nTcp++;
       let f = this.lookup(6, p.ipVersion === 6, p.src4, p.dst4, p.src6, p.dst6, p.sport, p.dport, -1);
       const flags = p.flags;
       if (f === null) {
@@ -335,7 +377,7 @@ export class FlowEngine {
       }
       this.tcp(p, f, this.fromOrig);
     } else if (l4 === 17) {
-      s.udpPackets++;
+      this.nUdp++;
       let f = this.lookup(17, p.ipVersion === 6, p.src4, p.dst4, p.src6, p.dst6, p.sport, p.dport, -1);
       if (f === null) f = this.create(p, false);
       const side = this.fromOrig ? f.o : f.r;
@@ -345,10 +387,10 @@ export class FlowEngine {
       if (f.lastTs < ts) f.lastTs = ts;
       if (p.payloadLength > 0 && (side.once & ONCE_D) === 0) {
         side.once |= ONCE_D;
-        f.history += this.fromOrig ? "D" : "d";
+        f.add(this.fromOrig ? 68 : 100); // D/d
       }
     } else if (l4 === 1 || l4 === 58) {
-      s.icmpPackets++;
+      this.nIcmp++;
       if (p.icmpMtu >= 0) this.icmpMtu(p);
     }
   }
@@ -379,6 +421,24 @@ export class FlowEngine {
   }
 
   private lookup(proto: number, v6: boolean, s4: number, d4: number, s6: string, d6: string, sp: number, dp: number, vni: number): Flow | null {
+    // consecutive packets mostly belong to the same flow (bulk transfers): try it before hashing
+    const c = this.last;
+    if (c !== null && !v6 && !c.v6 && c.proto === proto && c.vni === vni) {
+      if (c.a4 === s4 && c.b4 === d4 && c.pa === sp && c.pb === dp) {
+        this.fromOrig = true;
+        return c;
+      }
+      if (c.a4 === d4 && c.b4 === s4 && c.pa === dp && c.pb === sp) {
+        this.fromOrig = false;
+        return c;
+      }
+    }
+    const f = this.lookupHashed(proto, v6, s4, d4, s6, d6, sp, dp, vni);
+    if (f !== null) this.last = f;
+    return f;
+  }
+
+  private lookupHashed(proto: number, v6: boolean, s4: number, d4: number, s6: string, d6: string, sp: number, dp: number, vni: number): Flow | null {
     let f = this.table.get(this.hashKey(proto, v6, s4, d4, s6, d6, sp, dp, vni)) ?? null;
     while (f !== null) {
       if (f.proto === proto && f.vni === vni && f.v6 === v6) {
@@ -421,7 +481,7 @@ export class FlowEngine {
       f.b6 = p.src6;
       f.pa = p.dport;
       f.pb = p.sport;
-      f.history = "^";
+      f.add(94); // ^
       this.fromOrig = false;
     } else {
       f.a4 = p.src4;
@@ -448,11 +508,15 @@ export class FlowEngine {
     f.key = key;
     f.next = this.table.get(key) ?? null;
     this.table.set(key, f);
+    this.last = f;
+    f.live = true;
     this.live++;
     return f;
   }
 
   private unlink(f: Flow): void {
+    if (this.last === f) this.last = null;
+    f.live = false;
     const head = this.table.get(f.key);
     if (head === f) {
       if (f.next === null) this.table.delete(f.key);
@@ -479,12 +543,12 @@ export class FlowEngine {
 
     if (flags & F_SYN) {
       if (flags & F_ACK) {
-        if (f.synAckTimes.length < MAX_TIMES) f.synAckTimes.push(ts);
-        if (seq !== s.lastSynSeq) f.history += fromOrig ? "H" : "h";
-        if (f.handshakeRtt < 0 && f.synTimes.length > 0) f.handshakeRtt = ts - f.synTimes[f.synTimes.length - 1];
+        if (f.synAckN < MAX_TIMES) f.synAckTimes[f.synAckN++] = ts;
+        if (seq !== s.lastSynSeq) f.add(fromOrig ? 72 : 104); // H/h
+        if (f.handshakeRtt < 0 && f.synN > 0) f.handshakeRtt = ts - f.synTimes[f.synN - 1];
       } else {
-        if (f.synTimes.length < MAX_TIMES) f.synTimes.push(ts);
-        if (seq !== s.lastSynSeq) f.history += fromOrig ? "S" : "s";
+        if (f.synN < MAX_TIMES) f.synTimes[f.synN++] = ts;
+        if (seq !== s.lastSynSeq) f.add(fromOrig ? 83 : 115); // S/s
         if (p.tsval >= 0) this.synTimestamp(p, f);
       }
       s.lastSynSeq = seq;
@@ -499,11 +563,11 @@ export class FlowEngine {
       }
       if (flags & (F_FIN | F_RST) && (s.once & ONCE_Q) === 0) {
         s.once |= ONCE_Q;
-        f.history += fromOrig ? "Q" : "q";
+        f.add(fromOrig ? 81 : 113); // Q/q
       }
     } else if ((flags & (F_FIN | F_RST)) === (F_FIN | F_RST) && (s.once & ONCE_I) === 0) {
       s.once |= ONCE_I;
-      f.history += fromOrig ? "I" : "i";
+      f.add(fromOrig ? 73 : 105); // I/i
     }
 
     // duplicate ACK, zero window (Wireshark's definitions), before this segment updates the state
@@ -514,7 +578,7 @@ export class FlowEngine {
       }
       if (p.window === 0) {
         s.zeroWin++;
-        if (isLogStep(s.zeroWin)) f.history += fromOrig ? "W" : "w";
+        if (isLogStep(s.zeroWin)) f.add(fromOrig ? 87 : 119); // W/w
       }
     }
 
@@ -534,7 +598,7 @@ export class FlowEngine {
         s.retrans++;
         if (len > 0) {
           s.dataRetrans++;
-          if (isLogStep(s.dataRetrans)) f.history += fromOrig ? "T" : "t";
+          if (isLogStep(s.dataRetrans)) f.add(fromOrig ? 84 : 116); // T/t
           if (len > 536 && len * 10 >= s.maxSeg * 9) {
             if (s.largeRetrans === 0 || ((end - s.largeEnd) | 0) < 0) s.largeEnd = end;
             s.largeRetrans++;
@@ -564,11 +628,11 @@ export class FlowEngine {
     s.lastWin = p.window;
 
     if (flags & F_FIN) {
-      if (seq !== s.lastFinSeq) f.history += fromOrig ? "F" : "f";
+      if (seq !== s.lastFinSeq) f.add(fromOrig ? 70 : 102); // F/f
       s.lastFinSeq = seq;
     }
     if (flags & F_RST) {
-      if (seq !== s.lastRstSeq) f.history += fromOrig ? "R" : "r";
+      if (seq !== s.lastRstSeq) f.add(fromOrig ? 82 : 114); // R/r
       s.lastRstSeq = seq;
       s.resets++;
     }
@@ -576,13 +640,17 @@ export class FlowEngine {
     if (len > 0) {
       if ((s.once & ONCE_D) === 0) {
         s.once |= ONCE_D;
-        f.history += fromOrig ? "D" : "d";
+        f.add(fromOrig ? 68 : 100); // D/d
       }
     } else if ((flags & (F_SYN | F_FIN | F_RST | F_ACK)) === F_ACK && (s.once & ONCE_A) === 0) {
       s.once |= ONCE_A;
-      f.history += fromOrig ? "A" : "a";
+      f.add(fromOrig ? 65 : 97); // A/a
     }
-    if (f.closedAt < 0 && this.closeCheck(s, peer)) f.closedAt = ts;
+    if (f.closedAt < 0 && this.closeCheck(s, peer)) {
+      f.closedAt = ts;
+      this.closedQueue.push(f);
+      this.closedGen.push(f.gen);
+    }
   }
 
   /** Zeek's endpoint state machine (TCPSessionAdapter::UpdateStateMachine), without the weirds */
@@ -631,11 +699,17 @@ export class FlowEngine {
 
   private synTimestamp(p: Scratch, f: Flow): void {
     // the first SYN of a connection only: retransmitted SYNs repeat a clock already compared
-    if (f.synTimes.length !== 1) return;
-    const src = p.ipVersion === 4 ? String(p.src4) : p.src6;
-    const dst = p.ipVersion === 4 ? String(p.dst4) : p.dst6;
-    const key = `${src}>${dst}`;
-    let e = this.srcTs.get(key);
+    if (f.synN !== 1) return;
+    let inner: Map<number, SrcTs> | undefined;
+    let e: SrcTs | undefined;
+    if (p.ipVersion === 4) {
+      inner = this.srcTs4.get(p.src4);
+      if (inner === undefined) {
+        inner = new Map();
+        this.srcTs4.set(p.src4, inner);
+      }
+      e = inner.get(p.dst4);
+    } else e = this.srcTs.get(`${p.src6}>${p.dst6}`);
     if (e === undefined) {
       e = {
         addr: p.ipVersion === 4 ? v4ToString(p.src4) : p.src6,
@@ -648,12 +722,15 @@ export class FlowEngine {
         clockVal: [p.tsval],
         clocks: 1,
       };
-      this.srcTs.set(key, e);
+      if (inner !== undefined) inner.set(p.dst4, e);
+      else this.srcTs.set(`${p.src6}>${p.dst6}`, e);
       return;
     }
     e.connections++;
     let matched = false;
-    for (let i = 0; i < e.clockTs.length; i++) {
+    // one clock per connection so far (randomised offsets): stop matching, it would only cost time
+    const saturated = e.clockTs.length >= MAX_CLOCKS && e.clocks * 10 >= e.connections * 9;
+    for (let i = 0; !saturated && i < e.clockTs.length; i++) {
       if (sameClock(e.clockTs[i], e.clockVal[i], p.ts, p.tsval)) {
         e.clockTs[i] = p.ts;
         e.clockVal[i] = p.tsval;
@@ -677,8 +754,29 @@ export class FlowEngine {
   }
 
   private sweep(now: number): void {
-    const idleBefore = now - this.idle;
+    // closed flows wait in a queue in closing order; a full scan for idle flows is rarer
     const closedBefore = now - CLOSE_GRACE_SEC;
+    const q = this.closedQueue;
+    let i = this.closedHead;
+    for (; i < q.length; i++) {
+      const f = q[i];
+      if (f.gen !== this.closedGen[i] || !f.live) continue;
+      if (f.closedAt >= closedBefore) break;
+      // a flow still busy after its close (retransmitted FINs…) is left to the idle scan
+      if (f.lastTs < closedBefore) {
+        this.unlink(f);
+        this.finalize(f);
+      }
+    }
+    if (i > 4096 && i * 2 > q.length) {
+      q.splice(0, i);
+      this.closedGen.splice(0, i);
+      i = 0;
+    }
+    this.closedHead = i;
+    if (now < this.nextIdleScan) return;
+    this.nextIdleScan = now + Math.max(SWEEP_EVERY_SEC, this.idle / 4);
+    const idleBefore = now - this.idle;
     const done: Flow[] = [];
     for (const head of this.table.values()) {
       for (let f: Flow | null = head; f !== null; f = f.next) {
@@ -705,7 +803,7 @@ export class FlowEngine {
       return oInactive ? "RSTRH" : "RSTR";
     }
     if (os === RESET) {
-      if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(f.history) ? "RSTOS0" : "OTH";
+      if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(f.history()) ? "RSTOS0" : "OTH";
       return "RSTO";
     }
     if (rs === CLOSED && os === CLOSED) return "SF";
@@ -736,16 +834,16 @@ export class FlowEngine {
     const synOffsets: number[] = [];
     const synAckOffsets: number[] = [];
     if (tcp) {
-      for (let i = 1; i < f.synTimes.length; i++) synOffsets.push(round3(f.synTimes[i] - f.synTimes[0]));
-      for (let i = 1; i < f.synAckTimes.length; i++) synAckOffsets.push(round3(f.synAckTimes[i] - f.synAckTimes[0]));
+      for (let i = 1; i < f.synN; i++) synOffsets.push(round3(f.synTimes[i] - f.synTimes[0]));
+      for (let i = 1; i < f.synAckN; i++) synAckOffsets.push(round3(f.synAckTimes[i] - f.synAckTimes[0]));
       for (const x of synOffsets) bump(s.synRetransHistogram, x);
       for (const x of synAckOffsets) bump(s.synAckRetransHistogram, x);
       s.retransmissions += o.retrans + r.retrans;
-      if (f.synTimes.length > 0 && f.history[0] !== "^") {
+      if (f.synN > 0 && f.hist[0] !== 94) {
         s.handshakes.attempted++;
         if (state === "REJ") s.handshakes.refused++;
         // answered by a SYN-ACK and acknowledged by the originator
-        else if (f.synAckTimes.length > 0 && o.hasLastAck) s.handshakes.completed++;
+        else if (f.synAckN > 0 && o.hasLastAck) s.handshakes.completed++;
         else s.handshakes.failed++;
       }
     }
@@ -780,13 +878,13 @@ export class FlowEngine {
       lastTs: f.lastTs,
       duration: round6(f.lastTs - f.firstTs),
       connState: state,
-      history: f.history,
+      history: f.history(),
       origPackets: o.packets,
       respPackets: r.packets,
       origBytes: o.bytes,
       respBytes: r.bytes,
-      synTimes: f.synTimes.slice(),
-      synAckTimes: f.synAckTimes.slice(),
+      synTimes: Array.from(f.synTimes.subarray(0, f.synN)),
+      synAckTimes: Array.from(f.synAckTimes.subarray(0, f.synAckN)),
       synRetransOffsets: synOffsets,
       synAckRetransOffsets: synAckOffsets,
       maxSegment: { orig: o.maxSeg, resp: r.maxSeg },
@@ -805,7 +903,7 @@ export class FlowEngine {
     if (ro) summary.respOptions = ro;
     if (blackhole) summary.mtuBlackhole = blackhole;
     this.kept.push({ score, f: summary });
-    if (this.kept.length >= this.maxKept * 2) this.trimKept();
+    if (this.kept.length >= this.maxKept + (this.maxKept >> 2)) this.trimKept();
   }
 
   private trimKept(): void {
@@ -825,9 +923,24 @@ export class FlowEngine {
     this.live = 0;
     this.trimKept();
     const s = this.s;
+    s.packets = this.nPackets;
+    s.bytes = this.nBytes;
+    if (this.nPackets > 0) {
+      s.firstTs = this.tFirst;
+      s.lastTs = this.tLast;
+    }
+    s.ipv4 = this.nIpv4;
+    s.ipv6 = this.nIpv6;
+    s.tcpPackets = this.nTcp;
+    s.udpPackets = this.nUdp;
+    s.icmpPackets = this.nIcmp;
+    s.tunnelPackets = this.nTunnel;
+    s.maxIpLength = this.maxIp;
     s.flows = this.kept.map((k) => k.f);
     s.mssSeen = [...this.mss].sort((a, b) => a - b);
-    s.tsBackwards = [...this.srcTs.values()]
+    const allTs = [...this.srcTs.values()];
+    for (const m of this.srcTs4.values()) allTs.push(...m.values());
+    s.tsBackwards = allTs
       .filter((e) => e.backwardSteps > 0 && e.example)
       .sort((a, b) => b.backwardSteps - a.backwardSteps)
       .slice(0, MAX_LIST)

@@ -61,7 +61,8 @@ export async function summarizeCapture(input: CaptureInput, opts: SummaryOptions
         const head = first.value;
         const all = prepend(head, it);
         if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-          await pump(Readable.from(all).pipe(createGunzip()), reader);
+          // the stream machinery may hold several chunks while the source reuses its buffers: copy
+          await pump(Readable.from(copies(all)).pipe(createGunzip()), reader);
         } else {
           for await (const chunk of all) {
             reader.push(chunk);
@@ -80,6 +81,10 @@ export async function summarizeCapture(input: CaptureInput, opts: SummaryOptions
   s.linkTypes = reader.linkTypeNames();
   if (reader.error) s.error = reader.error;
   return s;
+}
+
+async function* copies(it: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const c of it) yield c.slice();
 }
 
 async function pump(stream: NodeJS.ReadableStream, reader: CaptureReader): Promise<void> {
@@ -239,7 +244,7 @@ async function* chunks(input: CaptureInput): AsyncGenerator<Uint8Array> {
   const first = await it.next();
   if (first.done) return;
   const all = prepend(first.value, it);
-  if (first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b) yield* Readable.from(all).pipe(createGunzip());
+  if (first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b) yield* Readable.from(copies(all)).pipe(createGunzip());
   else yield* all;
 }
 

@@ -32,7 +32,9 @@ type Iface = { linkType: number; snaplen: number; unitsPerSec: number };
 export class CaptureReader {
   format: "pcap" | "pcapng" | undefined;
   error: { message: string; offset: number } | undefined;
-  private carry: Uint8Array | null = null;
+  private carryBuf = new Uint8Array(0);
+  private carryLen = 0;
+  private bridgeBuf = new Uint8Array(0);
   /** file offset of the first byte of the buffer being parsed */
   private base = 0;
   private stopped = false;
@@ -58,31 +60,46 @@ export class CaptureReader {
     if (this.stopped || chunk.length === 0) return;
     let buf = chunk;
     let start = 0;
-    if (this.carry !== null) {
+    const c = this.carryLen;
+    if (c > 0) {
       // Bridge the partial record with just enough of the new chunk, so the chunk itself is parsed in
-      // place instead of being copied behind the carry.
-      const c = this.carry;
-      this.carry = null;
+      // place instead of being copied behind the carry. Both buffers are reused: fresh multi-MB
+      // allocations per chunk would make V8 collect garbage for "external memory pressure".
       const take = Math.min(chunk.length, BRIDGE);
-      const bridge = concat(c, chunk.subarray(0, take));
+      const bridge = this.bridgeFor(c + take);
+      bridge.set(this.carryBuf.subarray(0, c), 0);
+      bridge.set(chunk.subarray(0, take), c);
+      this.carryLen = 0;
       const pos = this.run(bridge, 0);
       if (this.stopped) return;
-      if (pos >= c.length) {
-        this.base += c.length;
-        start = pos - c.length;
+      if (pos >= c) {
+        this.base += c;
+        start = pos - c;
       } else if (take === chunk.length) {
         this.base += pos;
-        this.carry = bridge.slice(pos);
+        this.keep(bridge.subarray(pos));
         return;
       } else {
+        // a record longer than the bridge: rare, copy it whole
         buf = concat(bridge.subarray(pos), chunk.subarray(take));
         this.base += pos;
       }
     }
     const pos = this.run(buf, start);
     if (this.stopped) return;
-    if (pos < buf.length) this.carry = buf.slice(pos);
+    if (pos < buf.length) this.keep(buf.subarray(pos));
     this.base += pos;
+  }
+
+  private bridgeFor(n: number): Uint8Array {
+    if (this.bridgeBuf.length < n) this.bridgeBuf = new Uint8Array(Math.max(n, 2 * this.bridgeBuf.length));
+    return this.bridgeBuf.subarray(0, n);
+  }
+
+  private keep(rest: Uint8Array): void {
+    if (this.carryBuf.length < rest.length) this.carryBuf = new Uint8Array(Math.max(rest.length, 2 * this.carryBuf.length));
+    this.carryBuf.set(rest, 0);
+    this.carryLen = rest.length;
   }
 
   /** parses what it can of buf from start; returns the offset of the first unconsumed byte */
@@ -100,14 +117,14 @@ export class CaptureReader {
 
   end(): void {
     if (this.stopped) return;
-    const left = this.carry?.length ?? 0;
+    const left = this.carryLen;
     if (!this.headerDone) {
       this.fail(left === 0 ? "empty input" : `truncated file header (${left} bytes)`, 0);
     } else if (left > 0) {
       this.engine.skipNamed("truncated-record");
       this.fail(`capture ends inside a ${this.format === "pcap" ? "packet record" : "block"} (${left} bytes left over)`, this.base);
     }
-    this.carry = null;
+    this.carryLen = 0;
     this.stopped = true;
   }
 
@@ -118,7 +135,7 @@ export class CaptureReader {
   private fail(message: string, offset: number): void {
     if (!this.error) this.error = { message, offset };
     this.stopped = true;
-    this.carry = null;
+    this.carryLen = 0;
   }
 
   /** returns bytes consumed, or -1 when more input is needed */
