@@ -38,14 +38,21 @@ export function hexToInt(s: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Non-empty lines of the sniffing head; the last line may be cut by the head window, so it is dropped. */
+/**
+ * Non-empty lines of the sniffing head, leading `# ` comment lines skipped; the last line may be cut by the
+ * head window, so it is dropped.
+ */
 export function headLines(head: string, max = 60): string[] {
   const all = head.split("\n");
   if (all.length > 1 && !head.endsWith("\n")) all.pop();
   const out: string[] = [];
+  let leading = true;
   for (const raw of all) {
     const l = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (l.trim() === "") continue;
+    // leading `# …` lines: a hand-written fixture's header, or nft's "# Warning: table … managed by iptables-nft"
+    if (leading && /^#(\s|$)/.test(l)) continue;
+    leading = false;
     out.push(l);
     if (out.length >= max) break;
   }
