@@ -228,33 +228,59 @@ describe.each(testTargets())("API on $name", (target) => {
       expect(status.body.error.issues[0].path).toBe("status");
     });
 
+    it("patch refuses a startedAt after detectedAt (422) and an unknown cluster (404), writing nothing", async () => {
+      const before = await call(incidentItem.GET, "GET", `/incidents/${incidentId}`, { id: incidentId });
+      const late = await call(incidentItem.PATCH, "PATCH", `/incidents/${incidentId}`, {
+        id: incidentId,
+        body: { startedAt: "2024-03-01T03:00:00Z" },
+      });
+      expect(late.status).toBe(422);
+      const ghost = await call(incidentItem.PATCH, "PATCH", `/incidents/${incidentId}`, {
+        id: incidentId,
+        body: { clusterId: MISSING },
+      });
+      expect(ghost.status).toBe(404);
+      const after = await call(incidentItem.GET, "GET", `/incidents/${incidentId}`, { id: incidentId });
+      expect(after.body.data).toEqual(before.body.data);
+      const detach = await call(incidentItem.PATCH, "PATCH", `/incidents/${incidentId}`, {
+        id: incidentId,
+        body: { clusterId: null },
+      });
+      expect(detach.body.data).toMatchObject({ clusterId: null, cluster: null, version: 3 });
+      const attach = await call(incidentItem.PATCH, "PATCH", `/incidents/${incidentId}`, {
+        id: incidentId,
+        body: { clusterId },
+      });
+      expect(attach.body.data).toMatchObject({ clusterId, cluster: { id: clusterId, name: "incidents-cluster" }, version: 4 });
+    });
+
     it("moves through statuses, setting and clearing times, logging each change", async () => {
       const m = await call(incidentStatus.POST, "POST", `/incidents/${incidentId}/status`, {
         id: incidentId,
-        body: { to: "mitigated", expectedVersion: 2, author: "li.wei", note: "raised nf_conntrack_max" },
+        body: { to: "mitigated", expectedVersion: 4, author: "li.wei", note: "raised nf_conntrack_max" },
       });
       expect(m.status).toBe(200);
-      expect(m.body.data).toMatchObject({ status: "mitigated", version: 3, resolvedAt: null });
+      expect(m.body.data).toMatchObject({ status: "mitigated", version: 5, resolvedAt: null });
       expect(m.body.data.mitigatedAt).not.toBeNull();
 
       const back = await call(incidentStatus.POST, "POST", `/incidents/${incidentId}/status`, {
         id: incidentId,
-        body: { to: "resolved", expectedVersion: 3 },
+        body: { to: "resolved", expectedVersion: 5 },
       });
-      expect(back.body.data).toMatchObject({ status: "resolved", version: 4 });
+      expect(back.body.data).toMatchObject({ status: "resolved", version: 6 });
       expect(back.body.data.resolvedAt).not.toBeNull();
 
       const illegal = await call(incidentStatus.POST, "POST", `/incidents/${incidentId}/status`, {
         id: incidentId,
-        body: { to: "mitigated", expectedVersion: 4 },
+        body: { to: "mitigated", expectedVersion: 6 },
       });
       expect(illegal.status).toBe(422);
 
       const reopened = await call(incidentStatus.POST, "POST", `/incidents/${incidentId}/status`, {
         id: incidentId,
-        body: { to: "open", expectedVersion: 4 },
+        body: { to: "open", expectedVersion: 6 },
       });
-      expect(reopened.body.data).toMatchObject({ status: "open", version: 5, mitigatedAt: null, resolvedAt: null });
+      expect(reopened.body.data).toMatchObject({ status: "open", version: 7, mitigatedAt: null, resolvedAt: null });
 
       const timeline = await call(incidentTimeline.GET, "GET", `/incidents/${incidentId}/timeline`, { id: incidentId });
       expect(timeline.body.data.map((e: Json) => [e.kind, e.body.split("\n")[0]])).toEqual([
@@ -287,7 +313,7 @@ describe.each(testTargets())("API on $name", (target) => {
         body: { to: "mitigated", expectedVersion: 1 },
       });
       expect(res.status).toBe(409);
-      expect(res.body.error.current).toMatchObject({ id: incidentId, version: 5, status: "open" });
+      expect(res.body.error.current).toMatchObject({ id: incidentId, version: 7, status: "open" });
     });
 
     it("adds timeline events, refuses status-change kind, pages oldest first", async () => {
