@@ -2,12 +2,13 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffMigrationsToSchema } from "./schema-diff";
 
+// Each case boots the wasm schema engine and two PGlite instances: slow on a busy 2-core machine, hence the timeouts.
 describe("prisma/schema.prisma vs prisma/migrations", () => {
   it("has no drift: replaying the migrations yields exactly the schema", async () => {
     const sql = await diffMigrationsToSchema({ schemaPath: path.resolve("prisma/schema.prisma") });
     // A non-empty diff means someone edited schema.prisma without `npm run db:new-migration -- <name>`.
     expect(sql).toBe("");
-  });
+  }, 180_000);
 
   it("does see a difference when one exists", async () => {
     const os = await import("node:os");
@@ -25,5 +26,5 @@ describe("prisma/schema.prisma vs prisma/migrations", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });
