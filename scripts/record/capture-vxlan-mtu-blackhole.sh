@@ -10,8 +10,10 @@
 #
 # The VXLAN devices are created without `dev`: bound to a 1500-byte lower device, this kernel refuses
 # MTU 1500 on the VXLAN device (EINVAL), unbound it accepts it, as a CNI or a hand-made config can.
-# (With both underlay NICs at 1500, the kernel sees the oversize packet locally: with the VXLAN default
-# "df unset" it fragments the outer packet and the transfer works; that is not a black hole.)
+# (With both underlay NICs at 1500 the kernel sees the oversize packet locally: the first full-size
+# segments leave as fragmented outer packets (VXLAN default "df unset"), then the VXLAN device's PMTU
+# check lowers the path MTU and TCP sends 1398-byte segments; the transfer completes. Tried on 6.18: no
+# black hole.)
 #
 # Outputs (lib/analysis/capture/testdata/):
 #   vxlan-mtu-blackhole-underlay.pcap  server underlay: outer packets (VXLAN, UDP 8472)

@@ -340,7 +340,6 @@ export class FlowEngine {
 
   /** a decoded IP packet */
   ingest(p: Scratch): void {
-    const s = this.s;
     const ts = p.ts;
     if (ts > this.now) {
       this.now = ts;
