@@ -48,6 +48,13 @@ export const rule: Rule = {
     for (const cp of ctx.captures) {
       // upstream FIN, then a request on the same connection, then the upstream's RST; no SYN (a reused connection)
       const race = cp.summary.flows.filter((f) => f.proto === "tcp" && !f.history.includes("S") && /f.*D|f.*r/.test(f.history) && f.resets.resp > 0 && f.origBytes > 0);
+      // a connection that already carried answered requests, then is reset by the upstream: the proxy wrote
+      // into a connection the upstream had given up on (reuse after its idle timeout)
+      const reused = cp.summary.flows.filter((f) => f.proto === "tcp" && f.resets.resp > 0 && f.resets.orig === 0 && f.respBytes > 0 && /d.*r/.test(f.history) && !f.history.includes("F") && !race.includes(f));
+      if (reused.length > 0) {
+        const f = reused[0]!;
+        c.support("reused-reset", "M", captureItem(cp, `${reused.length} connection(s) reset by the server after it had already answered on them, e.g. ${f.orig.addr}:${f.orig.port} → ${f.resp.addr}:${f.resp.port} (history ${f.history}, ${f.origBytes} bytes sent vs ${f.respBytes} answered): a request written into a kept-alive connection the upstream had dropped`, f.firstIndex));
+      }
       if (race.length > 0) {
         const f = race[0]!;
         c.support("fin-then-request", "H", captureItem(cp, `${race.length} reused connection(s) where the server's FIN is followed by a request and the server's RST, e.g. ${f.orig.addr}:${f.orig.port} → ${f.resp.addr}:${f.resp.port} (history ${f.history})`, f.firstIndex));
@@ -59,7 +66,7 @@ export const rule: Rule = {
       c.against(`${connectErrors} upstream error(s) happened while connecting to upstream: a connect problem (SYN loss), not a reused idle connection`, reuseErrors > 0 ? 0.7 : 0.4);
     }
     if (!c.has("timeout-order") && !c.has("fin-then-request")) {
-      c.against("the proxy's and upstream's idle timeouts are not in the evidence (pass the hops) and no capture shows the FIN-then-request race", 0.85);
+      c.against("the proxy's and upstream's idle timeouts are not in the evidence (pass the hops) and no capture shows the FIN-then-request race", c.has("reused-reset") ? 0.9 : 0.85);
     }
     return c.finding({
       id: "keepalive_timeout_mismatch",
