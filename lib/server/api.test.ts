@@ -307,6 +307,30 @@ describe.each(testTargets())("API on $name", (target) => {
       expect(timeline.body.data.filter((e: Json) => e.kind === "status-change")).toHaveLength(1);
     });
 
+    // Deterministic version of the race: another transaction bumps the version after our read but before our
+    // UPDATE, so only the guard in the UPDATE's WHERE can catch it (PGlite runs transactions one at a time, so
+    // this interleaving exists only on PostgreSQL).
+    it.runIf(target.name === "postgresql")("the version guard in the UPDATE catches a change made after the read", async () => {
+      const created = await call(incidents.POST, "POST", "/incidents", { body: { title: "guard", severity: "sev3" } });
+      const id: string = created.body.data.id;
+      await db.withSession(async (other) => {
+        await other.exec("BEGIN");
+        await other.query(`UPDATE incidents SET version = version + 1, title = 'changed elsewhere' WHERE id = $1`, [id]);
+        const pending = call(incidentStatus.POST, "POST", `/incidents/${id}/status`, {
+          id,
+          body: { to: "mitigated", expectedVersion: 1 },
+        });
+        // Let the status change read version 1 and block on the row lock held here.
+        await new Promise((r) => setTimeout(r, 500));
+        await other.exec("COMMIT");
+        const res = await pending;
+        expect(res.status).toBe(409);
+        expect(res.body.error.current).toMatchObject({ version: 2, status: "open", title: "changed elsewhere" });
+      });
+      const timeline = await call(incidentTimeline.GET, "GET", `/incidents/${id}/timeline`, { id });
+      expect(timeline.body.data).toEqual([]);
+    });
+
     it("a stale expectedVersion is 409 with the current incident", async () => {
       const res = await call(incidentStatus.POST, "POST", `/incidents/${incidentId}/status`, {
         id: incidentId,
