@@ -40,6 +40,19 @@ export const MAX_WARNINGS_PER_FILE = 50;
 const cite = (file: string, line?: number) => (line === undefined ? { file } : { file, line });
 
 /**
+ * A parser's fact with its `line` turned into a cite, IN PLACE: the parser's objects are ours to keep, and
+ * access logs bring hundreds of thousands of them. Copying (rest/spread or a key loop) or `delete` costs
+ * 8-20x more than this in V8; the price is a `line: undefined` own property left on the object, which
+ * JSON and zod drop and `toEqual` ignores.
+ */
+function cited<T extends { line?: number }>(o: T, file: string): Omit<T, "line"> & { cite: { file: string; line?: number } } {
+  const w = o as T & { cite?: { file: string; line?: number } };
+  w.cite = cite(file, o.line);
+  w.line = undefined;
+  return w as unknown as Omit<T, "line"> & { cite: { file: string; line?: number } };
+}
+
+/**
  * A time a file says it was taken at, from its first lines: `# taken at 2026-11-22T07:38:16Z`,
  * `# date: …`, or a bare `date` output (`Sun Nov 22 07:38:16 UTC 2026`) / ISO time / epoch seconds line.
  */
@@ -180,8 +193,7 @@ export function mergeHost(host: string, files: ParsedFile[], extras: MergeExtras
       listeners.set(`${rest.proto} ${rest.local} ${rest.port}`, { ...rest, cite: cite(file, line) });
     }
     for (const s of facts.sockets ?? []) {
-      const { line, ...rest } = s;
-      h.sockets.push({ ...rest, cite: cite(file, line) });
+      h.sockets.push(cited(s, file));
     }
     if (facts.socketStates && Object.keys(facts.socketStates).length > 0) h.socketStates = { ...facts.socketStates };
     if (facts.conntrack) {
@@ -196,20 +208,16 @@ export function mergeHost(host: string, files: ParsedFile[], extras: MergeExtras
       }
     }
     for (const r of facts.rules ?? []) {
-      const { line, ...rest } = r;
-      h.rules.push({ ...rest, cite: cite(file, line) });
+      h.rules.push(cited(r, file));
     }
     for (const e of facts.logEvents ?? []) {
-      const { line, ...rest } = e;
-      h.logEvents.push({ ...rest, cite: cite(file, line) });
+      h.logEvents.push(cited(e, file));
     }
     for (const e of facts.accessLog ?? []) {
-      const { line, ...rest } = e;
-      h.accessLog.push({ ...rest, cite: cite(file, line) });
+      h.accessLog.push(cited(e, file));
     }
     for (const e of facts.latencies ?? []) {
-      const { line, ...rest } = e;
-      h.latencies.push({ ...rest, cite: cite(file, line) });
+      h.latencies.push(cited(e, file));
     }
     const k = facts.kubernetes;
     if (k) {

@@ -66,8 +66,21 @@ const nullableNum = (vals: string[], int: boolean): Array<number | null> =>
 
 const IPV4_PORT = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/;
 
+// a log names few upstreams many times: remember the verdicts (bounded)
+const addrVerdicts = new Map<string, boolean>();
+
 /** A sane `$upstream_addr` value: ip:port, [ipv6]:port, unix:path, a host:port, or "-". */
 export function validUpstreamAddr(a: string): boolean {
+  let v = addrVerdicts.get(a);
+  if (v === undefined) {
+    v = validUpstreamAddrUncached(a);
+    if (addrVerdicts.size > 10000) addrVerdicts.clear();
+    addrVerdicts.set(a, v);
+  }
+  return v;
+}
+
+function validUpstreamAddrUncached(a: string): boolean {
   if (a === "-" || a.startsWith("unix:")) return true;
   const v4 = IPV4_PORT.exec(a);
   if (v4) return [1, 2, 3, 4].every((i) => +v4[i] <= 255) && +v4[5] <= 65535;

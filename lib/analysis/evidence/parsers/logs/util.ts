@@ -17,10 +17,18 @@ export function splitLines(text: string): string[] {
 }
 
 /** The first `max` lines of a sniffing head; the last one may be cut by the head boundary, so it is dropped. */
+// recognise() hands the same head to every parser in turn: split it once
+let lastHead: string | undefined;
+let lastLines: string[] = [];
+
 export function headLines(head: string, max = 60): string[] {
-  const lines = splitLines(head.length > 65536 ? head.slice(0, 65536) : head);
-  if (head.length >= 4096 && lines.length > 1 && !head.endsWith("\n")) lines.pop();
-  return lines.length > max ? lines.slice(0, max) : lines;
+  if (head !== lastHead) {
+    const lines = splitLines(head.length > 65536 ? head.slice(0, 65536) : head);
+    if (head.length >= 4096 && lines.length > 1 && !head.endsWith("\n")) lines.pop();
+    lastHead = head;
+    lastLines = lines;
+  }
+  return lastLines.length > max ? lastLines.slice(0, max) : lastLines.slice();
 }
 
 /** Header comments a person (or our fixtures) put on top of a pasted output: `# …` lines. */
@@ -95,8 +103,17 @@ export function isoFrom(y: number, mo: number, d: number, h: number, mi: number,
   return `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${frac ? "." + frac : ""}${off}`;
 }
 
-/** `07/Feb/2020:11:48:51 +0000` (nginx $time_local) → ISO */
+/** `07/Feb/2020:11:48:51 +0000` (nginx $time_local) → ISO. Consecutive lines share a second: memoised. */
+let lastLocal: string | undefined;
+let lastLocalIso: string | undefined;
 export function nginxLocalTime(t: string): string | undefined {
+  if (t === lastLocal) return lastLocalIso;
+  lastLocal = t;
+  lastLocalIso = nginxLocalTimeUncached(t);
+  return lastLocalIso;
+}
+
+function nginxLocalTimeUncached(t: string): string | undefined {
   const m = /^(\d{1,2})\/([A-Za-z]{3})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?: ([+-]\d{4}))?$/.exec(t);
   if (!m) return undefined;
   const mo = monthNumber(m[2]);
