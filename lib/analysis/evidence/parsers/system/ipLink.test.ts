@@ -66,6 +66,10 @@ describe("ip -d link", () => {
     expect(f.interfaces?.[0]).toMatchObject({ name: "docker0", kind: "bridge", state: "DOWN NO-CARRIER" });
     expect(f.interfaces?.[1]).toMatchObject({ name: "vethab12", kind: "veth", master: "docker0", link: "if4" });
     expect(ipLinkParser.parse("no links here\n").status).toBe("failed");
+    // `ip -s link` statistics rows are skipped quietly
+    const st = facts(ipLinkParser, "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP mode DEFAULT group default qlen 1000\n    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff\n    RX:  bytes packets errors dropped  missed   mcast\n      1234      12      0       3       0       0\n    TX:  bytes packets errors dropped carrier collsns\n      5678      34      0       0       0       0\n");
+    expect(st.interfaces?.[0]).toMatchObject({ name: "eth0", kind: "device", mtu: 1500 });
+    expect(st.warnings).toEqual([]);
   });
 });
 

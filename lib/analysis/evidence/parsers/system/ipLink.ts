@@ -151,8 +151,10 @@ export function parseIpText(text: string, what: string): ReturnType<TextParser["
       cur._detailed = true;
       continue;
     }
-    // -d lines about the port role (bridge_slave, bond_slave) or unknown kinds: the kind stays as found
+    // -d lines about the port role (bridge_slave, bond_slave), `ip -s` statistics (RX:/TX: headers and their
+    // number rows), alias/vf lines: not facts of this model
     if (/_slave$/.test(words[0]) || /^(RX|TX|alias|vf|openvswitch)/.test(words[0])) continue;
+    if (words.every((w) => /^\d+$/.test(w))) continue;
     if (/^[a-z][a-z0-9_]*$/.test(words[0]) && cur._linkType !== undefined) {
       cur._detailed = true;
       cur.kind = "other";

@@ -54,6 +54,26 @@ describe("netstat -s", () => {
     expect(c["TcpExt.TCPSACKReorder"]).toEqual({ value: 4, line: 7 });
   });
 
+  // Sentences as net-tools 2.0 prints them on RHEL/CentOS 7 (lines from a public `netstat -s` capture)
+  it("reads the RHEL 7 net-tools spellings", () => {
+    const text = [
+      "Icmp:", "    20100 input ICMP message failed.", "    ICMP output histogram:", "        echo request: 512",
+      "TcpExt:", "    285 packets rejects in established connections because of timestamp",
+      "    1489 packets directly queued to recvmsg prequeue.", "    19 packets header predicted and directly queued to user",
+      "    9107 times the listen queue of a socket overflowed", "    TCPSynRetrans: 3335473",
+    ].join("\n");
+    const f = facts(netstatSParser, text);
+    const c = f.counters ?? {};
+    expect(c["Icmp.InErrors"]).toEqual({ value: 20100, line: 2 });
+    expect(c["Icmp.OutEchos"]).toEqual({ value: 512, line: 4 });
+    expect(c["TcpExt.PAWSEstab"]).toEqual({ value: 285, line: 6 });
+    expect(c["TcpExt.TCPPrequeued"]).toEqual({ value: 1489, line: 7 });
+    expect(c["TcpExt.TCPHPHitsToUser"]).toEqual({ value: 19, line: 8 });
+    expect(c["TcpExt.ListenOverflows"]).toEqual({ value: 9107, line: 9 });
+    expect(c["TcpExt.TCPSynRetrans"]).toEqual({ value: 3335473, line: 10 });
+    expect(f.warnings).toEqual([]);
+  });
+
   it("keeps an unknown sentence as a warning and fails on non-netstat text", () => {
     const f = facts(netstatSParser, "Tcp:\n    5 segments received\n    7 frobnications performed\n");
     expect(f.counters?.["Tcp.InSegs"]?.value).toBe(5);

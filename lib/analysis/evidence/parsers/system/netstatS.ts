@@ -38,6 +38,8 @@ const IP: Entry[] = [
   ["ReasmOKs", "%llu packets reassembled ok"],
   ["ReasmReqds", "%llu reassemblies required"],
   ["ReasmTimeout", "%llu fragments dropped after timeout"],
+  // net-tools 1.60 spelling
+  ["ReasmFails", "%llu packet reassembles failed"],
 ];
 
 const IP6: Entry[] = [
@@ -92,6 +94,10 @@ const ICMP: Entry[] = [
   ["OutTimeExcds", "time exceeded: %llu", "out"],
   ["OutTimestampReps", "timestamp replies: %llu", "out"],
   ["OutTimestamps", "timestamp requests: %llu", "out"],
+  // net-tools 1.60 / 2.0 (RHEL 7) spellings
+  ["InErrors", "%llu input ICMP message failed."],
+  ["InSrcQuenchs", "source quenchs: %llu", "in"],
+  ["OutEchos", "echo request: %llu", "out"],
 ];
 
 const ICMP6: Entry[] = [
@@ -235,6 +241,10 @@ const TCPEXT: Entry[] = [
   ["TWKilled", "%llu TCP sockets finished time wait in slow timer"],
   ["TW", "%llu TCP sockets finished time wait in fast timer"],
   ["TWRecycled", "%llu time wait sockets recycled by time stamp"],
+  // net-tools 2.0 (RHEL 7) spellings
+  ["PAWSEstab", "%llu packets rejects in established connections because of timestamp"],
+  ["TCPPrequeued", "%llu packets directly queued to recvmsg prequeue."],
+  ["TCPHPHitsToUser", "%llu packets header predicted and directly queued to user"],
 ];
 
 const SCTP: Entry[] = [

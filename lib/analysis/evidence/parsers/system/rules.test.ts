@@ -88,6 +88,22 @@ describe("iptables -nvL", () => {
     expect(fl.rules?.[1]).toMatchObject({ kind: "drop", dport: 24, line: 4 });
   });
 
+  it("reads the non-verbose form (iptables -t nat -nL)", () => {
+    const text = [
+      "Chain PREROUTING (policy ACCEPT)", "target     prot opt source               destination",
+      "KUBE-SERVICES  all  --  0.0.0.0/0            0.0.0.0/0            /* kubernetes service portals */", "",
+      "Chain POSTROUTING (policy ACCEPT)", "target     prot opt source               destination",
+      "MASQUERADE  all  --  172.17.0.0/16        0.0.0.0/0", "",
+      "Chain KUBE-NODEPORTS (1 references)", "target     prot opt source               destination",
+      "KUBE-EXT-ABC  tcp  --  0.0.0.0/0            0.0.0.0/0            /* default/web:http */ tcp dpt:30080",
+    ].join("\n");
+    const f = facts(iptablesListParser, text);
+    expect(f.rules?.map((r) => [r.table, r.chain, r.kind, r.dport, r.line])).toEqual([
+      ["nat", "PREROUTING", "other", undefined, 3], ["nat", "POSTROUTING", "masquerade", undefined, 7],
+      ["nat", "KUBE-NODEPORTS", "nodeport", 30080, 11],
+    ]);
+  });
+
   it("reads the corpus filter listing with ctstate rules; fails on non-listing text", () => {
     const f = facts(iptablesListParser, readCorpus("cmd/iptables-filter-nv_centos-7.7_jc.out"));
     expect(f.rules?.find((r) => r.line === 8)).toMatchObject({ table: "filter", chain: "INPUT", kind: "drop", proto: "all" });
