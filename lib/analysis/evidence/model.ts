@@ -110,6 +110,8 @@ export const Route = z.object({
   dev: z.string().optional(),
   src: z.string().optional(),
   mtu: z.number().int().optional(),
+  /** `mtu lock N`: path-MTU discovery may not lower this route's MTU */
+  mtuLock: z.boolean().optional(),
   proto: z.string().optional(),
   scope: z.string().optional(),
   table: z.string().optional(),
