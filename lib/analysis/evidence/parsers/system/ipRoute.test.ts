@@ -7,7 +7,7 @@ describe("ip route", () => {
   it("reads route mtu and `mtu lock`", () => {
     const f = facts(ipRouteParser, readRecorded("ip-route.txt"));
     expect(f.routes).toContainEqual({ dst: "10.241.0.0/16", via: "10.231.0.2", dev: "veth0", mtu: 1450, source: "table", line: 5 });
-    expect(f.routes).toContainEqual({ dst: "10.242.0.0/16", via: "10.231.0.2", dev: "veth0", proto: "static", mtu: 1400, source: "table", line: 6 });
+    expect(f.routes).toContainEqual({ dst: "10.242.0.0/16", via: "10.231.0.2", dev: "veth0", proto: "static", mtu: 1400, mtuLock: true, source: "table", line: 6 });
     expect(f.routes?.[0]).toEqual({ dst: "10.231.0.0/24", dev: "veth0", proto: "kernel", scope: "link", src: "10.231.0.1", source: "table", line: 1 });
   });
 

@@ -49,7 +49,10 @@ function parseRouteWords(words: string[], source: Route["source"], lineNo: numbe
       case "scope": route.scope = words[++k]; break;
       case "table": route.table = words[++k]; break;
       case "mtu": {
-        if (next === "lock") k++;
+        if (next === "lock") {
+          route.mtuLock = true;
+          k++;
+        }
         const n = Number(words[++k]);
         if (Number.isInteger(n)) route.mtu = n;
         break;
@@ -194,6 +197,7 @@ function parseJsonRoutes(text: string): ReturnType<TextParser["parse"]> {
         // `mtu lock` prints as {"mtu":{"lock":true,"mtu":1400}} in some iproute2 versions
         else if (typeof mtu === "object" && mtu !== null && typeof (mtu as Record<string, unknown>).mtu === "number") {
           r.mtu = (mtu as Record<string, number>).mtu;
+          if ((mtu as Record<string, unknown>).lock === true) r.mtuLock = true;
         }
       }
     }
