@@ -36,6 +36,7 @@ const ONCE_I = 8;
 const CLOSE_GRACE_SEC = 2;
 const SWEEP_EVERY_SEC = 1;
 const MAX_TIMES = 32;
+const MAX_HISTORY = 48;
 const LETTERS: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 const TS_WINDOW_SEC = 60;
 const MAX_LIST = 1000;
@@ -150,12 +151,12 @@ class Flow {
   lastTs = 0;
   firstIndex = 0;
   /** history letters as char codes: strings are built once, at finalisation */
-  hist = new Uint8Array(48);
+  hist: number[] = [];
   histLen = 0;
   // fixed-size and pooled: arrays grown and truncated per flow showed up in profiles
-  synTimes = new Float64Array(MAX_TIMES);
+  synTimes: number[] = [];
   synN = 0;
-  synAckTimes = new Float64Array(MAX_TIMES);
+  synAckTimes: number[] = [];
   synAckN = 0;
   handshakeRtt = -1;
   closedAt = -1;
@@ -166,7 +167,8 @@ class Flow {
   live = false;
 
   add(code: number): void {
-    if (this.histLen < this.hist.length) this.hist[this.histLen++] = code;
+    // plain arrays, written in place when the flow is reused: typed arrays are slow to construct
+    if (this.histLen < MAX_HISTORY) this.hist[this.histLen++] = code;
   }
 
   history(): string {
@@ -326,6 +328,7 @@ export class FlowEngine {
     if (!(ts <= this.tLast)) this.tLast = ts;
   }
 
+  private readonly stateCounts = new Map<ConnState, number>();
   private nPackets = 0;
   private nBytes = 0;
   private tFirst = NaN;
@@ -824,7 +827,7 @@ export class FlowEngine {
   private summarise(f: Flow): void {
     const s = this.s;
     const state = this.connState(f);
-    s.flowsByState[state] = (s.flowsByState[state] ?? 0) + 1;
+    this.stateCounts.set(state, (this.stateCounts.get(state) ?? 0) + 1);
     const tcp = f.proto === 6;
     if (tcp) s.tcpFlows++;
     else s.udpFlows++;
@@ -835,8 +838,8 @@ export class FlowEngine {
     if (tcp) {
       for (let i = 1; i < f.synN; i++) synOffsets.push(round3(f.synTimes[i] - f.synTimes[0]));
       for (let i = 1; i < f.synAckN; i++) synAckOffsets.push(round3(f.synAckTimes[i] - f.synAckTimes[0]));
-      for (const x of synOffsets) bump(s.synRetransHistogram, x);
-      for (const x of synAckOffsets) bump(s.synAckRetransHistogram, x);
+      for (let i = 0; i < synOffsets.length; i++) bump(s.synRetransHistogram, synOffsets[i]);
+      for (let i = 0; i < synAckOffsets.length; i++) bump(s.synAckRetransHistogram, synAckOffsets[i]);
       s.retransmissions += o.retrans + r.retrans;
       if (f.synN > 0 && f.hist[0] !== 94) {
         s.handshakes.attempted++;
@@ -882,8 +885,8 @@ export class FlowEngine {
       respPackets: r.packets,
       origBytes: o.bytes,
       respBytes: r.bytes,
-      synTimes: Array.from(f.synTimes.subarray(0, f.synN)),
-      synAckTimes: Array.from(f.synAckTimes.subarray(0, f.synAckN)),
+      synTimes: f.synTimes.slice(0, f.synN),
+      synAckTimes: f.synAckTimes.slice(0, f.synAckN),
       synRetransOffsets: synOffsets,
       synAckRetransOffsets: synAckOffsets,
       maxSegment: { orig: o.maxSeg, resp: r.maxSeg },
@@ -936,6 +939,7 @@ export class FlowEngine {
     s.tunnelPackets = this.nTunnel;
     s.maxIpLength = this.maxIp;
     s.flows = this.kept.map((k) => k.f);
+    for (const [k, v] of this.stateCounts) s.flowsByState[k] = v;
     s.mssSeen = [...this.mss].sort((a, b) => a - b);
     const allTs = [...this.srcTs.values()];
     for (const m of this.srcTs4.values()) allTs.push(...m.values());
