@@ -21,10 +21,15 @@ import { fail, headLines, lineFraction, nginxLocalTime, ok, safeParser, splitLin
 
 type Entry = NonNullable<FileFacts["accessLog"]>[number];
 
-// quoted fields allow escaped quotes (\"), as nginx escapes them; the alternation is unambiguous, so linear
-const COMBINED = /^(\S{1,300}) \S{1,100} (\S{1,300}) \[([^\]]{1,40})\] "((?:[^"\\]|\\.){0,16384})" (\d{3}) (\d{1,15}|-)(?: "((?:[^"\\]|\\.){0,16384})" "((?:[^"\\]|\\.){0,16384})")?(.*)$/;
+// quoted fields allow escaped quotes (\"), as nginx escapes them; the unrolled `[^"\\]*(?:\\.[^"\\]*)*` is
+// unambiguous, so linear. Only the fields we keep are captured (fewer strings per line).
+const COMBINED = /^(\S{1,300}) \S{1,100} \S{1,300} \[([^\]]{1,40})\] "([^"\\]*(?:\\.[^"\\]*)*)" (\d{3}) (\d{1,15}|-)(?: "[^"\\]*(?:\\.[^"\\]*)*" "[^"\\]*(?:\\.[^"\\]*)*")?(.*)$/;
 
 export const SLOW_REQUEST_SECONDS = 1;
+
+// entries without upstream values share these frozen empties instead of three new arrays each
+const EMPTY_S: string[] = Object.freeze([]) as unknown as string[];
+const EMPTY_N: Array<number | null> = Object.freeze([]) as unknown as Array<number | null>;
 
 function splitRequest(req: string): { method?: string; path?: string } {
   const sp = req.indexOf(" ");
@@ -40,6 +45,13 @@ function splitRequest(req: string): { method?: string; path?: string } {
  * (upstream groups) are one field.
  */
 function groupFields(rest: string): string[][] {
+  // the common case, one upstream and no groups: every token is a field
+  if (!rest.includes(",") && !rest.includes(" : ") && !rest.includes("  ")) {
+    const t = rest.split(" ");
+    const out: string[][] = new Array(t.length);
+    for (let i = 0; i < t.length; i++) out[i] = [t[i]];
+    return t[0] === "" ? out.slice(1) : out;
+  }
   const tokens = rest.split(" ").filter((t) => t !== "");
   const groups: string[][] = [];
   let cur: string[] | undefined;
@@ -61,8 +73,13 @@ function groupFields(rest: string): string[][] {
   return groups;
 }
 
-const nullableNum = (vals: string[], int: boolean): Array<number | null> =>
-  vals.length === 1 && vals[0] === "-" ? [] : vals.map((v) => (int ? toInt(v) : toNum(v)) ?? null);
+function nullableNum(vals: string[], int: boolean): Array<number | null> {
+  if (vals.length === 1) {
+    if (vals[0] === "-") return EMPTY_N;
+    return [(int ? toInt(vals[0]) : toNum(vals[0])) ?? null];
+  }
+  return vals.map((v) => (int ? toInt(v) : toNum(v)) ?? null);
+}
 
 const IPV4_PORT = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/;
 
@@ -113,16 +130,15 @@ function parseAccess(text: string) {
       warnings.push({ line: lineNo, message: `not an access-log line: ${l.slice(0, 120)}` });
       continue;
     }
-    const e: Entry = { status: +m[5], upstreamAddr: [], upstreamStatus: [], upstreamResponseTime: [], line: lineNo };
+    const e: Entry = { status: +m[4], upstreamAddr: EMPTY_S, upstreamStatus: EMPTY_N, upstreamResponseTime: EMPTY_N, line: lineNo };
     e.client = m[1];
-    const time = nginxLocalTime(m[3]);
+    const time = nginxLocalTime(m[2]);
     if (time) e.time = time;
-    const { method, path } = splitRequest(m[4]);
+    const { method, path } = splitRequest(m[3]);
     if (method) e.method = method;
     if (path !== undefined) e.path = path;
-    const bytes = toInt(m[6]);
-    if (bytes !== undefined) e.bodyBytes = bytes;
-    const rest = (m[9] ?? "").trim();
+    if (m[5] !== "-") e.bodyBytes = +m[5];
+    const rest = m[6].trim();
     if (rest !== "") readRest(rest, e, lineNo, warnings);
     entries.push(e);
     if (e.requestTime !== undefined && e.requestTime >= SLOW_REQUEST_SECONDS) {
@@ -152,7 +168,7 @@ function readRest(rest: string, e: Entry, lineNo: number, warnings: Warning[]): 
       return;
     }
     const addrs = g[0];
-    e.upstreamAddr = addrs.length === 0 || addrs.length === 1 && addrs[0] === "-" ? [] : addrs;
+    e.upstreamAddr = addrs.length === 0 || addrs.length === 1 && addrs[0] === "-" ? EMPTY_S : addrs;
     for (const a of e.upstreamAddr) {
       if (!validUpstreamAddr(a)) warnings.push({ line: lineNo, message: `malformed upstream address kept as text: ${a.slice(0, 80)}` });
     }

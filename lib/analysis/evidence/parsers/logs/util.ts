@@ -103,14 +103,17 @@ export function isoFrom(y: number, mo: number, d: number, h: number, mi: number,
   return `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${frac ? "." + frac : ""}${off}`;
 }
 
-/** `07/Feb/2020:11:48:51 +0000` (nginx $time_local) → ISO. Consecutive lines share a second: memoised. */
-let lastLocal: string | undefined;
-let lastLocalIso: string | undefined;
+/**
+ * `07/Feb/2020:11:48:51 +0000` (nginx $time_local) → ISO. Many lines share a second: memoised (bounded),
+ * which also lets those entries share one string.
+ */
+const localTimes = new Map<string, string | undefined>();
 export function nginxLocalTime(t: string): string | undefined {
-  if (t === lastLocal) return lastLocalIso;
-  lastLocal = t;
-  lastLocalIso = nginxLocalTimeUncached(t);
-  return lastLocalIso;
+  if (localTimes.has(t)) return localTimes.get(t);
+  const iso = nginxLocalTimeUncached(t);
+  if (localTimes.size > 50000) localTimes.clear();
+  localTimes.set(t, iso);
+  return iso;
 }
 
 function nginxLocalTimeUncached(t: string): string | undefined {
