@@ -52,6 +52,7 @@ const cases: { id: string; expected: string; hosts: string[] }[] = [
   { id: "pmtu_blackhole", expected: "pmtu_blackhole", hosts: ["client", "r1", "r2", "server"] },
   { id: "ephemeral_port_exhaustion", expected: "ephemeral_port_exhaustion", hosts: ["client", "proxy"] },
   { id: "bridge_subnet_collision", expected: "bridge_subnet_collision", hosts: ["docker-host"] },
+  { id: "keepalive_timeout_mismatch", expected: "keepalive_timeout_mismatch", hosts: ["client", "proxy", "upstream"] },
   { id: "healthy", expected: "none", hosts: ["client", "server"] },
 ];
 
