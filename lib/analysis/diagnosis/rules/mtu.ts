@@ -2,6 +2,7 @@
  * MTU arithmetic shared by overlay_mtu_mismatch and pmtu_blackhole: the underlay NIC of a host, its overlay
  * devices and the encapsulation overhead each CNI subtracts (failure-patterns.md §1 table).
  */
+import type { CaptureSummary, FlowSummary } from "../../capture/model";
 import type { HostEvidence, Interface } from "../../evidence/model";
 import { ipv4ToInt, parsePrefix, prefixContains } from "../context";
 
@@ -75,4 +76,32 @@ export function overlayRouted(hosts: HostEvidence[], addr: string): boolean {
     if (h.addresses.some((a) => a.address === addr && podDevs.has(a.ifname))) return true;
   }
   return false;
+}
+
+/**
+ * Large transfers that stall while small exchanges in the same capture complete: a flow whose sender
+ * retransmitted (≥ 3) full-size or bigger (GSO) segments and never finished, next to flows that finished.
+ * The capture engine's `mtuBlackhole` needs per-segment sizes below the MSS; captures taken on the sender
+ * with GSO/TSO show one big segment instead, so this looks at the flow as a whole.
+ */
+export function stalledLargeFlows(s: CaptureSummary): { stalled: FlowSummary[]; completedSmall: number } {
+  const completedSmall = s.flows.filter((f) => f.connState === "SF" && Math.max(f.maxSegment.orig, f.maxSegment.resp) < 1400).length;
+  const stalled = s.flows.filter((f) => {
+    if (f.proto !== "tcp" || f.connState === "SF" || f.mtuBlackhole) return false;
+    const o = f.retransmissions.orig >= 3 && f.maxSegment.orig >= 1200;
+    const r = f.retransmissions.resp >= 3 && f.maxSegment.resp >= 1200;
+    return o || r;
+  });
+  return { stalled: completedSmall > 0 ? stalled : [], completedSmall };
+}
+
+/** addressed, unenslaved, non-tunnel NICs of one host whose MTUs differ: a forwarder onto a narrower link */
+export function narrowerLink(h: HostEvidence): { narrow: Interface; wide: Interface } | undefined {
+  const addressed = new Set(h.addresses.filter((a) => a.family === "inet").map((a) => a.ifname));
+  const nics = h.interfaces.filter((i) => addressed.has(i.name) && !i.master && !OVERLAY_KINDS.has(i.kind) && i.kind !== "loopback" && i.kind !== "bridge" && i.mtu >= 576);
+  if (nics.length < 2) return undefined;
+  const sorted = [...nics].sort((a, b) => a.mtu - b.mtu);
+  const narrow = sorted[0]!;
+  const wide = sorted[sorted.length - 1]!;
+  return narrow.mtu < wide.mtu ? { narrow, wide } : undefined;
 }

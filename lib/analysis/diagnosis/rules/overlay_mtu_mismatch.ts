@@ -6,7 +6,7 @@
 import { item, type Rule } from "../context";
 import { Case } from "../signals";
 import { captureItem, counterSignal } from "./common";
-import { isCilium, overlayRouted, overlays, routeMtuFor, underlay } from "./mtu";
+import { isCilium, overlayRouted, overlays, routeMtuFor, stalledLargeFlows, underlay } from "./mtu";
 
 export const rule: Rule = {
   id: "overlay_mtu_mismatch",
@@ -78,6 +78,12 @@ export const rule: Rule = {
         const f = bh[0]!;
         c.support("capture-blackhole", "H", captureItem(cp, `${bh.length} flow(s) retransmit full-size segments that are never acknowledged while smaller ones get through, e.g. ${f.orig.addr}:${f.orig.port} → ${f.resp.addr}:${f.resp.port}: ${f.mtuBlackhole!.retransmissions} retransmissions of ${f.mtuBlackhole!.segmentSize}-byte segments, ${f.mtuBlackhole!.smallSegmentsAcked} small segments acknowledged`, f.firstIndex));
       }
+      const st = stalledLargeFlows(s);
+      if (st.stalled.length > 0 && bh.length === 0 && (anyOverlay || tunnelCapture)) {
+        const f = st.stalled[0]!;
+        const dir = f.retransmissions.resp >= 3 ? "resp" : "orig";
+        c.support("capture-stall", "M", captureItem(cp, `${st.stalled.length} large transfer(s) stall while ${st.completedSmall} small exchange(s) complete, e.g. ${f.orig.addr}:${f.orig.port} → ${f.resp.addr}:${f.resp.port}: ${f.retransmissions[dir]} retransmissions of ${f.maxSegment[dir]}-byte segments, state ${f.connState}`, f.firstIndex));
+      }
       if (overlayMtu !== undefined && Number.isFinite(overlayMtu)) {
         const limit = overlayMtu - 40;
         // only flows inside the overlay: a node's own traffic on its 1500 NIC rightly advertises 1460
@@ -101,7 +107,7 @@ export const rule: Rule = {
     ctx.check(`overlay device MTUs vs underlay − overhead (${looked.join("; ") || "no overlay devices in the evidence"}), pod/bridge/veth MTUs, route MTUs (Cilium), SYN MSS and full-size retransmissions in ${ctx.captures.length} captures, Ip.FragFails, ICMP type 3`);
     if (!c.hasSignals) return null;
     if (!anyOverlay && !tunnelCapture) return null; // without an overlay this is pmtu_blackhole's territory
-    if (!c.has("mtu-arith") && !c.has("pod-mtu") && !c.has("capture-blackhole")) {
+    if (!c.has("mtu-arith") && !c.has("pod-mtu") && !c.has("capture-blackhole") && !c.has("capture-stall")) {
       c.against("every overlay, pod and bridge MTU fits the underlay, and no capture shows full-size segments vanishing", 0.6);
     }
     const fitText = fits.size > 0 ? [...fits].sort().join(" / ") : "underlay MTU − encapsulation overhead";

@@ -5,7 +5,7 @@
 import { item, type Rule } from "../context";
 import { Case } from "../signals";
 import { captureItem, counterSignal } from "./common";
-import { overlays, underlay } from "./mtu";
+import { narrowerLink, overlays, stalledLargeFlows } from "./mtu";
 
 export const rule: Rule = {
   id: "pmtu_blackhole",
@@ -18,6 +18,12 @@ export const rule: Rule = {
       if (bh.length > 0) {
         const f = bh[0]!;
         c.support("capture-blackhole", "H", captureItem(cp, `${bh.length} flow(s) retransmit full-size segments that are never acknowledged while smaller ones get through, e.g. ${f.orig.addr}:${f.orig.port} → ${f.resp.addr}:${f.resp.port}: ${f.mtuBlackhole!.retransmissions} retransmissions of ${f.mtuBlackhole!.segmentSize}-byte segments`, f.firstIndex));
+      }
+      const st = stalledLargeFlows(s);
+      if (st.stalled.length > 0 && bh.length === 0) {
+        const f = st.stalled[0]!;
+        const dir = f.retransmissions.resp >= 3 ? "resp" : "orig";
+        c.support("capture-stall", "M", captureItem(cp, `${st.stalled.length} large transfer(s) stall while ${st.completedSmall} small exchange(s) in the same capture complete, e.g. ${f.orig.addr}:${f.orig.port} → ${f.resp.addr}:${f.resp.port}: ${f.retransmissions[dir]} retransmissions by the ${dir === "resp" ? "server" : "client"} of ${f.maxSegment[dir]}-byte segments, state ${f.connState}`, f.firstIndex));
       }
       if (s.icmpMtu.length > 0) {
         const m = s.icmpMtu[0]!;
@@ -33,11 +39,9 @@ export const rule: Rule = {
           c.support("cached-pmtu", "L", item(h.host, r.cite, `the kernel has a learned path MTU ${r.mtu} towards ${r.dst}${r.cacheExpires !== undefined ? ` (expires in ${r.cacheExpires} s)` : ""}: the path is narrower than 1500`));
         }
       }
-      const u = underlay(h);
-      const small = h.interfaces.filter((i) => (i.kind === "device" || i.kind === "vlan" || i.kind === "bond" || i.kind === "tun") && i.mtu < (u?.mtu ?? 1500) && i.mtu >= 576);
-      if (small.length > 0 && u) {
-        const i = small[0]!;
-        c.support("narrow-link", "L", item(h.host, i.cite, `${i.name} has MTU ${i.mtu}, narrower than ${u.name} (${u.mtu}): traffic forwarded between them needs PMTU discovery`));
+      const nl = narrowerLink(h);
+      if (nl) {
+        c.support("narrow-link", "L", item(h.host, nl.narrow.cite, `${nl.narrow.name} has MTU ${nl.narrow.mtu}, narrower than ${nl.wide.name} (${nl.wide.mtu}) on the same host: traffic forwarded between them needs PMTU discovery`));
       }
       counterSignal(c, h, "Ip.FragFails", "fragfails", "M", null, "outgoing packets failed fragmentation (DF set, too big for the next hop)");
       counterSignal(c, h, "IcmpMsg.InType3", "icmp3", "L", null, "destination-unreachable received");
@@ -46,7 +50,7 @@ export const rule: Rule = {
     ctx.check(`full-size retransmissions and ICMP frag-needed in ${ctx.captures.length} captures, ICMP-dropping firewall rules, learned route MTUs, narrower links, Ip.FragFails / ICMP type 3 / TCPMTUPFail`);
     if (!c.hasSignals) return null;
     if (anyOverlay) c.against("an overlay device is present: the MTU problem is more likely the overlay's (see overlay_mtu_mismatch)", 0.5);
-    if (!c.has("capture-blackhole")) c.against("no capture shows full-size segments being retransmitted while small ones pass", 0.8);
+    if (!c.has("capture-blackhole") && !c.has("capture-stall")) c.against("no capture shows full-size segments being retransmitted while small ones pass", 0.8);
     return c.finding({
       id: "pmtu_blackhole",
       title: "Path-MTU black hole",
