@@ -20,8 +20,10 @@ describe("nstat text", () => {
   });
 
   it("warns on an unknown prefix, fails on non-nstat text", () => {
-    const f = facts(nstatParser, "#kernel\nTcpExtListenOverflows 154 0.0\nFooBar 3 0.0\n");
+    const f = facts(nstatParser, "#kernel\nTcpExtListenOverflows 154 0.0\nFooBar 3 0.0\nTcpExtTCPBrandNewCounter 7 0.5\n");
     expect(f.counters?.["TcpExt.ListenOverflows"]).toEqual({ value: 154, line: 2 });
+    // a counter this code has never heard of, under a known section, is kept
+    expect(f.counters?.["TcpExt.TCPBrandNewCounter"]).toEqual({ value: 7, line: 4 });
     expect(f.warnings).toEqual([{ line: 3, message: expect.stringContaining("FooBar") }]);
     expect(nstatParser.parse("#kernel\n").status).toBe("failed");
   });

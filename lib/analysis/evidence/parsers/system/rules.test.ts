@@ -49,6 +49,8 @@ describe("nft list ruleset", () => {
     expect(f.rules?.[0]).toMatchObject({ kind: "other", dport: 80, target: "ACCEPT" });
     expect(f.warnings[0].line).toBe(2);
     expect(nftParser.parse("chain c {\n}\n").status).toBe("failed");
+    const sets = facts(nftParser, "table inet f {\n\tchain input {\n\t\tmeta l4proto { icmp, ipv6-icmp } drop\n\t\tip protocol != icmp drop\n\t\ticmpv6 type packet-too-big drop\n\t}\n}\n");
+    expect(sets.rules?.map((r) => r.kind)).toEqual(["icmp-drop", "drop", "icmp-drop"]);
   });
 });
 

@@ -335,6 +335,8 @@ function parseNft(text: string): ReturnType<TextParser["parse"]> {
         target = w[++k];
       }
     }
+    // sets of protocols (`meta l4proto { icmp, ipv6-icmp } drop`) name ICMP without a keyword before it
+    if (!icmp && /(^|[\s{,])(icmp|icmpv6|ipv6-icmp)([\s},]|$)/.test(t) && !/!=[\s{]*(icmp|icmpv6|ipv6-icmp)\b/.test(t)) icmp = true;
     rules.push({
       table, chain, kind: classify({ chain, target, proto, dport: port.dport, icmp }), text: t, line: lineNo,
       ...(proto ? { proto } : {}), ...port, ...(target ? { target } : {}),
