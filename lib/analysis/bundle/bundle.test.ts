@@ -16,7 +16,6 @@ const write = (name: string, data: Uint8Array | string) => {
   fs.writeFileSync(p, data);
   return p;
 };
-const bytes = (p: string) => new Uint8Array(fs.readFileSync(p));
 
 describe("hostile tar archives are refused, naming the entry", () => {
   const cases: Array<[string, Parameters<typeof makeTar>[0], string]> = [
