@@ -8,7 +8,9 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
-OUT=lib/analysis/evidence/testdata/recorded
+# OUT=/tmp/dir records elsewhere (e.g. to check the script without changing the committed recordings)
+OUT=${OUT:-lib/analysis/evidence/testdata/recorded}
+mkdir -p "$OUT"
 A=nmsys-a
 B=nmsys-b
 TMP=$(mktemp -d /tmp/nmsys-record.XXXXXX)
