@@ -24,6 +24,7 @@ describe("nft list ruleset", () => {
     // kube-proxy --proxy-mode=nftables layout (format of `nft list ruleset`, values made up)
     const text = [
       "table ip kube-proxy {",
+      "\tcomment \"rules for kube-proxy\"",
       "\tset nodeport-ips {",
       "\t\ttype ipv4_addr",
       "\t\telements = { 10.0.0.5 }",
@@ -40,8 +41,9 @@ describe("nft list ruleset", () => {
     ].join("\n");
     const f = facts(nftParser, text);
     expect(f.rules?.filter((r) => r.kind === "nodeport").map((r) => [r.proto, r.dport, r.line])).toEqual([
-      ["tcp", 30080, 8], ["udp", 31999, 9], [undefined, undefined, 12],
+      ["tcp", 30080, 9], ["udp", 31999, 10], [undefined, undefined, 13],
     ]);
+    expect(f.warnings).toEqual([]);
   });
 
   it("warns on a line outside a chain and fails without any table", () => {

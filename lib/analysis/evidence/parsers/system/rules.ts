@@ -304,6 +304,8 @@ function parseNft(text: string): ReturnType<TextParser["parse"]> {
       else table = undefined;
       continue;
     }
+    // table/chain attributes (kube-proxy's `comment "rules for kube-proxy"`, `flags dormant`)
+    if (/^comment "[^"]*"\s*;?$/.test(t) || /^flags [a-z, ]+;?$/.test(t)) continue;
     if (!table || !chain) {
       warnings.push({ line: lineNo, message: `line outside a chain: ${t.slice(0, 120)}` });
       continue;
