@@ -1,5 +1,8 @@
 // Integration tests of the /api/v1 route handlers (called as functions with real Requests) against a fresh
 // migrated database: in-memory PGlite always, real PostgreSQL too when TEST_DATABASE_URL is set.
+// This test is the one lib/server file allowed to reach up into app/: it exercises the route handlers end to end,
+// and vitest only collects tests under lib/ (not app/).
+/* eslint-disable no-restricted-imports */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as clusterItem from "@/app/api/v1/clusters/[id]/route";
 import * as clusterNodes from "@/app/api/v1/clusters/[id]/nodes/route";
