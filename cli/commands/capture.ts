@@ -1,7 +1,8 @@
 /**
  * `netmortem capture <file>`: summary of a pcap/pcapng(.gz) capture, then its flows worst first.
  */
-import { open } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, open } from "node:fs/promises";
 import { summarizeCapture } from "../../lib/analysis/capture/index";
 import type { CaptureSummary, FlowSummary } from "../../lib/analysis/capture/model";
 
@@ -64,13 +65,14 @@ export async function run(args: string[]): Promise<number> {
     else return usageError("only one capture file");
   }
   if (file === undefined) return usageError("missing capture file");
-  let s: CaptureSummary;
   try {
-    s = await summarizeCapture(openCaptureFile(file), { nodePortRange, idleTimeoutSec });
+    // summarizeCapture reports read errors inside the summary; a missing file deserves a plain message
+    await access(file, constants.R_OK);
   } catch (err) {
     process.stderr.write(`netmortem capture: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
+  const s: CaptureSummary = await summarizeCapture(openCaptureFile(file), { nodePortRange, idleTimeoutSec });
   if (json) {
     const out = flowsN === undefined ? s : { ...s, flows: s.flows.slice(0, flowsN) };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
