@@ -12,7 +12,7 @@ import { tcpdumpTextParser } from "./parsers/capture-text";
 
 export const MIN_SCORE = 0.3;
 /** How many characters of a file `recognise` looks at. */
-export const SNIFF_BYTES = 8192;
+export const SNIFF_BYTES = 4096;
 
 export const allParsers: TextParser[] = [...systemParsers, ...logParsers, tcpdumpTextParser];
 

@@ -112,28 +112,57 @@ function readFlags(f: string): TcpFlags {
   return flags;
 }
 
-/** TCP options as printed, and their size on the wire (for the IP length when -v is absent). */
+const int = (t: string): number | undefined => (/^\d{1,10}$/.test(t) ? Number(t) : undefined);
+
+/**
+ * TCP options as printed, and their size on the wire (for the IP length when -v is absent). One split and
+ * prefix tests per option: this runs for every packet of a capture.
+ */
 function readOptions(s: string): { options: TcpOptions; bytes: number } {
   const options: TcpOptions = {};
   let bytes = 0;
-  for (const raw of s.split(",")) {
-    const o = raw.trim();
-    let m: RegExpExecArray | null;
+  for (const o of s.split(",")) {
     if (o === "nop" || o === "eol") bytes += 1;
-    else if ((m = /^mss (\d{1,5})$/.exec(o))) { options.mss = +m[1]; bytes += 4; }
-    else if ((m = /^wscale (\d{1,2})$/.exec(o))) { options.wscale = +m[1]; bytes += 3; }
+    else if (o.startsWith("mss ")) { const v = int(o.slice(4)); if (v !== undefined) options.mss = v; bytes += 4; }
+    else if (o.startsWith("wscale ")) { const v = int(o.slice(7)); if (v !== undefined) options.wscale = v; bytes += 3; }
     else if (o === "sackOK") { options.sackPermitted = true; bytes += 2; }
-    else if ((m = /^TS val (\d{1,10}) ecr (\d{1,10})$/.exec(o))) { options.tsval = +m[1]; options.tsecr = +m[2]; bytes += 10; }
-    else if ((m = /^sack (\d{1,2}) ((?:\{\d{1,10}:\d{1,10}\}\s?){0,4})$/.exec(o))) {
+    else if (o.startsWith("TS val ")) {
+      const sp = o.indexOf(" ecr ");
+      const val = int(o.slice(7, sp < 0 ? undefined : sp));
+      const ecr = sp < 0 ? undefined : int(o.slice(sp + 5));
+      if (val !== undefined) options.tsval = val;
+      if (ecr !== undefined) options.tsecr = ecr;
+      bytes += 10;
+    } else if (o.startsWith("sack ")) {
       const blocks: Array<[number, number]> = [];
       const re = /\{(\d{1,10}):(\d{1,10})\}/g;
       let b: RegExpExecArray | null;
-      while ((b = re.exec(m[2]))) blocks.push([+b[1], +b[2]]);
+      while ((b = re.exec(o)) && blocks.length < 8) blocks.push([+b[1], +b[2]]);
       options.sack = blocks;
       bytes += 2 + 8 * blocks.length;
-    } else if ((m = /^(?:unknown-\d{1,3}|[a-z]{2,20})(?: 0x[0-9a-f]{0,80})?/.exec(o))) bytes += 2;
+    } else bytes += 2;
   }
   return { options, bytes: Math.ceil(bytes / 4) * 4 };
+}
+
+/** The fields after `Flags [..]`: "seq 1:85", "ack 1", "win 64", "options [...]", "length 84: HTTP…". */
+function readTcpFields(rest: string): { seq: number; ack: number; win: number; opt?: string; len: number } {
+  const out = { seq: 0, ack: 0, win: 0, opt: undefined as string | undefined, len: 0 };
+  // options print their list with "," and no space, so ", " separates fields
+  for (const f of rest.split(", ")) {
+    if (f.startsWith("seq ")) {
+      const c = f.indexOf(":");
+      out.seq = int(f.slice(4, c < 0 ? undefined : c)) ?? 0;
+    } else if (f.startsWith("ack ")) out.ack = int(f.slice(4)) ?? 0;
+    else if (f.startsWith("win ")) out.win = int(f.slice(4)) ?? 0;
+    else if (f.startsWith("options [")) out.opt = f.slice(9, f.endsWith("]") ? -1 : undefined);
+    else if (f.startsWith("length ")) {
+      const m = /^length (\d{1,6})/.exec(f);
+      if (m) out.len = Number(m[1]);
+      break; // what follows is the application decode (HTTP…), which may hold ", " itself
+    }
+  }
+  return out;
 }
 
 const ICMP4: Array<[RegExp, number, number]> = [
@@ -217,21 +246,16 @@ function parseTcpdump(text: string) {
     if (hdr.df !== undefined) p.dontFragment = hdr.df;
     const ipHeader = v6 ? 40 : 20;
     let m: RegExpExecArray | null;
-    if ((m = /^Flags \[([A-Za-z.]{1,10})\],/.exec(rest))) {
+    if ((m = /^Flags \[([A-Za-z.]{1,10})\]/.exec(rest))) {
       const flags = readFlags(m[1]);
-      const seq = /(?:^|, )seq (\d{1,10})(?::(\d{1,10}))?(?:,|$)/.exec(rest);
-      const ack = /, ack (\d{1,10})(?:,|$)/.exec(rest);
-      const win = /, win (\d{1,10})(?:,|$)/.exec(rest);
-      const opt = /, options \[([^\]]{0,400})\]/.exec(rest);
-      const len = /, length (\d{1,6})(?::|$| )/.exec(rest);
-      const { options, bytes } = opt ? readOptions(opt[1]) : { options: {}, bytes: 0 };
-      const payloadLength = len ? +len[1] : 0;
+      const f = readTcpFields(rest.slice(m[0].length + 2));
+      const { options, bytes } = f.opt !== undefined ? readOptions(f.opt) : { options: {}, bytes: 0 };
       p.protocol = 6;
       p.tcp = {
-        srcPort: src.port ?? 0, dstPort: dst.port ?? 0, seq: seq ? +seq[1] : 0, ack: ack ? +ack[1] : 0,
-        flags, window: win ? +win[1] : 0, options, payloadLength,
+        srcPort: src.port ?? 0, dstPort: dst.port ?? 0, seq: f.seq, ack: f.ack, flags, window: f.win, options,
+        payloadLength: f.len,
       };
-      p.ipLength = hdr.ipLength ?? ipHeader + 20 + bytes + payloadLength;
+      p.ipLength = hdr.ipLength ?? ipHeader + 20 + bytes + f.len;
       return p;
     }
     if ((m = /^ICMP6?,? /.exec(rest)) || rest.startsWith("ICMP ")) {
@@ -293,7 +317,7 @@ function parseTcpdump(text: string) {
     let body = t.rest;
     const ifm = IFACE.exec(body);
     if (ifm) body = body.slice(ifm[0].length);
-    const eth = ETHER.exec(body);
+    const eth = body.length > 40 && body.charCodeAt(2) === 58 ? ETHER.exec(body) : null; // "aa:…" link header
     let v6 = false;
     if (eth) {
       body = body.slice(eth[0].length);
