@@ -162,6 +162,11 @@ class Flow {
   closedAt = -1;
   icmpMtu: FlowSummary["icmpMtu"] = [];
 
+  // set when the flow is finalised into the kept list
+  finalState: ConnState = "OTH";
+  finalBlackhole: FlowSummary["mtuBlackhole"] = undefined;
+  finalSynOffsets: number[] = [];
+  finalSynAckOffsets: number[] = [];
   /** bumped on every reuse from the pool */
   gen = 0;
   live = false;
@@ -257,7 +262,7 @@ export class FlowEngine {
   private readonly maxKept: number;
   private readonly npLo: number;
   private readonly npHi: number;
-  private kept: Array<{ score: number; f: FlowSummary }> = [];
+  private kept: Array<{ score: number; firstTs: number; f: Flow }> = [];
   private keptThreshold = -1;
   private readonly srcTs = new Map<string, SrcTs>();
   // IPv4 pairs by number: building a string key per SYN showed up in profiles
@@ -817,14 +822,19 @@ export class FlowEngine {
   }
 
   private finalize(f: Flow): void {
-    this.summarise(f);
+    // a flow that makes the kept list stays out of the pool until the list is trimmed or built
+    if (!this.summarise(f)) this.recycle(f);
+  }
+
+  private recycle(f: Flow): void {
     if (this.pool.length < POOL_MAX) {
       f.reset();
       this.pool.push(f);
     }
   }
 
-  private summarise(f: Flow): void {
+  /** aggregates a finalised flow; returns true when it joined the kept list */
+  private summarise(f: Flow): boolean {
     const s = this.s;
     const state = this.connState(f);
     this.stateCounts.set(state, (this.stateCounts.get(state) ?? 0) + 1);
@@ -867,19 +877,30 @@ export class FlowEngine {
       s.nodePortSourcePorts.push({ addr: oa, port: f.pa, dst: { addr: ra, port: f.pb }, connState: state });
     }
 
-    // most flows of a big capture are healthy and never make the kept list: skip building them
+    // most flows of a big capture are healthy and never make the kept list; the others are only turned
+    // into FlowSummary objects at the end, once the list is final
     const score = badness(f, state, blackhole !== undefined);
-    if (this.kept.length >= this.maxKept && score <= this.keptThreshold) return;
-    const origAddr = f.v6 ? f.a6 : v4ToString(f.a4);
-    const respAddr = f.v6 ? f.b6 : v4ToString(f.b4);
+    if (this.kept.length >= this.maxKept && score <= this.keptThreshold) return false;
+    f.finalState = state;
+    f.finalBlackhole = blackhole;
+    f.finalSynOffsets = synOffsets;
+    f.finalSynAckOffsets = synAckOffsets;
+    this.kept.push({ score, firstTs: f.firstTs, f });
+    if (this.kept.length >= this.maxKept + (this.maxKept >> 2)) this.trimKept();
+    return true;
+  }
+
+  private build(f: Flow): FlowSummary {
+    const o = f.o;
+    const r = f.r;
     const summary: FlowSummary = {
-      proto: tcp ? "tcp" : "udp",
-      orig: { addr: origAddr, port: f.pa } satisfies Endpoint,
-      resp: { addr: respAddr, port: f.pb },
+      proto: f.proto === 6 ? "tcp" : "udp",
+      orig: { addr: f.v6 ? f.a6 : v4ToString(f.a4), port: f.pa } satisfies Endpoint,
+      resp: { addr: f.v6 ? f.b6 : v4ToString(f.b4), port: f.pb },
       firstTs: f.firstTs,
       lastTs: f.lastTs,
       duration: round6(f.lastTs - f.firstTs),
-      connState: state,
+      connState: f.finalState,
       history: f.history(),
       origPackets: o.packets,
       respPackets: r.packets,
@@ -887,8 +908,8 @@ export class FlowEngine {
       respBytes: r.bytes,
       synTimes: f.synTimes.slice(0, f.synN),
       synAckTimes: f.synAckTimes.slice(0, f.synAckN),
-      synRetransOffsets: synOffsets,
-      synAckRetransOffsets: synAckOffsets,
+      synRetransOffsets: f.finalSynOffsets,
+      synAckRetransOffsets: f.finalSynAckOffsets,
       maxSegment: { orig: o.maxSeg, resp: r.maxSeg },
       retransmissions: { orig: o.retrans, resp: r.retrans },
       dupAcks: { orig: o.dupAcks, resp: r.dupAcks },
@@ -903,14 +924,14 @@ export class FlowEngine {
     const ro = r.options();
     if (oo) summary.origOptions = oo;
     if (ro) summary.respOptions = ro;
-    if (blackhole) summary.mtuBlackhole = blackhole;
-    this.kept.push({ score, f: summary });
-    if (this.kept.length >= this.maxKept + (this.maxKept >> 2)) this.trimKept();
+    if (f.finalBlackhole) summary.mtuBlackhole = f.finalBlackhole;
+    return summary;
   }
 
   private trimKept(): void {
-    this.kept.sort((a, b) => b.score - a.score || a.f.firstTs - b.f.firstTs);
+    this.kept.sort((a, b) => b.score - a.score || a.firstTs - b.firstTs);
     if (this.kept.length >= this.maxKept) {
+      for (let i = this.maxKept; i < this.kept.length; i++) this.recycle(this.kept[i].f);
       this.kept.length = this.maxKept;
       this.keptThreshold = this.kept[this.kept.length - 1].score;
     }
@@ -938,7 +959,7 @@ export class FlowEngine {
     s.icmpPackets = this.nIcmp;
     s.tunnelPackets = this.nTunnel;
     s.maxIpLength = this.maxIp;
-    s.flows = this.kept.map((k) => k.f);
+    s.flows = this.kept.map((k) => this.build(k.f));
     for (const [k, v] of this.stateCounts) s.flowsByState[k] = v;
     s.mssSeen = [...this.mss].sort((a, b) => a - b);
     const allTs = [...this.srcTs.values()];
