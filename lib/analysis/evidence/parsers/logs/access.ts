@@ -27,7 +27,8 @@ const COMBINED = /^(\S{1,300}) \S{1,100} \S{1,300} \[([^\]]{1,40})\] "([^"\\]*(?
 
 export const SLOW_REQUEST_SECONDS = 1;
 
-// entries without upstream values share these frozen empties instead of three new arrays each
+// entries without upstream values share these frozen empties instead of three new arrays each (the
+// arrays in AccessLogEntry are read-only to consumers)
 const EMPTY_S: string[] = Object.freeze([]) as unknown as string[];
 const EMPTY_N: Array<number | null> = Object.freeze([]) as unknown as Array<number | null>;
 
@@ -73,10 +74,27 @@ function groupFields(rest: string): string[][] {
   return groups;
 }
 
+/**
+ * One-value upstream fields repeat endlessly in a log ([200], [0.001], ["10.0.0.5:8080"]): they are
+ * interned as frozen arrays, so a big log keeps a few hundred arrays instead of three per request. Fewer
+ * long-lived objects is what keeps the young-generation GC cheap on a 50 MB bundle.
+ */
+const interned = new Map<string, ReadonlyArray<unknown>>();
+function intern<T>(key: string, make: () => T[]): T[] {
+  let a = interned.get(key);
+  if (!a) {
+    if (interned.size > 20000) interned.clear();
+    a = Object.freeze(make());
+    interned.set(key, a);
+  }
+  return a as T[];
+}
+
 function nullableNum(vals: string[], int: boolean): Array<number | null> {
   if (vals.length === 1) {
-    if (vals[0] === "-") return EMPTY_N;
-    return [(int ? toInt(vals[0]) : toNum(vals[0])) ?? null];
+    const v = vals[0];
+    if (v === "-") return EMPTY_N;
+    return intern(int ? `i${v}` : `n${v}`, () => [(int ? toInt(v) : toNum(v)) ?? null]);
   }
   return vals.map((v) => (int ? toInt(v) : toNum(v)) ?? null);
 }
@@ -168,7 +186,8 @@ function readRest(rest: string, e: Entry, lineNo: number, warnings: Warning[]): 
       return;
     }
     const addrs = g[0];
-    e.upstreamAddr = addrs.length === 0 || addrs.length === 1 && addrs[0] === "-" ? EMPTY_S : addrs;
+    e.upstreamAddr = addrs.length === 0 || addrs.length === 1 && addrs[0] === "-" ? EMPTY_S
+      : addrs.length === 1 ? intern(`a${addrs[0]}`, () => [addrs[0]]) : addrs;
     for (const a of e.upstreamAddr) {
       if (!validUpstreamAddr(a)) warnings.push({ line: lineNo, message: `malformed upstream address kept as text: ${a.slice(0, 80)}` });
     }
