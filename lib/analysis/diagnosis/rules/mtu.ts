@@ -4,7 +4,7 @@
  */
 import type { CaptureSummary, FlowSummary } from "../../capture/model";
 import type { HostEvidence, Interface } from "../../evidence/model";
-import { ipv4ToInt, parsePrefix, prefixContains } from "../context";
+import { ipv4ToInt, parsePrefix, prefixContains, type Prefix } from "../context";
 
 export type Overlay = { iface: Interface; overhead: number; kind: string; cilium: boolean };
 
@@ -62,20 +62,33 @@ export function routeMtuFor(h: HostEvidence, dev: string): number | undefined {
   return mtus.length ? Math.max(...mtus) : undefined;
 }
 
-/** is this address reached through an overlay device or a pod bridge on some host (a pod address)? */
-export function overlayRouted(hosts: HostEvidence[], addr: string): boolean {
-  const ip = ipv4ToInt(addr);
-  if (ip === undefined) return false;
+/**
+ * Pod addresses: those routed through an overlay device or a pod bridge on some host. Built once per
+ * diagnosis (a per-flow scan of every host's routes was quadratic on many-host bundles).
+ */
+export function podAddressMatcher(hosts: HostEvidence[]): (addr: string) => boolean {
+  const prefixes: Prefix[] = [];
+  const exact = new Set<string>();
   for (const h of hosts) {
     const podDevs = new Set(h.interfaces.filter((i) => OVERLAY_KINDS.has(i.kind) || (i.kind === "bridge" && h.interfaces.some((m) => m.master === i.name))).map((i) => i.name));
+    if (podDevs.size === 0) continue;
     for (const r of h.routes) {
       if (r.source !== "table" || !r.dev || !podDevs.has(r.dev) || r.dst === "default") continue;
       const p = parsePrefix(r.dst);
-      if (p && prefixContains(p, ip)) return true;
+      if (p) prefixes.push(p);
     }
-    if (h.addresses.some((a) => a.address === addr && podDevs.has(a.ifname))) return true;
+    for (const a of h.addresses) if (podDevs.has(a.ifname)) exact.add(a.address);
   }
-  return false;
+  const memo = new Map<string, boolean>();
+  return (addr) => {
+    let v = memo.get(addr);
+    if (v === undefined) {
+      const ip = ipv4ToInt(addr);
+      v = exact.has(addr) || (ip !== undefined && prefixes.some((p) => prefixContains(p, ip)));
+      memo.set(addr, v);
+    }
+    return v;
+  };
 }
 
 /**

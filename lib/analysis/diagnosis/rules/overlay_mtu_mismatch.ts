@@ -6,7 +6,7 @@
 import { item, type Rule } from "../context";
 import { Case } from "../signals";
 import { captureItem, counterSignal } from "./common";
-import { isCilium, overlayRouted, overlays, routeMtuFor, stalledLargeFlows, underlay } from "./mtu";
+import { isCilium, overlays, podAddressMatcher, routeMtuFor, stalledLargeFlows, underlay } from "./mtu";
 
 export const rule: Rule = {
   id: "overlay_mtu_mismatch",
@@ -70,6 +70,7 @@ export const rule: Rule = {
         }
       }
     }
+    const isPod = podAddressMatcher(ctx.hosts);
     const tunnelCapture = ctx.captures.some((cp) => cp.summary.tunnelPackets > 0 || cp.summary.flows.some((f) => f.tunnel));
     for (const cp of ctx.captures) {
       const s = cp.summary;
@@ -87,7 +88,7 @@ export const rule: Rule = {
       if (overlayMtu !== undefined && Number.isFinite(overlayMtu)) {
         const limit = overlayMtu - 40;
         // only flows inside the overlay: a node's own traffic on its 1500 NIC rightly advertises 1460
-        const big = s.flows.filter((f) => (f.origOptions?.mss ?? 0) > limit && (f.tunnel || (overlayRouted(ctx.hosts, f.orig.addr) && overlayRouted(ctx.hosts, f.resp.addr))));
+        const big = s.flows.filter((f) => (f.origOptions?.mss ?? 0) > limit && (f.tunnel || (isPod(f.orig.addr) && isPod(f.resp.addr))));
         if (big.length > 0) {
           const f = big[0]!;
           c.support("mss", "M", captureItem(cp, `SYN from ${f.orig.addr}:${f.orig.port} advertises MSS ${f.origOptions!.mss}, more than the overlay allows (${overlayMtu} − 40 = ${limit})${big.length > 1 ? `; ${big.length} flows like it` : ""}`, f.firstIndex));
