@@ -99,6 +99,24 @@ describe("other shapes", () => {
     expect(ps[0]).toMatchObject({ index: 1, ttl: 63, dontFragment: true, ipLength: 60, tcp: { seq: 1590915159 } });
     const icmp = ps.find((p) => p.icmp?.type === 3)!;
     expect(icmp).toMatchObject({ index: 95, ttl: 64, dontFragment: false, ipLength: 576, icmp: { code: 4, mtu: 1400 } });
+    // lines 97-98: the quoted echo request 10.231.2.2 > 10.231.1.2, proto ICMP (1)
+    expect(icmp.icmp?.quoted).toEqual({ src: "10.231.2.2", dst: "10.231.1.2", protocol: 1 });
+  });
+
+  it("-v need to frag quoting a TCP segment (recorded: scripts/record/tcpdump-pmtu.sh)", () => {
+    const text = read("tcpdump-pmtu-nn-v.txt");
+    expect(recognise(text, "x")?.kind).toBe("tcpdump-text");
+    const ps = packets(text);
+    const frag = ps.filter((p) => p.icmp?.type === 3 && p.icmp.code === 4);
+    expect(frag).toHaveLength(2);
+    // lines 29-32: the ICMP from the router, then the quoted 7292-byte segment (a GSO super-segment
+    // seen before segmentation) 10.231.2.2.80 > 10.231.1.2.49238 seq 190:7430
+    expect(frag[0]).toMatchObject({ index: 29, src: "10.231.2.1", dst: "10.231.2.2", ipLength: 576, icmp: { mtu: 1400 } });
+    expect(frag[0].icmp?.quoted).toEqual({ src: "10.231.2.2", dst: "10.231.1.2", protocol: 6, srcPort: 80, dstPort: 49238, seq: 190 });
+    expect(ps.find((p) => p.index === 27)).toMatchObject({ ipLength: 7292, dontFragment: true, tcp: { payloadLength: 7240, seq: 190 } });
+    // without -v the same capture has the two ICMP lines and no quote
+    const plain = packets(read("tcpdump-pmtu-nn.txt")).filter((p) => p.icmp);
+    expect(plain.map((p) => [p.index, p.icmp?.mtu, p.icmp?.quoted])).toEqual([[9, 1400, undefined], [11, 1400, undefined]]);
   });
 
   it("IPv6 (tcpdump -n of the corpus http-ipv6-loopback.pcap)", () => {

@@ -178,6 +178,8 @@ const ICMP6: Array<[RegExp, number, number]> = [
   [/^neighbor solicitation/, 135, 0], [/^neighbor advertisement/, 136, 0],
 ];
 
+const isIcmpError = (i: IcmpInfo) => (i.version === 4 ? i.type === 3 || i.type === 11 || i.type === 5 : i.type >= 1 && i.type <= 4);
+
 type Pending = { v6: boolean; ttl?: number; df?: boolean; ipLength?: number; proto?: number; id?: number; offset?: number; more?: boolean };
 
 function parseTcpdump(text: string) {
@@ -288,6 +290,36 @@ function parseTcpdump(text: string) {
     return p;
   };
 
+  // the ICMP error whose quoted packet -v prints on the next lines
+  let quoting: { icmp: IcmpInfo; proto?: number; v6?: boolean } | undefined;
+  const readQuoted = (t: string) => {
+    const q = quoting!;
+    if (q.proto === undefined) {
+      const m = /^IP(6?) \(/.exec(t);
+      if (!m) return;
+      const end = groupEnd(t.slice(m[0].length - 1));
+      if (end < 0) return;
+      const hdr: Pending = { v6: m[1] === "6" };
+      readVerboseHeader(t.slice(m[0].length - 1, m[0].length - 1 + end), hdr);
+      q.proto = hdr.proto ?? 0;
+      q.v6 = hdr.v6;
+      const after = t.slice(m[0].length - 1 + end).trim();
+      if (after === "") return;
+      t = after;
+    }
+    const a = ADDRS.exec(t);
+    if (!a) return;
+    const src = splitHostPort(a[1], !!q.v6 || a[1].includes(":"));
+    const dst = splitHostPort(a[2].replace(/:$/, ""), !!q.v6 || a[2].includes(":"));
+    const quoted: NonNullable<IcmpInfo["quoted"]> = { src: src.addr, dst: dst.addr, protocol: q.proto ?? 0 };
+    if (src.port !== undefined) quoted.srcPort = src.port;
+    if (dst.port !== undefined) quoted.dstPort = dst.port;
+    const seq = /, seq (\d{1,10})/.exec(t);
+    if (seq && q.proto === 6) quoted.seq = Number(seq[1]);
+    q.icmp.quoted = quoted;
+    quoting = undefined;
+  };
+
   for (let i = 0; i < lines.length; i++) {
     let l = lines[i];
     const lineNo = i + 1;
@@ -304,10 +336,17 @@ function parseTcpdump(text: string) {
       if (p) packets.push(p);
       else warn(lineNo, `unreadable -v packet line: ${l.trim().slice(0, 80)}`);
       pending = undefined;
+      quoting = p?.icmp && isIcmpError(p.icmp) ? { icmp: p.icmp } : undefined;
       continue;
     }
-    if (/^\s/.test(l) && !/^ \d\d:\d\d:\d\d\./.test(l)) continue; // -v quoted packets, payload text, hex dumps
+    if (/^\s/.test(l) && !/^ \d\d:\d\d:\d\d\./.test(l)) {
+      // -v prints the packet an ICMP error quotes: "\tIP (tos …, proto TCP (6), length 1478)" then the
+      // indented "src.port > dst.port: …" (IPv6: both on one line); anything else here is payload text
+      if (quoting) readQuoted(l.trim());
+      continue;
+    }
     pending = undefined;
+    quoting = undefined;
     if (/^(listening on|reading from file|tcpdump:|\d+ packets? (captured|received|dropped))/.test(l)) continue;
     const t = readTs(l);
     if (!t) {
@@ -345,6 +384,7 @@ function parseTcpdump(text: string) {
     const p = readPacket(lineNo, t.ts, body, hdr);
     if (p) packets.push(p);
     else warn(lineNo, `not a packet: ${body.slice(0, 80)}`);
+    if (p?.icmp && isIcmpError(p.icmp)) quoting = { icmp: p.icmp };
   }
   if (packets.length === 0) return fail("tcpdump text: no packet line (`[time] IP src.port > dst.port: …`)");
   if (unknown > warnings.length) warnings.push({ message: `${unknown - warnings.length} more unreadable lines` });
