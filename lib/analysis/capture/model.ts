@@ -16,7 +16,16 @@ export type FlowSummary = {
   orig: Endpoint;
   resp: Endpoint;
   /** set when the flow was seen inside a tunnel */
-  tunnel?: { kind: "vxlan" | "geneve"; vni: number; outerSrc: string; outerDst: string };
+  tunnel?: {
+    kind: "vxlan" | "geneve";
+    vni: number;
+    outerSrc: string;
+    outerDst: string;
+    /** largest outer IP packet of the flow (compare with the underlay MTU) */
+    maxOuterLength?: number;
+    /** some outer packet of the flow had DF set */
+    outerDontFragment?: boolean;
+  };
   firstTs: number;
   lastTs: number;
   duration: number;
@@ -109,6 +118,8 @@ export type CaptureSummary = {
   mssSeen: number[];
   icmpMtu: Array<{ ts: number; from: string; to: string; mtu: number; quoted?: { src: string; dst: string; srcPort?: number; dstPort?: number } }>;
   maxIpLength: number;
+  /** IP fragments other than the first (they carry no L4 header, so no flow sees them) */
+  nonFirstFragments?: number;
   retransmissions: number;
   mtuBlackholeFlows: number;
   skipped: Partial<Record<SkipReason, number>>;
