@@ -167,6 +167,22 @@ describe("reading bundles", () => {
     expect(r.captureBytes("hostdir", "nope")).toBeUndefined();
   });
 
+  it("a directory's symlinks are listed, not followed; an oversized file is listed, not read", async () => {
+    const dir = path.join(tmp, "links", "node-a");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(corpus("logs/envoy-access-flags-UF-URX-NR.log"), path.join(dir, "envoy.log"));
+    fs.symlinkSync("/etc/passwd", path.join(dir, "passwd"));
+    fs.writeFileSync(path.join(dir, "big.log"), "x".repeat(5000));
+    const r = await readBundle([path.join(tmp, "links")], { limits: { maxFileBytes: 4000 } });
+    expect(r.status).toBe("success");
+    if (r.status !== "success") return;
+    expect(r.hosts.map((h) => h.host)).toEqual(["node-a"]);
+    expect(r.hosts[0].files.map((f) => f.path)).toEqual(["envoy.log"]);
+    expect(r.hosts[0].unrecognized.map((u) => [u.path, u.reason.split(":")[0]]).sort()).toEqual([
+      ["big.log", "file of 5000 bytes is over the per-file bound of 4000"], ["passwd", "symlink"],
+    ]);
+  });
+
   it("loose files form one host named after the folder they share", async () => {
     const a = write("loose/x.log", fs.readFileSync(corpus("logs/envoy-access-flags-UF-URX-NR.log")));
     const b = write("loose/y.log", fs.readFileSync(corpus("logs/nginx-error-multiline-fastcgi.log")));
