@@ -6,7 +6,7 @@ import { Analysis, ROOT_CAUSE_THRESHOLD, type Finding } from "./model";
 import type { DiagnoseInput, RuleContext } from "./context";
 import { RULES } from "./rules";
 import { explainLatency, fmtS } from "./timing";
-import { configuredTimeouts } from "./timeouts";
+import { configuredTimeouts, type Hop } from "./timeouts";
 
 export function diagnose(input: DiagnoseInput): Analysis {
   const findings: Finding[] = [];
@@ -44,7 +44,7 @@ export function diagnose(input: DiagnoseInput): Analysis {
   const kernelHost = input.hosts.find((h) => h.kernel);
   const kernel = kernelHost?.kernel?.value;
   const sysctls = kernelHost?.sysctls ?? {};
-  const timeouts = configuredTimeouts(context.hops ?? []);
+  const timeouts = configuredTimeouts(context.hops ?? inferHops(input));
   const latency = (input.latencies ?? []).map((s) => {
     const e = explainLatency(s, kernel, sysctls, timeouts);
     return { seconds: s, explanation: e.text };
@@ -73,4 +73,15 @@ export function diagnose(input: DiagnoseInput): Analysis {
   };
   if (latency.length > 0) analysis.latency = latency;
   return Analysis.parse(analysis);
+}
+
+/**
+ * Without a described request path, the proxies whose logs are in the bundle still bring their default
+ * timeouts (ingress-nginx connects for 5 s, nginx for 60 s) to the latency explanations.
+ */
+function inferHops(input: DiagnoseInput): Hop[] {
+  const kinds = new Set(input.hosts.flatMap((h) => h.files.map((f) => f.kind)));
+  if (kinds.has("ingress-nginx-access-log")) return [{ name: "ingress-nginx (its logs are in the bundle)", kind: "ingress-nginx" }];
+  if (kinds.has("nginx-access-log") || kinds.has("nginx-error-log")) return [{ name: "nginx (its logs are in the bundle)", kind: "nginx" }];
+  return [];
 }

@@ -78,6 +78,12 @@ describe("explainLatency", () => {
     expect(e.kind).toBe("syn");
     expect(e.text).toContain("No configured timeout explains this as well");
   });
+  it("5.02 s on 6.18 behind ingress-nginx: the 5th linear SYN retransmission and the 5 s connect timeout fit equally", () => {
+    const e = explainLatency(5.02, "6.18.44", {}, [{ name: "ingress connect timeout", seconds: 5 }]);
+    expect(e.text).toContain("Equally consistent");
+    expect(e.text).toContain("ingress connect timeout");
+    expect(e.text).not.toContain("No configured timeout explains");
+  });
   it("30.05 s is the configured 30 s timeout, not the kernel", () => {
     const e = explainLatency(30.05, "3.10.0", {}, [{ name: "nginx proxy_read_timeout", seconds: 30 }]);
     expect(e.kind).toBe("timeout");

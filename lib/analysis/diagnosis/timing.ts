@@ -185,14 +185,18 @@ export function explainLatency(
     };
   }
   let text = best.text;
-  if (best.kind !== "timeout" && configuredTimeouts.length > 0) {
+  const isTimeout = best.kind === "timeout";
+  const rival = cands.find((c) => (c.kind === "timeout") !== isTimeout && c.score >= best.score - 0.1);
+  if (rival) {
+    text += `. Equally consistent: ${rival.text.replace(/^[\d.]+ s: /, "")}`;
+  } else if (!isTimeout && configuredTimeouts.length > 0) {
     const near = configuredTimeouts.filter((t) => Math.abs(t.seconds - seconds) < Math.max(3, seconds * 0.15));
     if (near.length > 0) {
       text += `. No configured timeout explains this as well (${near.map((t) => `${t.name} ${fmtS(t.seconds)} s`).join(", ")}); the kernel's handshake retries do`;
     }
   }
   if (best.kind !== "timeout" && seconds >= 4.95 && seconds <= 5.6) {
-    text += "; 5 s is also glibc's resolver timeout (a lost DNS packet, conntrack insert race) and ingress-nginx's default proxy-connect-timeout";
+    text += `. 5 s is also glibc's resolver timeout (a lost DNS packet, conntrack insert race)${rival ? "" : " and ingress-nginx's default proxy-connect-timeout"}`;
   }
   const out: LatencyExplanation = {
     seconds, kind: best.kind, point: best.point, residual: best.residual, text,
