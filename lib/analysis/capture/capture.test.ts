@@ -134,6 +134,13 @@ describe("sizes, ICMP and tunnels", () => {
     for (const s of [v4, v6]) expect(Math.max(s.flows[0].maxSegment.orig, s.flows[0].maxSegment.resp)).toBe(80000);
   });
 
+  it("IPv6 fragments: the non-first ones are counted, the first ones carry ICMPv6", async () => {
+    const s = await summarizeCapture(corpus("ipv6-fragments.pcapng"));
+    // tshark -o ipv6.defragment:FALSE, ipv6.fraghdr.offset: 2 unfragmented, 10 at offset 0, 10 at 161/181
+    expect(s.icmpPackets).toBe(12);
+    expect(s.nonFirstFragments).toBe(10);
+  });
+
   it("nanosecond big-endian pcap keeps sub-microsecond time", async () => {
     const s = await summarizeCapture(corpus("nanosecond-big-endian-http.pcap"));
     expect(s.firstTs).toBeCloseTo(1766361926.167647291, 6);
@@ -164,7 +171,8 @@ describe("recorded captures (scripts/record/capture-*.sh on kernel 6.18)", () =>
       expect(f.resp).toEqual({ addr: "10.242.0.1", port: 8000 });
     }
     const under = await summarizeCapture(recorded("vxlan-mtu-blackhole-underlay.pcap"));
-    expect(under.flows[0].tunnel).toEqual({ kind: "vxlan", vni: 42, outerSrc: "10.241.0.2", outerDst: "10.241.0.1" });
+    // outer packets of 1550 bytes (tshark: ip.len 1550 on the underlay), DF not set (VXLAN default)
+    expect(under.flows[0].tunnel).toEqual({ kind: "vxlan", vni: 42, outerSrc: "10.241.0.2", outerDst: "10.241.0.1", maxOuterLength: 1550 });
     // 1500-byte inner packets + 50 bytes of encapsulation on a 1500-byte underlay
     expect(under.maxIpLength).toBe(1550);
   });

@@ -382,6 +382,7 @@ export class FlowEngine {
   private nUdp = 0;
   private nIcmp = 0;
   private nTunnel = 0;
+  private nFrag = 0;
   private maxIp = 0;
 
   /** a decoded IP packet */
@@ -404,6 +405,7 @@ export class FlowEngine {
       else this.nIpv6++;
       if (p.ipLength > this.maxIp) this.maxIp = p.ipLength;
     }
+    if (p.isFragment && p.fragOffset !== 0) this.nFrag++;
     const l4 = p.l4;
     if (l4 === 6) {
       this.nTcp++;
@@ -421,10 +423,12 @@ export class FlowEngine {
         }
       }
       this.tcp(p, f, this.fromOrig);
+      if (p.tunKind !== 0) this.outer(f, p);
     } else if (l4 === 17) {
       this.nUdp++;
       let f = this.lookup(17, p.ipVersion === 6, p.src4, p.dst4, p.src6, p.dst6, p.sport, p.dport, -1);
       if (f === null) f = this.create(p, false);
+      if (p.tunKind !== 0) this.outer(f, p);
       const side = this.fromOrig ? f.o : f.r;
       side.packets++;
       side.bytes += p.payloadLength;
@@ -438,6 +442,13 @@ export class FlowEngine {
       this.nIcmp++;
       if (p.icmpMtu >= 0) this.icmpMtu(p);
     }
+  }
+
+  private outer(f: Flow, p: Scratch): void {
+    const t = f.tunnel;
+    if (t === undefined) return;
+    if (t.maxOuterLength === undefined || p.outerLength > t.maxOuterLength) t.maxOuterLength = p.outerLength;
+    if (p.outerDf) t.outerDontFragment = true;
   }
 
   private icmpMtu(p: Scratch): void {
@@ -997,6 +1008,7 @@ export class FlowEngine {
     s.icmpPackets = this.nIcmp;
     s.tunnelPackets = this.nTunnel;
     s.maxIpLength = this.maxIp;
+    if (this.nFrag > 0) s.nonFirstFragments = this.nFrag;
     s.flows = this.kept.map((k) => this.build(k.f));
     for (const [k, v] of this.stateCounts) s.flowsByState[k] = v;
     s.mssSeen = [...this.mss].sort((a, b) => a - b);

@@ -63,6 +63,18 @@ describe("corrupt files give a clear partial result", () => {
     expect(s.error?.message).toMatch(/ends inside a block/);
   });
 
+  it("pcapng with two sections of different byte order", async () => {
+    const big = corpus("pcapng-big-endian-two-interfaces.pcapng");
+    const little = corpus("http-ipv4-and-ipv6.pcapng");
+    const both = new Uint8Array(big.length + little.length);
+    both.set(big, 0);
+    both.set(little, big.length);
+    const s = await summarizeCapture(both);
+    expect(s.error).toBeUndefined();
+    expect(s.packets).toBe(5 + 20);
+    expect(s.flowsByState.SF).toBe(2);
+  });
+
   it("snaplen-cut packets still give their TCP header", async () => {
     const s = await summarizeCapture(corpus("tcp-snaplen-truncated-smtp.pcap"));
     expect(s.flowsByState).toEqual({ SF: 1 });
