@@ -49,6 +49,15 @@ export const Analysis = z.object({
   /** what every rule checked, so a `none` still says what was looked at */
   checked: z.array(z.object({ id: RootCauseId, result: z.string() })),
   latency: z.array(z.object({ seconds: z.number(), explanation: z.string() })).optional(),
+  /** what the evidence shows of the user-visible effect (for the postmortem's impact section) */
+  observed: z.object({
+    /** access-log lines by status class, over all hosts */
+    requests: z.object({ total: z.number().int(), byStatus: z.record(z.string(), z.number().int()), errors5xx: z.number().int() }).optional(),
+    /** TCP handshakes in the captures */
+    handshakes: z.object({ attempted: z.number().int(), failed: z.number().int(), synRetransmissions: z.number().int() }).optional(),
+    /** the slowest latency found in the evidence or given, seconds */
+    maxLatency: z.number().optional(),
+  }).optional(),
   hosts: z.array(
     z.object({
       name: z.string(),
