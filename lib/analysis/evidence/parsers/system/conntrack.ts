@@ -104,7 +104,8 @@ function parseProc(text: string): ReturnType<TextParser["parse"]> {
 
 function countWhich(name: string): "count" | "max" | undefined {
   const b = baseName(name).replace(/\.(txt|out)$/, "");
-  if (b === "nf_conntrack_count" || b === "net.netfilter.nf_conntrack_count") return "count";
+  // `conntrack -C` prints the count as a bare number too
+  if (b === "nf_conntrack_count" || b === "net.netfilter.nf_conntrack_count" || b === "conntrack-c" || b === "conntrack_c") return "count";
   if (b === "nf_conntrack_max" || b === "net.netfilter.nf_conntrack_max" || b === "net.nf_conntrack_max") return "max";
   return undefined;
 }

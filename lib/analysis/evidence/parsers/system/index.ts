@@ -8,6 +8,8 @@
  */
 import type { ParseOutcome, TextParser } from "../../parser";
 import { conntrackCountParser, conntrackStatsParser, procNfConntrackParser } from "./conntrack";
+import { ifconfigParser } from "./ifconfig";
+import { ipBriefAddrParser, ipBriefLinkParser } from "./ipBrief";
 import { ipAddrJsonParser, ipAddrParser, ipLinkJsonParser, ipLinkParser } from "./ipLink";
 import { ipNeighParser } from "./ipNeigh";
 import { ipRouteCacheParser, ipRouteGetParser, ipRouteJsonParser, ipRouteParser } from "./ipRoute";
@@ -18,6 +20,7 @@ import { otherTextParser } from "./otherText";
 import { procNetstatParser, procSnmpParser } from "./procCounters";
 import { procNetDevParser, softnetParser } from "./procNetDev";
 import { procNetTcpParser } from "./procNetTcp";
+import { routeNParser } from "./routeN";
 import { iptablesListParser, iptablesSaveParser, nftParser } from "./rules";
 import { snmp6Parser } from "./snmp6";
 import { sockstatParser } from "./sockstat";
@@ -34,7 +37,7 @@ export const systemParsers: TextParser[] = [
   ipLinkParser, ipLinkJsonParser, ipAddrParser, ipAddrJsonParser, ipRouteParser, ipRouteJsonParser,
   ipRouteGetParser, ipRouteCacheParser, ipNeighParser, conntrackStatsParser, procNfConntrackParser,
   conntrackCountParser, unameParser, nftParser, iptablesSaveParser, iptablesListParser, procNetDevParser,
-  softnetParser, otherTextParser,
+  softnetParser, otherTextParser, ifconfigParser, routeNParser, ipBriefAddrParser, ipBriefLinkParser,
 ];
 
 /** Conventional file names, used only to break near-ties between content scores. */

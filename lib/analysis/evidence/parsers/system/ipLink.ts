@@ -23,7 +23,7 @@ const KIND_WORDS: Record<string, Kind> = {
   ip6tnl: "ipip", vti: "other", nlmon: "other", vrf: "other", team: "bond", erspan: "gre", netkit: "veth",
 };
 
-function kindFromName(name: string, linkType: string | undefined, peer: string | undefined, flags: string[]): Kind {
+export function kindFromName(name: string, linkType: string | undefined, peer: string | undefined, flags: string[]): Kind {
   if (flags.includes("LOOPBACK") || linkType === "loopback") return "loopback";
   if (linkType === "ipip" || linkType === "tunnel6" || linkType === "sit") return "ipip";
   if (linkType === "gre" || linkType === "gre6") return "gre";

@@ -1,6 +1,6 @@
 /**
  * Outputs people paste into incident bundles that carry no fact this model uses yet: ethtool, ping,
- * traceroute/tracepath, mtr. Recognising them (kind "other-text") keeps them out of "unrecognized"
+ * traceroute/tracepath, mtr, conntrack -L, arp -n, tc qdisc. Recognising them (kind "other-text") keeps them out of "unrecognized"
  * without pretending to read them.
  */
 import type { TextParser } from "../../parser";
@@ -16,6 +16,10 @@ const SIGNS: Array<[RegExp, number]> = [
   [/^traceroute6? to \S+ \(\S+\), \d+ hops max/, 0.9],
   [/^ ?1\?: \[LOCALHOST\]/, 0.85], // tracepath
   [/^Start: .*\nHOST: /, 0.85], // mtr --report
+  [/^conntrack v[\d.]+ \(conntrack-tools\): \d+ flow entries have been shown\.$/, 0.9], // conntrack -L (stderr)
+  [/^(tcp|udp|icmp|icmpv6|sctp|dccp|gre|unknown)\s+\d+ \d+ .*\bsrc=\S+ dst=\S+/, 0.85], // conntrack -L rows
+  [/^Address\s+HWtype\s+HWaddress\s+Flags\s+Mask\s+Iface\s*$/, 0.9], // arp -n
+  [/^qdisc \S+ [0-9a-f]*: (dev \S+ )?(root|parent|ingress)/, 0.9], // tc [-s] qdisc
 ];
 
 function sniff(head: string): number {

@@ -21,6 +21,8 @@ const SAMPLES: string[] = [
   readRecorded("uname-a.txt"), readRecorded("nft-list-ruleset.txt"), readRecorded("iptables-save.txt"),
   readRecorded("iptables-nat-nvL.txt"), readRecorded("proc-net-dev.txt"), readRecorded("proc-net-softnet_stat.txt"),
   readCorpus("cmd/ping-dup_centos-7.7_jc.out"), readCorpus("cmd/ss-a_centos-7.7_jc.out"),
+  readRecorded("extra", "ifconfig-a.txt"), readRecorded("extra", "route-n.txt"), readRecorded("extra", "ip-br-addr.txt"),
+  readRecorded("extra", "conntrack-L.txt"),
 ];
 
 function lineCount(text: string): number {
