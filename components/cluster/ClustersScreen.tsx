@@ -63,7 +63,7 @@ export function ClustersScreen() {
                         {c.cniMode ? <span className="text-slate-600"> / {c.cniMode}</span> : null}
                       </td>
                       <td className="px-3 py-2 font-mono text-xs whitespace-nowrap tabular-nums">
-                        {c.underlayMtu ?? "?"} / {c.overlayMtu ?? "?"}
+                        {c.underlayMtu == null && c.overlayMtu == null ? dash : `${c.underlayMtu ?? "?"} / ${c.overlayMtu ?? "?"}`}
                       </td>
                       <td className="px-3 py-2">{c.kubeProxyMode ?? dash}</td>
                       <td className="hidden px-3 py-2 whitespace-nowrap text-slate-700 xl:table-cell">
