@@ -72,6 +72,8 @@ export function diagnose(input: DiagnoseInput): Analysis {
     }),
   };
   if (latency.length > 0) analysis.latency = latency;
+  const observed = observe(input);
+  if (observed) analysis.observed = observed;
   return Analysis.parse(analysis);
 }
 
@@ -84,4 +86,42 @@ function inferHops(input: DiagnoseInput): Hop[] {
   if (kinds.has("ingress-nginx-access-log")) return [{ name: "ingress-nginx (its logs are in the bundle)", kind: "ingress-nginx" }];
   if (kinds.has("nginx-access-log") || kinds.has("nginx-error-log")) return [{ name: "nginx (its logs are in the bundle)", kind: "nginx" }];
   return [];
+}
+
+function observe(input: DiagnoseInput): Analysis["observed"] {
+  const out: NonNullable<Analysis["observed"]> = {};
+  let total = 0;
+  const byStatus: Record<string, number> = {};
+  for (const h of input.hosts) {
+    for (const a of h.accessLog) {
+      total++;
+      const k = String(a.status);
+      byStatus[k] = (byStatus[k] ?? 0) + 1;
+    }
+  }
+  if (total > 0) {
+    const errors5xx = Object.entries(byStatus).filter(([k]) => k.startsWith("5")).reduce((n, [, v]) => n + v, 0);
+    out.requests = { total, byStatus, errors5xx };
+  }
+  const caps = input.captures.filter((c) => c.summary.handshakes.attempted > 0);
+  if (caps.length > 0) {
+    // a text rendering and a pcap of the same packets are common in one bundle: count the busiest capture per host
+    const perHost = new Map<string, DiagnoseInput["captures"][number]>();
+    for (const c of caps) {
+      const prev = perHost.get(c.host);
+      if (!prev || c.summary.handshakes.attempted > prev.summary.handshakes.attempted) perHost.set(c.host, c);
+    }
+    let attempted = 0;
+    let failed = 0;
+    let synRetransmissions = 0;
+    for (const c of perHost.values()) {
+      attempted += c.summary.handshakes.attempted;
+      failed += c.summary.handshakes.failed;
+      synRetransmissions += Object.values(c.summary.synRetransHistogram).reduce((a, b) => a + b, 0);
+    }
+    out.handshakes = { attempted, failed, synRetransmissions };
+  }
+  const lats = [...(input.latencies ?? []), ...input.hosts.flatMap((h) => h.latencies.map((l) => l.seconds))];
+  if (lats.length > 0) out.maxLatency = Math.max(...lats);
+  return Object.keys(out).length > 0 ? out : undefined;
 }

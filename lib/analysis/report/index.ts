@@ -43,7 +43,7 @@ export function toReport(a: Analysis): Postmortem {
     summary: top
       ? `${top.summary} Diagnosed with confidence ${top.confidence} from evidence of ${a.hosts.length} host(s) (${hosts}).`
       : `The evidence of ${a.hosts.length} host(s) (${hosts}) shows no network- or kernel-level cause above the threshold. ${a.findings.length ? `Weaker leads: ${a.findings.map((f) => `${f.id} (${f.confidence})`).join(", ")}.` : "No rule found a signal."}`,
-    impact: latencyText || "Not stated in the evidence: add the user-visible effect (error rate, latency, duration).",
+    impact: impactOf(a, latencyText),
     rootCause: top
       ? { id: top.id, title: top.title, confidence: top.confidence, explanation: top.summary }
       : { id: "none", title: "No root cause identified", confidence: 0, explanation: "See the list of what was checked." },
@@ -93,4 +93,19 @@ export function toMarkdown(r: Postmortem): string {
   for (const c of r.checked) out.push(`- \`${c.id}\`: ${c.result}`);
   out.push("");
   return out.join("\n");
+}
+
+function impactOf(a: Analysis, latencyText: string): string {
+  const parts: string[] = [];
+  const o = a.observed;
+  if (o?.requests) {
+    const statuses = Object.entries(o.requests.byStatus).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => `${v} × ${k}`).join(", ");
+    parts.push(`${o.requests.errors5xx} of ${o.requests.total} logged requests failed with 5xx (${statuses}).`);
+  }
+  if (o?.handshakes && (o.handshakes.failed > 0 || o.handshakes.synRetransmissions > 0)) {
+    parts.push(`${o.handshakes.failed} of ${o.handshakes.attempted} captured TCP handshakes got no answer; ${o.handshakes.synRetransmissions} SYN retransmissions.`);
+  }
+  if (o?.maxLatency !== undefined && o.maxLatency >= 1) parts.push(`Slowest observed latency: ${Number(o.maxLatency.toFixed(2))} s.`);
+  if (latencyText) parts.push(latencyText);
+  return parts.length > 0 ? parts.join(" ") : "Not stated in the evidence: add the user-visible effect (error rate, latency, duration).";
 }

@@ -1,3 +1,5 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { emptyHost } from "../evidence/model";
 import { diagnose } from "../diagnosis/diagnose";
@@ -42,5 +44,17 @@ describe("postmortem report", () => {
     const a = analysisWithConntrackFull();
     a.findings[0]!.evidence[0]!.fact = "a | b";
     expect(toMarkdown(toReport(a))).toContain("a \\| b");
+  });
+});
+
+describe("impact from the evidence", () => {
+  it("seed 002: the ingress access log's 5 requests (4 × 200, 1 × 502; counted with awk) and the 32.05 s request", async () => {
+    const { analyzeBundle } = await import("../diagnosis/analyze");
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const a = await analyzeBundle([path.join(here, "../diagnosis/testdata/seeds/002-nodeport")]);
+    expect(a.observed?.requests).toEqual({ total: 5, byStatus: { "200": 4, "502": 1 }, errors5xx: 1 });
+    const r = toReport(a);
+    expect(r.impact).toContain("1 of 5 logged requests failed with 5xx (4 × 200, 1 × 502)");
+    expect(r.impact).toContain("Slowest observed latency: 32.05 s");
   });
 });
