@@ -180,3 +180,31 @@ describe("ranking", () => {
     expect(a.checked.map((c) => c.id)).toContain("rp_filter_asymmetric_route");
   });
 });
+
+describe("conntrack insert race and ephemeral ports", () => {
+  const ct = (failed: [number, number], drop: [number, number]) => host("node", (x) => {
+    x.conntrack.stats.insert_failed = { value: failed[1], cite: cite("conntrack-S-after.txt") };
+    x.conntrack.stats.drop = { value: drop[1], cite: cite("conntrack-S-after.txt") };
+    const d = (name: string, [from, to]: [number, number]) => x.deltas.push({ name: `Conntrack.${name}`, from, to, delta: to - from, fromCite: cite("conntrack-S-before.txt"), toCite: cite("conntrack-S-after.txt") });
+    if (failed[1] !== failed[0]) d("insert_failed", failed);
+    if (drop[1] !== drop[0]) d("drop", drop);
+    x.files.push({ path: "conntrack-S-before.txt", kind: "conntrack-stats", bytes: 1, warnings: [] }, { path: "conntrack-S-after.txt", kind: "conntrack-stats", bytes: 1, warnings: [] });
+  });
+  it("insert_failed and drop rising with 5 s lookups is the race", () => {
+    expect(run({ hosts: [ct([10, 250], [3, 240])], latencies: [5.01, 5.02, 10.03] }).rootCause).toBe("conntrack_insert_race");
+  });
+  it("a 5 s latency alone is not", () => {
+    expect(finding(run({ hosts: [], latencies: [5.01] }), "conntrack_insert_race")!.confidence).toBeLessThan(0.5);
+  });
+  it("insert_failed without drops (resolved clashes on older kernels) stays weak", () => {
+    expect(finding(run({ hosts: [ct([10, 250], [3, 3])] }), "conntrack_insert_race")!.confidence).toBeLessThan(0.5);
+  });
+  it("TIME-WAIT sockets to one destination filling the port range: exhaustion; a few hundred spread out: nothing", () => {
+    const mk = (n: number, dsts: number) => host("proxy", (x) => {
+      sys(x, "net.ipv4.ip_local_port_range", "40000 40999");
+      for (let i = 0; i < n; i++) x.sockets.push({ proto: "tcp", state: "TIME-WAIT", local: "10.0.0.1", localPort: 40000 + i, peer: `10.0.1.${i % dsts}`, peerPort: 8080, recvQ: 0, sendQ: 0, cite: cite("ss-tan.txt", i + 2) });
+    });
+    expect(run({ hosts: [mk(900, 1)] }).rootCause).toBe("ephemeral_port_exhaustion");
+    expect(finding(run({ hosts: [mk(300, 30)] }), "ephemeral_port_exhaustion")).toBeUndefined();
+  });
+});
