@@ -97,6 +97,15 @@ describe("ip -j link / ip -j addr", () => {
     expect(by.br1.kind).toBe("bridge");
   });
 
+  it("cites the ifname line of pretty-printed JSON (ip -j -p, jq)", () => {
+    const pretty = JSON.stringify(JSON.parse(readRecorded("ip-j-d-link.json")), null, 2);
+    const lineOf = (name: string) => pretty.split("\n").findIndex((l) => l.includes(`"ifname": "${name}"`)) + 1;
+    const f = facts(ipLinkJsonParser, pretty);
+    expect(lineOf("vxlan0")).toBeGreaterThan(1);
+    expect(f.interfaces?.find((i) => i.name === "vxlan0")?.line).toBe(lineOf("vxlan0"));
+    expect(f.interfaces?.find((i) => i.name === "br0")?.line).toBe(lineOf("br0"));
+  });
+
   it("reads the recorded ip -j addr; fails on broken JSON", () => {
     const f = facts(ipAddrJsonParser, readRecorded("ip-j-addr.json"));
     expect(f.addresses).toContainEqual({ ifname: "veth0", family: "inet", address: "10.231.0.1", prefixLen: 24, line: 1 });

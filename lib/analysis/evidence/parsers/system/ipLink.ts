@@ -240,17 +240,29 @@ function jsonIface(o: JsonObj): Iface | undefined {
   return iface;
 }
 
-/** `ip -j` prints one line; facts cite line 1 unless the JSON was pretty-printed, then the ifname's line. */
-function lineFinder(text: string): (needle: string, from: number) => { line: number; at: number } {
-  const multi = text.indexOf("\n") >= 0 && text.indexOf("\n") < text.length - 1;
+/**
+ * `ip -j` prints one line: facts cite line 1. Pretty-printed JSON (`ip -j -p`, jq) cites the line of each
+ * entry's "ifname", found by a forward-only scan (entries are in order), so the whole lookup stays linear.
+ */
+function lineFinder(text: string): (name: string) => number | undefined {
+  const nl = text.indexOf("\n");
+  const multi = nl >= 0 && nl < text.length - 1;
   let line = 1;
   let pos = 0;
-  return (needle: string, from: number) => {
-    if (!multi) return { line: 1, at: from };
-    const at = text.indexOf(needle, from);
-    if (at < 0) return { line, at: from };
-    for (; pos < at; pos++) if (text.charCodeAt(pos) === 10) line++;
-    return { line, at: at + needle.length };
+  let lost = false;
+  return (name: string) => {
+    if (!multi) return 1;
+    // once a name cannot be found (escaped differently), stop: rescanning for every entry would be quadratic
+    if (lost) return undefined;
+    const re = new RegExp(`"ifname"\\s*:\\s*${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "g");
+    re.lastIndex = pos;
+    const m = re.exec(text);
+    if (!m) {
+      lost = true;
+      return undefined;
+    }
+    for (; pos < m.index; pos++) if (text.charCodeAt(pos) === 10) line++;
+    return line;
   };
 }
 
@@ -261,7 +273,6 @@ function parseJsonLinks(text: string, withAddresses: boolean): ReturnType<TextPa
   const interfaces: Iface[] = [];
   const addresses: Addr[] = [];
   const find = lineFinder(text);
-  let from = 0;
   for (const item of arr) {
     const o = asObj(item);
     const iface = o ? jsonIface(o) : undefined;
@@ -269,9 +280,8 @@ function parseJsonLinks(text: string, withAddresses: boolean): ReturnType<TextPa
       warnings.push({ message: "ip -j: an entry without ifname" });
       continue;
     }
-    const f = find(`"ifname":"${iface.name}"`, from);
-    from = f.at;
-    iface.line = f.line;
+    const line = find(iface.name);
+    if (line !== undefined) iface.line = line;
     interfaces.push(iface);
     if (withAddresses && Array.isArray(o.addr_info)) {
       for (const a of o.addr_info) {
@@ -279,7 +289,9 @@ function parseJsonLinks(text: string, withAddresses: boolean): ReturnType<TextPa
         if (!ao) continue;
         const fam = ao.family;
         if ((fam === "inet" || fam === "inet6") && typeof ao.local === "string" && typeof ao.prefixlen === "number") {
-          addresses.push({ ifname: iface.name, family: fam, address: ao.local, prefixLen: ao.prefixlen, line: f.line });
+          addresses.push({
+            ifname: iface.name, family: fam, address: ao.local, prefixLen: ao.prefixlen, ...(line !== undefined ? { line } : {}),
+          });
         }
       }
     }
