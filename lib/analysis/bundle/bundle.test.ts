@@ -183,6 +183,22 @@ describe("reading bundles", () => {
     ]);
   });
 
+  it("a sys/ tree without its proc level (node_exporter's layout) is flattened too", async () => {
+    const dir = path.join(tmp, "ne", "node-b", "sys", "net", "netfilter");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(corpus("proc/node_exporter/sys/net/netfilter/nf_conntrack_count"), path.join(dir, "nf_conntrack_count"));
+    fs.copyFileSync(corpus("proc/node_exporter/sys/net/netfilter/nf_conntrack_max"), path.join(dir, "nf_conntrack_max"));
+    const r = await readBundle([path.join(tmp, "ne")]);
+    expect(r.status).toBe("success");
+    if (r.status !== "success") return;
+    const h = r.hosts[0];
+    expect(h.host).toBe("node-b");
+    // the corpus files hold 123 and 65536
+    expect(h.conntrack.count).toEqual({ value: 123, cite: { file: "sys/net/netfilter/nf_conntrack_count" } });
+    expect(h.conntrack.max).toEqual({ value: 65536, cite: { file: "sys/net/netfilter/nf_conntrack_max" } });
+    expect(h.files).toEqual([{ path: "sys", kind: "sysctl", bytes: expect.any(Number), warnings: [] }]);
+  });
+
   it("loose files form one host named after the folder they share", async () => {
     const a = write("loose/x.log", fs.readFileSync(corpus("logs/envoy-access-flags-UF-URX-NR.log")));
     const b = write("loose/y.log", fs.readFileSync(corpus("logs/nginx-error-multiline-fastcgi.log")));

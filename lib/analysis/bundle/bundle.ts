@@ -151,7 +151,8 @@ export function bundleFromInputs(inputs: BundleInput[], limits: BundleLimits = D
       for (const e of sorted) {
         let data = e.data;
         const path = e.path;
-        if (/(^|\/)proc\/sys\//.test(path)) {
+        // a /proc/sys tree, also copied without its "proc" level (sys/net/ipv4/…), as node_exporter's fixtures are
+        if (/(^|\/)proc\/sys\//.test(path) || /(^|\/)sys\/(net|kernel|vm|fs)\//.test(path)) {
           const s = sysctlFromProcSysPath(path, dec.decode(data.subarray(0, 65536)));
           if (s) {
             hp.procSys.push({ path, key: s.key, value: s.value });
@@ -207,6 +208,7 @@ export function bundleFromInputs(inputs: BundleInput[], limits: BundleLimits = D
   const hosts: HostEvidence[] = [];
   for (const [host, hp] of [...parts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const files = [...hp.files];
+    let treeRoot = "";
     if (hp.procSys.length > 0) {
       const sysctls: NonNullable<FileFacts["sysctls"]> = {};
       const conntrack: NonNullable<FileFacts["conntrack"]> = {};
@@ -215,18 +217,20 @@ export function bundleFromInputs(inputs: BundleInput[], limits: BundleLimits = D
         if (/^\d+$/.test(s.value) && (s.key === "net.netfilter.nf_conntrack_count")) conntrack.count = { value: +s.value };
         if (/^\d+$/.test(s.value) && (s.key === "net.netfilter.nf_conntrack_max" || s.key === "net.nf_conntrack_max")) conntrack.max = { value: +s.value };
       }
-      const treeRoot = hp.procSys[0].path.slice(0, hp.procSys[0].path.indexOf("proc/sys/") + "proc/sys".length);
+      const p0 = hp.procSys[0].path;
+      const at = p0.indexOf("proc/sys/") >= 0 ? p0.indexOf("proc/sys/") + "proc/sys".length : p0.search(/(^|\/)sys\//) + (p0.startsWith("sys/") ? 3 : 4);
+      treeRoot = p0.slice(0, at);
       files.unshift({ path: treeRoot, kind: "sysctl", bytes: 0, facts: { sysctls, conntrack }, warnings: [] });
     }
     const h = mergeHost(host, files, { unrecognized: hp.unrecognized, captures: hp.captures });
     // a flattened tree's facts cite the file each value came from, not the tree
     for (const s of hp.procSys) {
       const f = h.sysctls[s.key];
-      if (f && !f.cite.line && f.cite.file.endsWith("proc/sys")) f.cite = { file: s.path };
-      if (s.key === "net.netfilter.nf_conntrack_count" && h.conntrack.count?.cite.file.endsWith("proc/sys")) h.conntrack.count.cite = { file: s.path };
-      if (/nf_conntrack_max$/.test(s.key) && h.conntrack.max?.cite.file.endsWith("proc/sys")) h.conntrack.max.cite = { file: s.path };
+      if (f && !f.cite.line && f.cite.file === treeRoot) f.cite = { file: s.path };
+      if (s.key === "net.netfilter.nf_conntrack_count" && h.conntrack.count?.cite.file === treeRoot) h.conntrack.count.cite = { file: s.path };
+      if (/nf_conntrack_max$/.test(s.key) && h.conntrack.max?.cite.file === treeRoot) h.conntrack.max.cite = { file: s.path };
     }
-    const tree = h.files.find((f) => f.kind === "sysctl" && f.bytes === 0 && f.path.endsWith("proc/sys"));
+    const tree = h.files.find((f) => f.kind === "sysctl" && f.bytes === 0 && f.path === treeRoot);
     if (tree) tree.bytes = hp.procSys.reduce((n, s) => n + s.value.length + 1, 0);
     hosts.push(h);
   }
