@@ -199,6 +199,17 @@ describe("reading bundles", () => {
     expect(h.files).toEqual([{ path: "sys", kind: "sysctl", bytes: expect.any(Number), warnings: [] }]);
   });
 
+  it("UTF-16LE text with a BOM (PowerShell redirection) and a UTF-8 BOM are read as text", async () => {
+    const log = fs.readFileSync(corpus("logs/nginx-error-multiline-fastcgi.log"), "utf8");
+    const a = write("bom/ps.log", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(log, "utf16le")]));
+    const b = write("bom/u8.log", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(log, "utf8")]));
+    const r = await readBundle([a, b]);
+    expect(r.status).toBe("success");
+    if (r.status !== "success") return;
+    expect(r.hosts[0].files.map((f) => [f.path, f.kind])).toEqual([["ps.log", "nginx-error-log"], ["u8.log", "nginx-error-log"]]);
+    expect(r.hosts[0].logEvents.filter((e) => e.cite.file === "ps.log").map((e) => e.cite.line)).toEqual([1, 2, 3, 6]);
+  });
+
   it("loose files form one host named after the folder they share", async () => {
     const a = write("loose/x.log", fs.readFileSync(corpus("logs/envoy-access-flags-UF-URX-NR.log")));
     const b = write("loose/y.log", fs.readFileSync(corpus("logs/nginx-error-multiline-fastcgi.log")));

@@ -48,6 +48,7 @@ const NON_HOST_DIRS = new Set([
 ]);
 
 const dec = new TextDecoder("utf-8");
+const dec16 = new TextDecoder("utf-16le");
 
 export function captureKindOf(b: Uint8Array): "pcap" | "pcapng" | undefined {
   if (b.length < 4) return undefined;
@@ -185,11 +186,13 @@ export function bundleFromInputs(inputs: BundleInput[], limits: BundleLimits = D
           hp.unrecognized.push({ path, bytes: data.length, reason: "nested archive: not expanded (unpack it into the bundle)" });
           continue;
         }
-        if (looksBinary(data)) {
+        // PowerShell's `>` writes UTF-16LE with a BOM: text, not binary
+        const utf16 = data.length >= 2 && data[0] === 0xff && data[1] === 0xfe;
+        if (!utf16 && looksBinary(data)) {
           hp.unrecognized.push({ path, bytes: data.length, reason: "binary file that is not a pcap/pcapng capture" });
           continue;
         }
-        const text = dec.decode(data);
+        const text = utf16 ? dec16.decode(data) : dec.decode(data);
         const r = parseTextFile(text, path);
         if (r.status === "unrecognised") {
           hp.unrecognized.push({ path, bytes: data.length, reason: r.reason });

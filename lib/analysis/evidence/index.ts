@@ -20,7 +20,9 @@ export type TextFileResult =
  * Recognises and parses one text file. A file some parser claims but cannot parse is unrecognised, with
  * the parser's error as the reason (never dropped, never thrown).
  */
-export function parseTextFile(text: string, name: string, parsers: TextParser[] = allParsers): TextFileResult {
+export function parseTextFile(input: string, name: string, parsers: TextParser[] = allParsers): TextFileResult {
+  // a byte-order mark would hide the first line from every anchored pattern
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const head = text.length > SNIFF_BYTES ? text.slice(0, SNIFF_BYTES) : text;
   const r = recognise(head, name, parsers);
   if (!r) return { status: "unrecognised", reason: "content matches no known output, log or capture text" };
