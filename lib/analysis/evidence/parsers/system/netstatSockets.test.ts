@@ -32,5 +32,7 @@ describe("netstat -ant / -lnp / -aeep", () => {
     expect(f.sockets?.[0].state).toBe("ESTAB");
     expect(f.warnings[0].line).toBe(3);
     expect(netstatSocketsParser.parse("nothing here").status).toBe("failed");
+    const none = facts(netstatSocketsParser, "Active Internet connections (only servers)\nProto Recv-Q Send-Q Local Address           Foreign Address         State\n");
+    expect(none.listeners).toEqual([]);
   });
 });

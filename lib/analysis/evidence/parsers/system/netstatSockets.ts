@@ -99,7 +99,8 @@ function parse(text: string): ReturnType<TextParser["parse"]> {
       });
     }
   }
-  if (rows === 0) return fail("netstat: no socket row");
+  // a header with no row is a host with no such sockets: a fact, not a failure
+  if (rows === 0 && !lines.some((l) => HEADER.test(l))) return fail("netstat: no socket row");
   return ok({ listeners, sockets, socketStates }, warnings);
 }
 

@@ -64,6 +64,10 @@ describe("ss -tan / -tanpie / -a", () => {
     expect(f.sockets).toHaveLength(1);
     expect(f.warnings[0].line).toBe(3);
     expect(ssSocketsParser.parse("State Recv-Q\nnothing\n").status).toBe("failed");
+    // a header alone: no sockets (nothing listens) is a fact, not a failure
+    const empty = facts(ssListenParser, "State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n");
+    expect(empty.listeners).toEqual([]);
+    expect(ssSocketsParser.sniff("State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n", "")).toBeGreaterThan(0.5);
   });
 });
 
