@@ -119,6 +119,16 @@ describe("other shapes", () => {
     expect(plain.map((p) => [p.index, p.icmp?.mtu, p.icmp?.quoted])).toEqual([[9, 1400, undefined], [11, 1400, undefined]]);
   });
 
+  it("-e: the link-level header is skipped (rendered by scripts/record/tcpdump-render.sh)", () => {
+    const text = read("tcpdump-nn-e.txt");
+    expect(recognise(text, "x")?.kind).toBe("tcpdump-text");
+    const ps = packets(text);
+    const plain = packets(read("tcpdump-n.txt"));
+    expect(ps).toHaveLength(plain.length);
+    expect(ps[0]).toMatchObject({ src: "10.231.1.2", dst: "10.231.2.2", ipLength: 60, tcp: { srcPort: 34150, seq: 1590915159 } });
+    expect(ps.map((p) => p.tcp?.seq ?? p.icmp?.type)).toEqual(plain.map((p) => p.tcp?.seq ?? p.icmp?.type));
+  });
+
   it("IPv6 (tcpdump -n of the corpus http-ipv6-loopback.pcap)", () => {
     const ps = packets(read("tcpdump-corpus-ipv6-n.txt"));
     expect(ps[0]).toMatchObject({ ipVersion: 6, src: "::1", dst: "::1", tcp: { srcPort: 55717, dstPort: 8000, seq: 296797504, options: { mss: 16324, wscale: 5, tsval: 770775250, sackPermitted: true } } });

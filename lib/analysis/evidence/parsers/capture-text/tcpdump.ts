@@ -393,7 +393,7 @@ function parseTcpdump(text: string) {
 }
 
 /** Cheap line test for sniffing: a timestamp (or none) then `[if dir] [IP|IP6] a > b: `. */
-const SNIFF_LINE = /^(?:\d{1,9} \| )?(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6,9} |\d{9,11}\.\d{6,9} | ?\d\d:\d\d:\d\d\.\d{6,9} )?(?:\S{1,64} {1,4}(?:In|Out|M|B|P) {1,4})?(?:IP6? |IP6? \(.{0,400}\)\s*$)?(?:\S{1,80} > \S{1,80}: (?:Flags \[|ICMP|UDP|\d)|\(tos )/;
+const SNIFF_LINE = /^(?:\d{1,9} \| )?(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6,9} |\d{9,11}\.\d{6,9} | ?\d\d:\d\d:\d\d\.\d{6,9} )?(?:\S{1,64} {1,4}(?:In|Out|M|B|P) {1,4})?(?:(?:[0-9a-f]{2}:){5}[0-9a-f]{2} > (?:[0-9a-f]{2}:){5}[0-9a-f]{2}, ethertype [^,]{1,40}, length \d{1,6}: )?(?:IP6? |IP6? \(.{0,400}\)\s*$)?(?:\S{1,80} > \S{1,80}: (?:Flags \[|ICMP|UDP|\d)|\(tos )/;
 
 export const tcpdumpTextParser = safeParser("tcpdump-text", "tcpdump-text", (head) => {
   const lines = headLines(head, 60);
