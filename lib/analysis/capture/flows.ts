@@ -33,8 +33,8 @@ const ONCE_D = 2;
 const ONCE_Q = 4;
 const ONCE_I = 8;
 
-const CLOSE_GRACE_SEC = 2;
-const SWEEP_EVERY_SEC = 1;
+const CLOSE_GRACE_SEC = 1;
+const SWEEP_EVERY_SEC = 0.5;
 const MAX_TIMES = 32;
 const MAX_HISTORY = 48;
 const LETTERS: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
