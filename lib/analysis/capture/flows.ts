@@ -892,13 +892,20 @@ export class FlowEngine {
     else s.udpFlows++;
     const o = f.o;
     const r = f.r;
-    const synOffsets: number[] = [];
-    const synAckOffsets: number[] = [];
+    // arrays only for the few flows with retransmitted SYNs or SYN-ACKs
+    let synOffsets: number[] | undefined;
+    let synAckOffsets: number[] | undefined;
     if (tcp) {
-      for (let i = 1; i < f.synN; i++) synOffsets.push(round3(f.synTimes[i] - f.synTimes[0]));
-      for (let i = 1; i < f.synAckN; i++) synAckOffsets.push(round3(f.synAckTimes[i] - f.synAckTimes[0]));
-      for (let i = 0; i < synOffsets.length; i++) bump(s.synRetransHistogram, synOffsets[i]);
-      for (let i = 0; i < synAckOffsets.length; i++) bump(s.synAckRetransHistogram, synAckOffsets[i]);
+      if (f.synN > 1) {
+        synOffsets = [];
+        for (let i = 1; i < f.synN; i++) synOffsets.push(round3(f.synTimes[i] - f.synTimes[0]));
+        for (let i = 0; i < synOffsets.length; i++) bump(s.synRetransHistogram, synOffsets[i]);
+      }
+      if (f.synAckN > 1) {
+        synAckOffsets = [];
+        for (let i = 1; i < f.synAckN; i++) synAckOffsets.push(round3(f.synAckTimes[i] - f.synAckTimes[0]));
+        for (let i = 0; i < synAckOffsets.length; i++) bump(s.synAckRetransHistogram, synAckOffsets[i]);
+      }
       s.retransmissions += o.retrans + r.retrans;
       if (f.synN > 0 && f.hist[0] !== 94) {
         s.handshakes.attempted++;
@@ -932,8 +939,8 @@ export class FlowEngine {
     if (this.kept.length >= this.maxKept && score <= this.keptThreshold) return false;
     f.finalState = state;
     f.finalBlackhole = blackhole;
-    f.finalSynOffsets = synOffsets;
-    f.finalSynAckOffsets = synAckOffsets;
+    f.finalSynOffsets = synOffsets ?? [];
+    f.finalSynAckOffsets = synAckOffsets ?? [];
     this.kept.push({ score, firstTs: f.firstTs, f });
     if (this.kept.length >= this.maxKept + (this.maxKept >> 2)) this.trimKept();
     return true;
