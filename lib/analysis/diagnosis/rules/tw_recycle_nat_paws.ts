@@ -31,7 +31,8 @@ export const rule: Rule = {
           c.support("recycle", "L", item(h.host, cite, `net.ipv4.tcp_tw_recycle = ${recycle}, but tcp_timestamps = 0 so PAWS cannot reject anything`));
           c.against(`${h.host}: net.ipv4.tcp_timestamps = 0 (no timestamps, no per-host PAWS check)`, 0.3);
         } else {
-          c.support("recycle", "H", item(h.host, cite, `net.ipv4.tcp_tw_recycle = ${recycle} with tcp_timestamps = ${ts ?? "1 (default)"} on kernel ${h.kernel?.value ?? "(unknown)"} (< 4.12): SYNs from a NATed address are checked against the last timestamp seen from that address`));
+          const kernelText = h.kernel ? `kernel ${h.kernel.value} (< 4.12)` : "a kernel older than 4.12 (the version is not in the evidence, but the sysctl exists only before 4.12)";
+          c.support("recycle", "H", item(h.host, cite, `net.ipv4.tcp_tw_recycle = ${recycle} with tcp_timestamps = ${ts ?? "1 (default)"} on ${kernelText}: SYNs from a NATed address are checked against the last timestamp seen from that address`));
         }
       }
       const st = counterSignal(c, h, "TcpExt.PAWSPassive", "paws-passive", "H", "M", "passive connections rejected because of time stamp");
