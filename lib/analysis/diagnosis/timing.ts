@@ -191,9 +191,8 @@ export function explainLatency(
     text += `. Equally consistent: ${rival.text.replace(/^[\d.]+ s: /, "")}`;
   } else if (!isTimeout && configuredTimeouts.length > 0) {
     const near = configuredTimeouts.filter((t) => Math.abs(t.seconds - seconds) < Math.max(3, seconds * 0.15));
-    if (near.length > 0) {
-      text += `. No configured timeout explains this as well (${near.map((t) => `${t.name} ${fmtS(t.seconds)} s`).join(", ")}); the kernel's handshake retries do`;
-    }
+    const shown = (near.length > 0 ? near : configuredTimeouts).slice(0, 4);
+    text += `. No configured timeout explains this${near.length > 0 ? " as well" : ""} (${shown.map((t) => `${t.name} ${fmtS(t.seconds)} s`).join(", ")}); the kernel's handshake retries do`;
   }
   if (best.kind !== "timeout" && seconds >= 4.95 && seconds <= 5.6) {
     text += `. 5 s is also glibc's resolver timeout (a lost DNS packet, conntrack insert race)${rival ? "" : " and ingress-nginx's default proxy-connect-timeout"}`;
