@@ -83,6 +83,11 @@ http {
     access_log $OUT/access-combined.log combined;
     access_log $OUT/access-timed.log combined_timed;
     access_log $OUT/access-upstreaminfo.log upstreaminfo;
+    # ingress-nginx sends access lines to stdout and errors to stderr, and `kubectl logs` interleaves
+    # them: the same, written by nginx itself into one file
+    access_log $OUT/mixed-controller.log upstreaminfo;
+    error_log $OUT/error.log warn;
+    error_log $OUT/mixed-controller.log warn;
     proxy_connect_timeout 1s; proxy_read_timeout 1s;
     location /closed { proxy_pass http://127.0.0.1:9001; }
     location /reset { proxy_pass http://127.0.0.1:9002; }

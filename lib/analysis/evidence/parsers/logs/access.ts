@@ -18,6 +18,8 @@
  */
 import type { FileFacts, Warning } from "../../parser";
 import { fail, headLines, lineFraction, nginxLocalTime, ok, safeParser, splitLines, toInt, toNum } from "./util";
+// a cycle on purpose (nginxError imports parseAccessLine): both sides only call each other at parse time
+import { KLOG_LINE, NGINX_LINE, parseLog as parseErrorLog } from "./nginxError";
 
 type Entry = NonNullable<FileFacts["accessLog"]>[number];
 
@@ -132,6 +134,30 @@ function validUpstreamAddrUncached(a: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9._-]{0,252}$/.test(a);
 }
 
+/** One access-log line → an entry, or undefined when the line is not in a known access format. */
+export function parseAccessLine(l: string, lineNo: number, warnings: Warning[]): Entry | undefined {
+  const m = l.length <= 70000 ? COMBINED.exec(l) : null;
+  if (!m) return undefined;
+  const e: Entry = { status: +m[4], upstreamAddr: EMPTY_S, upstreamStatus: EMPTY_N, upstreamResponseTime: EMPTY_N, line: lineNo };
+  e.client = m[1];
+  const time = nginxLocalTime(m[2]);
+  if (time) e.time = time;
+  const { method, path } = splitRequest(m[3]);
+  if (method) e.method = method;
+  if (path !== undefined) e.path = path;
+  if (m[5] !== "-") e.bodyBytes = +m[5];
+  const rest = m[6].trim();
+  if (rest !== "") readRest(rest, e, lineNo, warnings);
+  return e;
+}
+
+/** The latency an entry adds (requests of SLOW_REQUEST_SECONDS or more), see the header comment. */
+export function slowLatency(e: Entry): NonNullable<FileFacts["latencies"]>[number] | undefined {
+  return e.requestTime !== undefined && e.requestTime >= SLOW_REQUEST_SECONDS
+    ? { seconds: e.requestTime, source: "access-log", what: "request_time", line: e.line }
+    : undefined;
+}
+
 function parseAccess(text: string) {
   const lines = splitLines(text);
   const warnings: Warning[] = [];
@@ -142,26 +168,17 @@ function parseAccess(text: string) {
     const l = lines[i];
     if (l.trim() === "" || l.startsWith("#")) continue;
     tried++;
-    const lineNo = i + 1;
-    const m = l.length <= 70000 ? COMBINED.exec(l) : null;
-    if (!m) {
-      warnings.push({ line: lineNo, message: `not an access-log line: ${l.slice(0, 120)}` });
+    const e = parseAccessLine(l, i + 1, warnings);
+    if (!e) {
+      // `kubectl logs` of an ingress-nginx controller interleaves access lines (stdout) with nginx error
+      // and klog lines (stderr): such a file is read by the error-log parse, which keeps both
+      if (NGINX_LINE.test(l) || KLOG_LINE.test(l)) return parseErrorLog(text);
+      warnings.push({ line: i + 1, message: `not an access-log line: ${l.slice(0, 120)}` });
       continue;
     }
-    const e: Entry = { status: +m[4], upstreamAddr: EMPTY_S, upstreamStatus: EMPTY_N, upstreamResponseTime: EMPTY_N, line: lineNo };
-    e.client = m[1];
-    const time = nginxLocalTime(m[2]);
-    if (time) e.time = time;
-    const { method, path } = splitRequest(m[3]);
-    if (method) e.method = method;
-    if (path !== undefined) e.path = path;
-    if (m[5] !== "-") e.bodyBytes = +m[5];
-    const rest = m[6].trim();
-    if (rest !== "") readRest(rest, e, lineNo, warnings);
     entries.push(e);
-    if (e.requestTime !== undefined && e.requestTime >= SLOW_REQUEST_SECONDS) {
-      latencies.push({ seconds: e.requestTime, source: "access-log", what: "request_time", line: lineNo });
-    }
+    const slow = slowLatency(e);
+    if (slow) latencies.push(slow);
   }
   if (entries.length === 0) return fail(tried === 0 ? "access log: empty" : "access log: no line in a known format");
   return ok({ accessLog: entries, latencies }, warnings);

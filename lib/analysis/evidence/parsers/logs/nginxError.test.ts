@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { corpus, recorded } from "../../testdata/paths";
 import { recognise } from "../../registry";
 import { classifyNginx, klogParser, nginxErrorParser } from "./nginxError";
+import { ingressAccessParser } from "./access";
 
 const multiline = fs.readFileSync(corpus("logs/nginx-error-multiline-fastcgi.log"), "utf8");
 const klog = fs.readFileSync(corpus("logs/ingress-nginx-controller-klog-apiserver-refused.log"), "utf8");
@@ -64,6 +65,32 @@ describe("nginx upstream failures (recorded: scripts/record/nginx-logs.sh)", () 
   it("unparseable input fails", () => {
     expect(nginxErrorParser.parse("not a log\n\u0000\u0001").status).toBe("failed");
     expect(nginxErrorParser.sniff("not a log", "error.log")).toBe(0);
+  });
+});
+
+describe("a controller log mixing access and error lines (recorded: nginx writing both into one file)", () => {
+  const mixed = fs.readFileSync(recorded("nginx/mixed-controller.log"), "utf8");
+
+  it("keeps both: every request and every error event, whichever parser the sniff picks", () => {
+    const kind = recognise(mixed, "controller.log")?.kind;
+    expect(["ingress-nginx-access-log", "nginx-error-log"]).toContain(kind);
+    const errorLines = mixed.split("\n").filter((l) => /^\d{4}\/\d\d\/\d\d /.test(l)).length;
+    const accessLines = mixed.split("\n").filter((l) => /^127\.0\.0\.1 - - \[/.test(l)).length;
+    expect([errorLines, accessLines]).toEqual([15, 15]);
+    for (const p of [nginxErrorParser, ingressAccessParser]) {
+      const r = p.parse(mixed);
+      expect(r.status).toBe("success");
+      if (r.status !== "success") continue;
+      expect(r.data.accessLog).toHaveLength(15);
+      // 15 error-log lines of which 3 are [warn] "temporarily disabled": 12 events, as in error.log
+      expect(r.data.logEvents!.map((e) => e.kind).sort()).toEqual([
+        "cannot_assign_address", "connection_refused", "connection_refused", "connection_refused", "connection_refused",
+        "connection_refused", "connection_reset", "no_live_upstreams", "upstream_prematurely_closed", "upstream_timed_out",
+        "upstream_timed_out", "upstream_timed_out",
+      ]);
+      expect(r.warnings).toEqual([]);
+      expect(r.data.latencies!.length).toBeGreaterThanOrEqual(4);
+    }
   });
 });
 

@@ -5,8 +5,9 @@
  * upstream: "…", host: "…"`. A line that does not start with the timestamp continues the entry before it
  * (FastCGI stderr, Lua tracebacks), so an entry's cite is the line it starts on.
  *
- * The controller pod's log mixes both: klog lines (`E1215 04:15:13.816036 8 file.go:489] …`) from the Go
- * controller and nginx error lines. One parse handles both; two sniffers decide which kind the file is.
+ * The controller pod's log (`kubectl logs`) mixes all three: access lines on stdout, and on stderr klog lines (`E1215 04:15:13.816036 8 file.go:489] …`) from the Go
+ * controller and nginx error lines. One parse handles all of them (access lines go to accessLog, as the
+ * access parser reads them); the sniffers decide which kind the file is.
  * The controller's `dial tcp …: connect: connection refused` is the API server (or a webhook) refusing,
  * not an upstream: it is kept as a connection_refused event with the dialled address in `upstream` and
  * phase "dial tcp (controller)", so a rule can tell the two apart.
@@ -19,9 +20,10 @@
 import type { LogEventKind } from "../../model";
 import type { FileFacts, Warning } from "../../parser";
 import { fail, headLines, isoFrom, lineFraction, ok, safeParser, splitLines } from "./util";
+import { parseAccessLine, slowLatency } from "./access";
 
-const NGINX_LINE = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[(emerg|alert|crit|error|warn|notice|info|debug)\] (\d+)#(\d+): (.*)$/;
-const KLOG_LINE = /^([IWEF])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{1,9})\s+(\d+) ([^\]\s]{1,200})\] (.*)$/;
+export const NGINX_LINE = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[(emerg|alert|crit|error|warn|notice|info|debug)\] (\d+)#(\d+): (.*)$/;
+export const KLOG_LINE = /^([IWEF])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{1,9})\s+(\d+) ([^\]\s]{1,200})\] (.*)$/;
 const SEVERE = new Set(["emerg", "alert", "crit", "error"]);
 
 type Event = NonNullable<FileFacts["logEvents"]>[number];
@@ -64,10 +66,12 @@ function classifyKlog(message: string): { kind?: LogEventKind; upstream?: string
   return { upstream };
 }
 
-function parseLog(text: string) {
+export function parseLog(text: string) {
   const lines = splitLines(text);
   const warnings: Warning[] = [];
   const events: Event[] = [];
+  const accessLog: NonNullable<FileFacts["accessLog"]> = [];
+  const latencies: NonNullable<FileFacts["latencies"]> = [];
   let nginxEntries = 0;
   let klogEntries = 0;
   // the current nginx entry: continuation lines are appended to its message before classifying
@@ -113,6 +117,18 @@ function parseLog(text: string) {
       }
       continue;
     }
+    // an access line interleaved by `kubectl logs` (the controller's stdout), before it could be taken
+    // for the continuation of an error entry
+    if (l.length > 20 && l.includes('] "')) {
+      const e = parseAccessLine(l, i + 1, warnings);
+      if (e) {
+        close();
+        accessLog.push(e);
+        const slow = slowLatency(e);
+        if (slow) latencies.push(slow);
+        continue;
+      }
+    }
     if (open && l.trim() !== "") {
       if (open.parts.length < 200) open.parts.push(l);
       continue;
@@ -121,7 +137,12 @@ function parseLog(text: string) {
   }
   close();
   if (nginxEntries === 0 && klogEntries === 0) return fail("nginx error log: no `YYYY/MM/DD HH:MM:SS [level] pid#tid:` or klog line");
-  return ok({ logEvents: events }, warnings);
+  const facts: FileFacts = { logEvents: events };
+  if (accessLog.length > 0) {
+    facts.accessLog = accessLog;
+    facts.latencies = latencies;
+  }
+  return ok(facts, warnings);
 }
 
 function sniffNginx(head: string): number {
