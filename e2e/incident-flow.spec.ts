@@ -70,6 +70,7 @@ test("create a cluster, open an incident on it, log notes, mitigate, reload and 
   await expect(events).toHaveCount(before + 2);
   await expect(page.getByTestId("announcer")).toHaveText("Added to the timeline.");
 
+  await page.getByLabel("Status change note (optional)").fill("Raised nf_conntrack_max; 502s back to baseline.");
   await page.getByRole("button", { name: "Mark mitigated" }).click();
   await expect(page.getByTestId("incident-status")).toHaveText("mitigated");
   await expect(page.getByRole("button", { name: "Resolve" })).toBeVisible();
@@ -91,18 +92,35 @@ test("create a cluster, open an incident on it, log notes, mitigate, reload and 
   await expect(events.nth(before + 1)).toContainText("SNAT port collisions");
   await expect(events.nth(before + 1)).toContainText("diagnosis");
   await expect(events.nth(before)).toContainText("oncall-a");
+  await expect(events.nth(before + 2)).toContainText("open to mitigated");
+  await expect(events.nth(before + 2)).toContainText("Raised nf_conntrack_max; 502s back to baseline.");
   // Every time on the timeline carries its UTC instant on hover.
   for (const t of await page.getByTestId("timeline").locator("time").all()) {
     await expect(t).toHaveAttribute("title", /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
   }
   await page.screenshot({ path: testInfo.outputPath("incident-page.png"), fullPage: true });
 
+  // Summary and header details are edited in place (PATCH) and survive a reload.
+  await page.getByRole("button", { name: "Edit summary" }).click();
+  await page.getByLabel("Summary").fill("Conntrack table full on two nodes after a traffic spike.");
+  await page.getByRole("button", { name: "Save summary" }).click();
+  await expect(page.getByTestId("incident-summary")).toHaveText("Conntrack table full on two nodes after a traffic spike.");
+  await page.getByRole("button", { name: "Edit details" }).click();
+  await page.locator("#edit-severity").selectOption("sev2");
+  await page.locator("#edit-commander").fill("Wang Fang");
+  await page.getByRole("button", { name: "Save details" }).click();
+  await expect(page.getByTestId("incident-badges")).toContainText("sev2");
+  await page.reload();
+  await expect(page.getByTestId("incident-summary")).toHaveText("Conntrack table full on two nodes after a traffic spike.");
+  await expect(page.getByTestId("incident-badges")).toContainText("sev2");
+  await expect(page.getByText("Wang Fang")).toBeVisible();
+
   // The list shows it, and the URL filters find (or hide) it.
   await page.goto("/incidents");
   const row = page.getByTestId("incident-row").filter({ hasText: title });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText("mitigated");
-  await expect(row).toContainText("sev1");
+  await expect(row).toContainText("sev2");
   await page.screenshot({ path: testInfo.outputPath("incident-list.png"), fullPage: true });
 
   await page.getByLabel("Status").selectOption("resolved");
@@ -133,6 +151,7 @@ test("a stale status change shows the conflict and the current state", async ({ 
   });
   expect(other.status()).toBe(200);
 
+  await page.getByLabel("Status change note (optional)").fill("Raised nf_conntrack_max; 502s back to baseline.");
   await page.getByRole("button", { name: "Mark mitigated" }).click();
   await expect(page.getByTestId("status-outcome")).toContainText("Someone else changed the status; reloaded");
   await expect(page.getByTestId("incident-status")).toHaveText("resolved");

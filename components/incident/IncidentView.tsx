@@ -1,13 +1,15 @@
 "use client";
 
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { isApiError } from "@/lib/client/api";
 import { useIncident } from "@/lib/client/incidents";
 import { formatDuration } from "@/lib/client/time";
 import { LocalTime, ZoneNote } from "@/components/ui/LocalTime";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/States";
+import { Button } from "@/components/ui/Button";
 import { AddNoteForm } from "./AddNoteForm";
+import { DetailsEditor } from "./DetailsEditor";
 import { SeverityBadge, StatusBadge } from "./badges";
 import { StatusActions } from "./StatusActions";
 import { SummaryEditor } from "./SummaryEditor";
@@ -26,6 +28,7 @@ const dash = <span className="text-slate-500">—</span>;
 
 export function IncidentView({ id }: { id: string }) {
   const q = useIncident(id);
+  const [editing, setEditing] = useState(false);
   if (q.isPending) return <Loading label="Loading incident…" />;
   if (q.isError) {
     if (isApiError(q.error) && q.error.status === 404)
@@ -67,9 +70,20 @@ export function IncidentView({ id }: { id: string }) {
             <h1 id="incident-title" className="text-xl font-semibold tracking-tight text-slate-900 [overflow-wrap:anywhere]">
               {i.title}
             </h1>
+            {!editing ? (
+              <Button size="sm" variant="ghost" className="mt-1 -ml-2.5" onClick={() => setEditing(true)}>
+                Edit details
+              </Button>
+            ) : null}
           </div>
           <StatusActions incident={i} />
         </div>
+
+        {editing ? (
+          <div className="mt-4 border-t border-slate-100 pt-3">
+            <DetailsEditor incident={i} onDone={() => setEditing(false)} />
+          </div>
+        ) : null}
 
         <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-3 border-t border-slate-100 pt-3 sm:grid-cols-3 lg:grid-cols-6">
           <Fact label="Cluster">

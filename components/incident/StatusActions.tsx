@@ -6,6 +6,7 @@ import { useChangeIncidentStatus } from "@/lib/client/incidents";
 import { STATUS_TRANSITIONS, type Incident, type IncidentStatus } from "@/lib/client/models";
 import { useAnnounce } from "@/components/ui/Announcer";
 import { Button } from "@/components/ui/Button";
+import { TextField } from "@/components/ui/Field";
 import { Notice, errorText } from "@/components/ui/States";
 
 const actionLabel: Record<IncidentStatus, (from: IncidentStatus) => string> = {
@@ -20,14 +21,17 @@ export function StatusActions({ incident }: { incident: Incident }) {
   const change = useChangeIncidentStatus(incident.id);
   const announce = useAnnounce();
   const [outcome, setOutcome] = useState<Outcome>(null);
+  // Why the status changed goes into the status-change event on the timeline.
+  const [note, setNote] = useState("");
   const targets = STATUS_TRANSITIONS[incident.status];
 
   const go = (to: IncidentStatus) => {
     setOutcome(null);
     change.mutate(
-      { to, expectedVersion: incident.version },
+      { to, expectedVersion: incident.version, ...(note.trim() ? { note: note.trim() } : {}) },
       {
         onSuccess: (updated) => {
+          setNote("");
           const text = `Status changed to ${updated.status}.`;
           setOutcome({ tone: "success", text });
           announce(text);
@@ -47,7 +51,15 @@ export function StatusActions({ incident }: { incident: Incident }) {
   };
 
   return (
-    <div className="space-y-2">
+    <div className="w-full max-w-xs space-y-2 sm:w-72">
+      <TextField
+        id="status-note"
+        label="Status change note (optional)"
+        placeholder="e.g. rolled back the MTU change"
+        maxLength={10000}
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+      />
       <div className="flex flex-wrap gap-2" role="group" aria-label="Change status">
         {targets.map((to) => (
           <Button
