@@ -151,7 +151,6 @@ test("a stale status change shows the conflict and the current state", async ({ 
   });
   expect(other.status()).toBe(200);
 
-  await page.getByLabel("Status change note (optional)").fill("Raised nf_conntrack_max; 502s back to baseline.");
   await page.getByRole("button", { name: "Mark mitigated" }).click();
   await expect(page.getByTestId("status-outcome")).toContainText("Someone else changed the status; reloaded");
   await expect(page.getByTestId("incident-status")).toHaveText("resolved");
