@@ -15,6 +15,14 @@ function isContainerDev(h: HostEvidence, dev: string | undefined): boolean {
   return i?.kind === "bridge" && dev !== "br0" ? /^(br-|docker|cni|virbr)/.test(dev) : false;
 }
 
+/** a tunnel, or a bridge with containers attached: routing a pod address into it is its job */
+function servesContainers(h: HostEvidence, dev: string | undefined): boolean {
+  const i = h.interfaces.find((x) => x.name === dev);
+  if (!i) return false;
+  if (["vxlan", "ipip", "geneve", "wireguard", "gre"].includes(i.kind)) return true;
+  return i.kind === "bridge" && h.interfaces.some((m) => m.master === i.name);
+}
+
 /** addresses the incident was about: proxy upstreams, stuck connects, unanswered SYNs */
 function targets(hosts: HostEvidence[], ctx: Parameters<Rule["run"]>[0]): Map<string, { host: string; file: string; line?: number; why: string }> {
   const out = new Map<string, { host: string; file: string; line?: number; why: string }>();
@@ -59,7 +67,7 @@ export const rule: Rule = {
             item(h.host, r.cite, `ip route get ${r.dst} → dev ${r.dev}: traffic to ${r.dst} goes into the container bridge instead of the uplink`),
             { host: t.host, file: t.file, ...(t.line ? { line: t.line } : {}), fact: `${r.dst} is a destination the incident is about (${t.why})` },
           ]);
-        } else {
+        } else if (!servesContainers(h, r.dev)) {
           c.support("route-get-uncorroborated", "L", item(h.host, r.cite, `ip route get ${r.dst} → dev ${r.dev} (a container device); nothing else in the evidence says ${r.dst} should be outside the bridge`));
         }
       }
