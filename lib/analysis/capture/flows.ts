@@ -300,7 +300,7 @@ export class FlowEngine {
   private readonly maxKept: number;
   private readonly npLo: number;
   private readonly npHi: number;
-  private kept: Array<{ score: number; firstTs: number; f: Flow }> = [];
+  private kept: Array<{ score: number; firstTs: number; f: FlowSummary }> = [];
   private keptThreshold = -1;
   private readonly srcTs = new Map<string, SrcTs>();
   // IPv4 pairs by number: building a string key per SYN showed up in profiles
@@ -871,8 +871,8 @@ export class FlowEngine {
   }
 
   private finalize(f: Flow): void {
-    // a flow that makes the kept list stays out of the pool until the list is trimmed or built
-    if (!this.summarise(f)) this.recycle(f);
+    this.summarise(f);
+    this.recycle(f);
   }
 
   private recycle(f: Flow): void {
@@ -882,8 +882,8 @@ export class FlowEngine {
     }
   }
 
-  /** aggregates a finalised flow; returns true when it joined the kept list */
-  private summarise(f: Flow): boolean {
+  /** aggregates a finalised flow, and keeps its FlowSummary when it is among the worst */
+  private summarise(f: Flow): void {
     const s = this.s;
     const state = this.connState(f);
     this.stateCounts.set(state, (this.stateCounts.get(state) ?? 0) + 1);
@@ -933,17 +933,17 @@ export class FlowEngine {
       s.nodePortSourcePorts.push({ addr: oa, port: f.pa, dst: { addr: ra, port: f.pb }, connState: state });
     }
 
-    // most flows of a big capture are healthy and never make the kept list; the others are only turned
-    // into FlowSummary objects at the end, once the list is final
+    // most flows of a big capture are healthy and never make the kept list: only the others become
+    // FlowSummary objects (smaller than a Flow, which goes back to the pool either way; measured faster
+    // than holding Flow objects until the end)
     const score = badness(f, state, blackhole !== undefined);
-    if (this.kept.length >= this.maxKept && score <= this.keptThreshold) return false;
+    if (this.kept.length >= this.maxKept && score <= this.keptThreshold) return;
     f.finalState = state;
     f.finalBlackhole = blackhole;
     f.finalSynOffsets = synOffsets ?? [];
     f.finalSynAckOffsets = synAckOffsets ?? [];
-    this.kept.push({ score, firstTs: f.firstTs, f });
+    this.kept.push({ score, firstTs: f.firstTs, f: this.build(f) });
     if (this.kept.length >= this.maxKept + (this.maxKept >> 2)) this.trimKept();
-    return true;
   }
 
   private build(f: Flow): FlowSummary {
@@ -987,7 +987,6 @@ export class FlowEngine {
   private trimKept(): void {
     this.kept.sort((a, b) => b.score - a.score || a.firstTs - b.firstTs);
     if (this.kept.length >= this.maxKept) {
-      for (let i = this.maxKept; i < this.kept.length; i++) this.recycle(this.kept[i].f);
       this.kept.length = this.maxKept;
       this.keptThreshold = this.kept[this.kept.length - 1].score;
     }
@@ -1016,7 +1015,7 @@ export class FlowEngine {
     s.tunnelPackets = this.nTunnel;
     s.maxIpLength = this.maxIp;
     if (this.nFrag > 0) s.nonFirstFragments = this.nFrag;
-    s.flows = this.kept.map((k) => this.build(k.f));
+    s.flows = this.kept.map((k) => k.f);
     for (const [k, v] of this.stateCounts) s.flowsByState[k] = v;
     s.mssSeen = [...this.mss].sort((a, b) => a - b);
     const allTs = [...this.srcTs.values()];
