@@ -24,6 +24,11 @@ describe("synSchedule (documented schedules)", () => {
   it("very old kernels (initial RTO 3 s, 5 retries): 3, 9, 21, 45, 93", () => {
     expect(synSchedule("2.6.32-754.el6").retransmits).toEqual([3, 9, 21, 45, 93]);
   });
+  it("tcp_syn_retries=2 on 6.18: the doubling-time limit (7 s) ends the linear phase early", () => {
+    const s = synSchedule("6.18.44", { "net.ipv4.tcp_syn_retries": "2" });
+    expect(s.retransmits).toEqual([1, 2, 3, 4, 5]);
+    expect(s.giveUp).toBe(7);
+  });
   it("tcp_syn_retries=2 on 4.19: 1, 3 and gives up at 7 s", () => {
     const s = synSchedule("4.19.0", { "net.ipv4.tcp_syn_retries": "2" });
     expect(s.retransmits).toEqual([1, 3]);
@@ -61,6 +66,18 @@ describe("synSchedule against SYN-timing captures recorded on 6.18", () => {
       });
     });
   }
+});
+
+describe("the time limit on a lowered tcp_syn_retries, recorded on 6.18 (testdata/recorded/syn-retries-2.md)", () => {
+  it("SYNs at +1..+5 s, then the connect fails at 7 s (curl: exit 28 after 7.14 s)", async () => {
+    const bytes = new Uint8Array(readFileSync(path.join(HERE, "testdata/recorded/syn-retries-2.pcap")));
+    const s = await summarizeCapture(bytes);
+    const model = synSchedule("6.18.44-fc-v657", { "net.ipv4.tcp_syn_retries": "2" });
+    const measured = s.flows[0]!.synRetransOffsets;
+    expect(measured.length).toBe(model.retransmits.length);
+    measured.forEach((m, i) => expect(Math.abs(m - model.retransmits[i]!)).toBeLessThanOrEqual(0.03 * model.retransmits[i]! + 0.1));
+    expect(Math.abs(7.137 - model.giveUp)).toBeLessThan(0.3);
+  });
 });
 
 describe("explainLatency", () => {

@@ -50,20 +50,38 @@ export function synSchedule(kernel: string | number[] | undefined, sysctls: Sysc
   const retries = num(sysctls, "tcp_syn_retries") ?? defaultRetries;
   const rtoMax = versionAtLeast(v, 6, 15) === false ? 120 : (num(sysctls, "tcp_rto_max_ms") ?? 120000) / 1000;
   const total = retries + linearTimeouts;
+  // tcp_write_timeout() also gives up once the time the classic doubling schedule of tcp_syn_retries would
+  // take has passed (retransmits_timed_out → tcp_model_timeout, TCP_RTO_MAX-based), counted from the first
+  // SYN and checked only after a first retransmission. With the defaults both limits land at 131 s; with a
+  // lowered tcp_syn_retries the time limit ends the linear phase early (6.18: retries 2 → SYNs at 1..5 s,
+  // failure at 7 s).
+  const modelTimeout = linearKernel === false ? Infinity : modelTimeoutOf(retries, initialRto);
   const retransmits: number[] = [];
   let t = 0;
   let rto = initialRto;
-  for (let k = 1; k <= total; k++) {
+  let giveUp = 0;
+  for (let k = 1; ; k++) {
     t += rto;
+    const sent = k - 1;
+    if (sent >= total || (sent > 0 && t >= modelTimeout - 1e-9)) {
+      giveUp = round(t);
+      break;
+    }
     retransmits.push(round(t));
     // timeout number k has fired: total_rto == k
     if (k > linearTimeouts) rto = Math.min(rto * 2, rtoMax);
   }
-  const giveUp = round(t + rto);
   const basis = v
     ? `kernel ${v.join(".")}${linearKernel ? `, tcp_syn_linear_timeouts=${linearTimeouts}` : " (before 6.5: no linear SYN timeouts)"}, tcp_syn_retries=${retries}`
     : `kernel unknown (assumed ≥ 6.5), tcp_syn_retries=${retries}`;
   return { side: "syn", retransmits, giveUp, initialRto, linearTimeouts, retries, rtoMax, basis };
+}
+
+/** tcp_model_timeout(): how long `boundary` doubling retransmissions take from rto_base, capped at TCP_RTO_MAX */
+function modelTimeoutOf(boundary: number, rtoBase: number): number {
+  const thresh = Math.floor(Math.log2(120 / rtoBase));
+  if (boundary <= thresh) return (2 ** (boundary + 1) - 1) * rtoBase;
+  return (2 ** (thresh + 1) - 1) * rtoBase + (boundary - thresh) * 120;
 }
 
 export function synAckSchedule(kernel: string | number[] | undefined, sysctls: Sysctls = {}): Schedule {
