@@ -96,7 +96,18 @@ function splitHostPort(s: string, v6: boolean): { addr: string; port?: number } 
 
 const noFlags = (): TcpFlags => ({ syn: false, ack: false, fin: false, rst: false, psh: false, urg: false, ece: false, cwr: false });
 
+// a capture repeats a handful of flag sets ([S], [S.], [.], [P.]…): one frozen object per set
+const flagSets = new Map<string, TcpFlags>();
 function readFlags(f: string): TcpFlags {
+  let v = flagSets.get(f);
+  if (!v) {
+    v = Object.freeze(readFlagsUncached(f));
+    if (flagSets.size < 1024) flagSets.set(f, v);
+  }
+  return v;
+}
+
+function readFlagsUncached(f: string): TcpFlags {
   const flags = noFlags();
   if (f === "none") return flags;
   for (const c of f) {
