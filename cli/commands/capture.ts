@@ -10,19 +10,24 @@ export const summary = "summarise a pcap/pcapng capture: flows, handshakes, retr
 
 /**
  * Edge helper: a capture file as a stream of large chunks, read into two buffers used in turn, so reading
- * a multi-GB file allocates nothing per chunk. A chunk stays valid until the one after the next is
- * requested (summarizeCapture is done with each chunk before asking for the next).
+ * a multi-GB file allocates nothing per chunk. The next chunk is read (in libuv's thread pool) while the
+ * caller parses the current one. A chunk stays valid until the caller asks for the next one
+ * (summarizeCapture is done with each chunk by then: it copies partial records).
  */
 export async function* openCaptureFile(path: string, chunkBytes = 8 * 1024 * 1024): AsyncGenerator<Uint8Array> {
   const fh = await open(path, "r");
+  const bufs = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+  let pending: Promise<{ bytesRead: number }> | undefined = fh.read(bufs[0], 0, chunkBytes, null);
   try {
-    const bufs = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
     for (let i = 0; ; i ^= 1) {
-      const { bytesRead } = await fh.read(bufs[i], 0, chunkBytes, null);
+      const { bytesRead }: { bytesRead: number } = await pending;
+      pending = undefined;
       if (bytesRead === 0) return;
+      pending = fh.read(bufs[i ^ 1], 0, chunkBytes, null);
       yield bufs[i].subarray(0, bytesRead);
     }
   } finally {
+    if (pending) await pending.catch(() => undefined);
     await fh.close();
   }
 }
