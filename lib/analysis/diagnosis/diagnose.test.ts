@@ -96,6 +96,11 @@ describe("corpus files through the real parsers", () => {
     expect(f.evidence[0]!.fact).toContain("since boot");
     expect(a.rootCause).toBe("none");
   });
+  it("/proc/net/tcp listeners (tx_queue is not a backlog there) are not read as full accept queues", () => {
+    const h = evidenceFromTexts("procfs", [corpus("proc/procfs/net/tcp")]);
+    expect(h.listeners.length).toBeGreaterThan(0);
+    expect(find(diagnose({ hosts: [h], captures: [] }), "accept_queue_overflow")).toBeUndefined();
+  });
   it("ingress-nginx access log with 502s answered in 0.000 s of upstream time: a keep-alive lead only", () => {
     const h = evidenceFromTexts("ingress", [corpus("logs/ingress-nginx-access-upstream-multi-status.log")]);
     const a = diagnose({ hosts: [h], captures: [] });

@@ -29,8 +29,11 @@ export const rule: Rule = {
       counterSignal(c, h, "TcpExt.TCPReqQFullDrop", "reqq-full", "M", null, "SYN queue full, SYN dropped");
       counterSignal(c, h, "TcpExt.TCPReqQFullDoCookies", "reqq-full", "M", null, "SYN queue full, answered with a SYN cookie");
       counterSignal(c, h, "TcpExt.SyncookiesSent", "syncookies", "M", null, "SYN cookies sent: the SYN queue overflowed");
+      // only ss reports the backlog for a listener (tcp_diag: Send-Q = sk_max_ack_backlog); /proc/net/tcp and
+      // netstat -lnt put write_seq − snd_una there, which says nothing about the queue
+      const ssFiles = new Set(h.files.filter((f) => f.kind === "ss-listen" || f.kind === "ss-sockets").map((f) => f.path));
       for (const l of h.listeners) {
-        if (l.proto !== "tcp") continue;
+        if (l.proto !== "tcp" || !ssFiles.has(l.cite.file)) continue;
         // Send-Q 0 means the backlog is unknown (/proc/net/tcp has no backlog column), not a zero-size queue
         if (l.sendQ <= 0) continue;
         if (l.recvQ > 0 && l.recvQ >= l.sendQ) {
