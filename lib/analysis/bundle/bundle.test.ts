@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { corpus, recorded } from "../evidence/testdata/paths";
+import { corpus, recorded, REPO } from "../evidence/testdata/paths";
 import { HostEvidence } from "../evidence/model";
 import { DEFAULT_LIMITS, expandArchive, groupHosts, readBundle } from "./index";
 import { makeTar, makeZip } from "./testdata/make";
@@ -208,6 +208,25 @@ describe("reading bundles", () => {
     if (r.status !== "success") return;
     expect(r.hosts[0].files.map((f) => [f.path, f.kind])).toEqual([["ps.log", "nginx-error-log"], ["u8.log", "nginx-error-log"]]);
     expect(r.hosts[0].logEvents.filter((e) => e.cite.file === "ps.log").map((e) => e.cite.line)).toEqual([1, 2, 3, 6]);
+  });
+
+  it("two nstat readings with `# taken at` lines give deltas with seconds and rates (readings named x/y, so only the times order them)", async () => {
+    // real before/after readings recorded for the diagnosis seeds (lib/analysis/diagnosis/testdata/seeds)
+    const seed = path.join(REPO, "lib/analysis/diagnosis/testdata/seeds/000-overlay-mtu/ecs-205");
+    const before = fs.readFileSync(path.join(seed, "nstat-before.txt"), "utf8");
+    const after = fs.readFileSync(path.join(seed, "nstat-after.txt"), "utf8");
+    const y = write("rates/node/y.txt", `# taken at 2026-11-22T07:00:00Z\n${before}`);
+    write("rates/node/x.txt", `# taken at 2026-11-22T07:00:20Z\n${after}`);
+    const r = await readBundle([path.dirname(y)]);
+    expect(r.status).toBe("success");
+    if (r.status !== "success") return;
+    const d = r.hosts[0].deltas.find((x) => x.name === "Ip.InReceives");
+    // nstat-before line 2: IpInReceives 3; nstat-after line 2: 50 (one header line added on top of each)
+    expect(d).toEqual({
+      name: "Ip.InReceives", from: 3, to: 50, delta: 47, seconds: 20, ratePerSecond: 2.35,
+      fromCite: { file: "y.txt", line: 3 }, toCite: { file: "x.txt", line: 3 },
+    });
+    expect(r.hosts[0].counters["IpExt.InOctets"].value).toBe(5758);
   });
 
   it("loose files form one host named after the folder they share", async () => {
