@@ -16,6 +16,9 @@ export const Skip = {
 } as const;
 export type Skip = (typeof Skip)[keyof typeof Skip];
 
+/** "no TCP timestamp": negative, and a double (see Scratch) */
+export const NO_TS = -0.5;
+
 export const F_FIN = 0x01;
 export const F_SYN = 0x02;
 export const F_RST = 0x04;
@@ -44,7 +47,9 @@ export const LINKTYPE_NAMES: Record<number, string> = {
  * `((a - b) | 0)`, print them with `>>> 0`.
  */
 export class Scratch {
-  ts = 0;
+  // Fields that will hold non-integers or uint32 values start as doubles (-0, NO_TS): a field that
+  // changes from small integer to double representation mid-run deoptimises every function using it.
+  ts = -0;
   index = 0;
   origLen = 0;
   ipVersion: 4 | 6 = 4;
@@ -74,8 +79,8 @@ export class Scratch {
   mss = -1;
   wscale = -1;
   sackPerm = false;
-  tsval = -1;
-  tsecr = -1;
+  tsval = NO_TS;
+  tsecr = NO_TS;
   icmpType = 0;
   icmpCode = 0;
   icmpMtu = -1;
@@ -453,8 +458,8 @@ function parseTcpOptions(b: Uint8Array, dv: DataView, off: number, end: number, 
   p.mss = -1;
   p.wscale = -1;
   p.sackPerm = false;
-  p.tsval = -1;
-  p.tsecr = -1;
+  p.tsval = NO_TS;
+  p.tsecr = NO_TS;
   let o = off;
   while (o < end) {
     const kind = b[o];

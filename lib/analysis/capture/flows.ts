@@ -7,7 +7,7 @@
  */
 import type { CaptureSummary, ConnState, Endpoint, FlowSummary, SkipReason } from "./model";
 import type { TcpOptions } from "./packet";
-import { F_ACK, F_FIN, F_RST, F_SYN, type Scratch, v4ToString } from "./decode";
+import { F_ACK, F_FIN, F_RST, F_SYN, NO_TS, type Scratch, v4ToString } from "./decode";
 
 export type SummaryOptions = {
   /** client source ports in this range are reported (kube-proxy NodePort range by default) */
@@ -89,7 +89,7 @@ class Side {
   reset(): void {
     this.state = INACTIVE;
     this.packets = 0;
-    this.bytes = 0;
+    this.bytes = -0; // a double from the start: may pass 2^31
     this.seqInit = false;
     this.isn = 0;
     this.maxSeqEnd = 0;
@@ -120,8 +120,8 @@ class Side {
     this.optMss = -1;
     this.optWs = -1;
     this.optSack = false;
-    this.optTsval = -1;
-    this.optTsecr = -1;
+    this.optTsval = NO_TS;
+    this.optTsecr = NO_TS;
   }
 
   options(): TcpOptions | undefined {
@@ -189,8 +189,8 @@ class Flow {
     this.tunnel = undefined;
     this.o = new Side();
     this.r = new Side();
-    this.firstTs = 0;
-    this.lastTs = 0;
+    this.firstTs = -0;
+    this.lastTs = -0;
     this.firstIndex = 0;
     this.hist = [];
     this.histLen = 0;
@@ -198,8 +198,8 @@ class Flow {
     this.synN = 0;
     this.synAckTimes = [];
     this.synAckN = 0;
-    this.handshakeRtt = -1;
-    this.closedAt = -1;
+    this.handshakeRtt = -0.5; // negative: none yet (a double, see Scratch)
+    this.closedAt = -0.5;
     this.icmpMtu = [];
     this.finalState = "OTH";
     this.finalBlackhole = undefined;
@@ -230,8 +230,8 @@ class Flow {
     this.histLen = 0;
     this.synN = 0;
     this.synAckN = 0;
-    this.handshakeRtt = -1;
-    this.closedAt = -1;
+    this.handshakeRtt = -0.5; // negative: none yet (a double, see Scratch)
+    this.closedAt = -0.5;
     if (this.icmpMtu.length > 0) this.icmpMtu = [];
   }
 }
@@ -373,7 +373,7 @@ export class FlowEngine {
 
   private readonly stateCounts = new Map<ConnState, number>();
   private nPackets = 0;
-  private nBytes = 0;
+  private nBytes = -0;
   private tFirst = NaN;
   private tLast = NaN;
   private nIpv4 = 0;
@@ -960,8 +960,9 @@ export class FlowEngine {
       history: f.history(),
       origPackets: o.packets,
       respPackets: r.packets,
-      origBytes: o.bytes,
-      respBytes: r.bytes,
+      // + 0 turns the -0 the counters start from into 0
+      origBytes: o.bytes + 0,
+      respBytes: r.bytes + 0,
       synTimes: f.synTimes.slice(0, f.synN),
       synAckTimes: f.synAckTimes.slice(0, f.synAckN),
       synRetransOffsets: f.finalSynOffsets,
@@ -1002,7 +1003,7 @@ export class FlowEngine {
     this.trimKept();
     const s = this.s;
     s.packets = this.nPackets;
-    s.bytes = this.nBytes;
+    s.bytes = this.nBytes + 0;
     if (this.nPackets > 0) {
       s.firstTs = this.tFirst;
       s.lastTs = this.tLast;

@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { CaptureSummary } from "./model";
 import type { Packet, TcpOptions } from "./packet";
-import { F_ACK, F_CWR, F_ECE, F_FIN, F_PSH, F_RST, F_SYN, F_URG, Scratch, v4FromString, v4ToString } from "./decode";
+import { F_ACK, F_CWR, F_ECE, F_FIN, F_PSH, F_RST, F_SYN, F_URG, NO_TS, Scratch, v4FromString, v4ToString } from "./decode";
 import { FlowEngine, type SummaryOptions } from "./flows";
 import { CaptureReader } from "./reader";
 
@@ -163,8 +163,8 @@ export function summarizePackets(packets: Iterable<Packet>, opts: SummaryOptions
         p.mss = t.options.mss ?? -1;
         p.wscale = t.options.wscale ?? -1;
         p.sackPerm = t.options.sackPermitted ?? false;
-        p.tsval = t.options.tsval ?? -1;
-        p.tsecr = t.options.tsecr ?? -1;
+        p.tsval = t.options.tsval ?? NO_TS;
+        p.tsecr = t.options.tsecr ?? NO_TS;
       }
     } else if (pk.udp) {
       p.l4 = 17;
