@@ -250,10 +250,23 @@ function readRest(rest: string, e: Entry, lineNo: number, warnings: Warning[]): 
     const rt = toNum(ui[2]);
     if (rt !== undefined) e.requestTime = rt;
     if (ui[3]) e.upstreamName = ui[3];
-    const g = groupFields(ui[5]);
+    const tail = ui[5];
+    // the common line: one upstream, no lists, no groups: four or five plain tokens, no arrays built
+    if (!tail.includes(",") && !tail.includes(" : ") && !tail.startsWith(" ")) {
+      const t = tail.split(" ");
+      if ((t.length === 4 || t.length === 5) && !/^\d+$/.test(t[0])) {
+        const a = t[0];
+        e.upstreamAddr = a === "-" ? EMPTY_S : intern(`a${a}`, () => [a]);
+        if (a !== "-" && !validUpstreamAddr(a)) warnings.push({ line: lineNo, message: `malformed upstream address kept as text: ${a.slice(0, 80)}` });
+        e.upstreamResponseTime = nullableNum([t[2]], false);
+        e.upstreamStatus = nullableNum([t[3]], true);
+        return;
+      }
+    }
+    const g = groupFields(tail);
     // an empty $upstream_addr (nginx failed before choosing a peer, e.g. bind() failed) prints as nothing:
     // "[] [] ␠0 0.000 - id" — four fields whose first is a number, not an address
-    if (ui[5].startsWith(" ") || g.length === 4 && /^\d+$/.test(g[0][0] ?? "") && /^[0-9a-f]{16,64}$/.test(g[3][0] ?? "")) g.unshift([]);
+    if (tail.startsWith(" ") || g.length === 4 && /^\d+$/.test(g[0][0] ?? "") && /^[0-9a-f]{16,64}$/.test(g[3][0] ?? "")) g.unshift([]);
     // addr, response_length, response_time, status[, req_id]
     if (g.length < 4) {
       warnings.push({ line: lineNo, message: `upstreaminfo: expected upstream addr/length/time/status, got ${g.length} field(s)` });
