@@ -93,6 +93,8 @@ export const rule: Rule = {
           }
         }
         // 3. a destination the incident is about sits inside the bridge's subnet, yet is not a local container
+        // a bridge with containers attached: an address inside its subnet is most likely one of them
+        if (servesContainers(h, b.dev)) continue;
         for (const [ip, t] of tg) {
           const n = ipv4ToInt(ip);
           if (n === undefined || !prefixContains(bp, n)) continue;

@@ -40,9 +40,11 @@ export const rule: Rule = {
     }
     for (const cap of ctx.captures) {
       for (const t of cap.summary.tsBackwards) {
-        if (t.backwardSteps > 0) {
-          c.support("ts-backwards", "M", captureItem(cap, `TCP timestamps from ${t.addr} go backwards ${t.backwardSteps} time(s) across ${t.connections} connections (e.g. TSval ${t.example.fromTsval} → ${t.example.toTsval}): several hosts behind one address`));
-        }
+        if (t.backwardSteps === 0) continue;
+        // one clock per connection is the randomised per-connection offset of modern senders, not NAT
+        if (t.clocks !== undefined && (t.clocks < 2 || t.clocks >= t.connections * 0.8)) continue;
+        const clocks = t.clocks !== undefined ? `${t.clocks} distinct clocks in ${t.connections} connections` : `${t.connections} connections`;
+        c.support("ts-backwards", "M", captureItem(cap, `TCP timestamps from ${t.addr}${t.peer ? ` to ${t.peer}` : ""} go backwards ${t.backwardSteps} time(s) (${clocks}, e.g. TSval ${t.example.fromTsval} → ${t.example.toTsval}): several hosts behind one address`));
       }
     }
     if (c.hasSignals) {
