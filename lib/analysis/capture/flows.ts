@@ -395,12 +395,10 @@ export class FlowEngine {
         this.nextSweep = ts + SWEEP_EVERY_SEC;
       }
     }
-    if (p.tunKind !== 0) {
-      this.nTunnel++;
-      if (p.outerVersion === 4) this.nIpv4++;
-      else this.nIpv6++;
-      if (p.outerLength > this.maxIp) this.maxIp = p.outerLength;
-    } else {
+    // Rare paths live in their own small methods: optimised code that meets a property access it has
+    // never seen executed deoptimises, and the hot functions were doing that a dozen times per run.
+    if (p.tunKind !== 0) this.countTunnel(p);
+    else {
       if (p.ipVersion === 4) this.nIpv4++;
       else this.nIpv6++;
       if (p.ipLength > this.maxIp) this.maxIp = p.ipLength;
@@ -414,33 +412,48 @@ export class FlowEngine {
       if (f === null) {
         f = this.create(p, (flags & (F_SYN | F_ACK)) === (F_SYN | F_ACK));
       } else if ((flags & (F_SYN | F_ACK)) === F_SYN) {
-        const side = this.fromOrig ? f.o : f.r;
-        // a fresh SYN with another ISN on a known 4-tuple: the port was reused, a new connection starts
-        if (side.lastSynSeq !== -1 && side.lastSynSeq !== p.seq && (f.closedAt >= 0 || side.state === SYN_SENT)) {
-          this.unlink(f);
-          this.finalize(f);
-          f = this.create(p, false);
-        }
+        f = this.reused(f, p);
       }
       this.tcp(p, f, this.fromOrig);
       if (p.tunKind !== 0) this.outer(f, p);
-    } else if (l4 === 17) {
-      this.nUdp++;
-      let f = this.lookup(17, p.ipVersion === 6, p.src4, p.dst4, p.src6, p.dst6, p.sport, p.dport, -1);
-      if (f === null) f = this.create(p, false);
-      if (p.tunKind !== 0) this.outer(f, p);
-      const side = this.fromOrig ? f.o : f.r;
-      side.packets++;
-      side.bytes += p.payloadLength;
-      side.udpActive = true;
-      if (f.lastTs < ts) f.lastTs = ts;
-      if (p.payloadLength > 0 && (side.once & ONCE_D) === 0) {
-        side.once |= ONCE_D;
-        f.add(this.fromOrig ? 68 : 100); // D/d
-      }
-    } else if (l4 === 1 || l4 === 58) {
+    } else if (l4 === 17) this.udp(p);
+    else if (l4 === 1 || l4 === 58) {
       this.nIcmp++;
       if (p.icmpMtu >= 0) this.icmpMtu(p);
+    }
+  }
+
+  private countTunnel(p: Scratch): void {
+    this.nTunnel++;
+    if (p.outerVersion === 4) this.nIpv4++;
+    else this.nIpv6++;
+    if (p.outerLength > this.maxIp) this.maxIp = p.outerLength;
+  }
+
+  /** a fresh SYN with another ISN on a known 4-tuple: the port was reused, a new connection starts */
+  private reused(f: Flow, p: Scratch): Flow {
+    const side = this.fromOrig ? f.o : f.r;
+    if (side.lastSynSeq !== -1 && side.lastSynSeq !== p.seq && (f.closedAt >= 0 || side.state === SYN_SENT)) {
+      this.unlink(f);
+      this.finalize(f);
+      return this.create(p, false);
+    }
+    return f;
+  }
+
+  private udp(p: Scratch): void {
+    this.nUdp++;
+    let f = this.lookup(17, p.ipVersion === 6, p.src4, p.dst4, p.src6, p.dst6, p.sport, p.dport, -1);
+    if (f === null) f = this.create(p, false);
+    if (p.tunKind !== 0) this.outer(f, p);
+    const side = this.fromOrig ? f.o : f.r;
+    side.packets++;
+    side.bytes += p.payloadLength;
+    side.udpActive = true;
+    if (f.lastTs < p.ts) f.lastTs = p.ts;
+    if (p.payloadLength > 0 && (side.once & ONCE_D) === 0) {
+      side.once |= ONCE_D;
+      f.add(this.fromOrig ? 68 : 100); // D/d
     }
   }
 
@@ -632,10 +645,7 @@ export class FlowEngine {
       if (len === 0 && (flags & F_ACK) && s.hasLastAck && p.ack === s.lastAck && p.window === s.lastWin && p.window !== 0 && seq === s.maxSeqEnd && !peer.keepalive) {
         s.dupAcks++;
       }
-      if (p.window === 0) {
-        s.zeroWin++;
-        if (isLogStep(s.zeroWin)) f.add(fromOrig ? 87 : 119); // W/w
-      }
+      if (p.window === 0) this.zeroWindow(s, f, fromOrig);
     }
 
     // retransmission: sequence space already sent (keep-alives excepted)
@@ -651,16 +661,7 @@ export class FlowEngine {
     } else if (seqLen > 0) {
       const end = (seq + seqLen) | 0;
       if (((seq - s.maxSeqEnd) | 0) < 0 && !keepalive) {
-        s.retrans++;
-        if (len > 0) {
-          s.dataRetrans++;
-          if (isLogStep(s.dataRetrans)) f.add(fromOrig ? 84 : 116); // T/t
-          if (len > 536 && len * 10 >= s.maxSeg * 9) {
-            if (s.largeRetrans === 0 || ((end - s.largeEnd) | 0) < 0) s.largeEnd = end;
-            s.largeRetrans++;
-            if (len > s.largeSize) s.largeSize = len;
-          }
-        }
+        this.retransmitted(s, f, fromOrig, len, end);
       } else if (len > 0) {
         this.noteSmall(s, len, end);
       }
@@ -707,6 +708,24 @@ export class FlowEngine {
       this.closedQueue.push(f);
       this.closedGen.push(f.gen);
     }
+  }
+
+  private retransmitted(s: Side, f: Flow, fromOrig: boolean, len: number, end: number): void {
+    s.retrans++;
+    if (len > 0) {
+      s.dataRetrans++;
+      if (isLogStep(s.dataRetrans)) f.add(fromOrig ? 84 : 116); // T/t
+      if (len > 536 && len * 10 >= s.maxSeg * 9) {
+        if (s.largeRetrans === 0 || ((end - s.largeEnd) | 0) < 0) s.largeEnd = end;
+        s.largeRetrans++;
+        if (len > s.largeSize) s.largeSize = len;
+      }
+    }
+  }
+
+  private zeroWindow(s: Side, f: Flow, fromOrig: boolean): void {
+    s.zeroWin++;
+    if (isLogStep(s.zeroWin)) f.add(fromOrig ? 87 : 119); // W/w
   }
 
   /** Zeek's endpoint state machine (TCPSessionAdapter::UpdateStateMachine), without the weirds */
@@ -824,13 +843,18 @@ export class FlowEngine {
         this.finalize(f);
       }
     }
-    if (i > 4096 && i * 2 > q.length) {
-      q.splice(0, i);
-      this.closedGen.splice(0, i);
-      i = 0;
-    }
-    this.closedHead = i;
-    if (now < this.nextIdleScan) return;
+    this.closedHead = i >= 65536 ? this.compactClosed(i) : i;
+    if (now >= this.nextIdleScan) this.idleScan(now, closedBefore);
+  }
+
+  /** drops the processed head of the closed-flow queue; returns the new head index */
+  private compactClosed(head: number): number {
+    this.closedQueue.splice(0, head);
+    this.closedGen.splice(0, head);
+    return 0;
+  }
+
+  private idleScan(now: number, closedBefore: number): void {
     this.nextIdleScan = now + Math.max(SWEEP_EVERY_SEC, this.idle / 4);
     const idleBefore = now - this.idle;
     const done: Flow[] = [];
