@@ -30,7 +30,8 @@ export const rule: Rule = {
               c.support("reuse-symptom", "M", item(h.host, e.cite, `${e.kind === "upstream_prematurely_closed" ? "upstream prematurely closed connection" : "recv() failed (104: Connection reset by peer)"}${e.phase ? ` ${e.phase}` : ""}${e.upstream ? `, upstream ${e.upstream}` : ""}`));
             }
           }
-        } else if (e.kind === "upstream_timed_out" && e.phase && /connecting/i.test(e.phase)) {
+        } else if (e.phase && /connecting to upstream/i.test(e.phase)) {
+          // timeouts, refusals, errno 99/113 while connecting: the 502s come from connecting, not from reuse
           connectErrors++;
         }
       }
