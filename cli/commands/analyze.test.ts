@@ -44,6 +44,22 @@ describe("analyze arguments", () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain("cannot read");
   });
+  it("a corrupt archive exits 1 saying why", async () => {
+    const d = mkdtempSync(path.join(tmpdir(), "nm-analyze-bad-"));
+    dirs.push(d);
+    const f = path.join(d, "bundle.tar.gz");
+    writeFileSync(f, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x67, 0x61, 0x72, 0x62, 0x61, 0x67, 0x65]));
+    const r = await capture([f]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("could not read the bundle");
+  });
+  it("--markdown prints the postmortem draft of a seed bundle", async () => {
+    const seed = path.resolve(__dirname, "../../lib/analysis/diagnosis/testdata/seeds/004-accept-queue");
+    const r = await capture([seed, "--markdown"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^# Postmortem draft: Listen \(accept\/SYN\) queue overflow/);
+    expect(r.out).toContain("## Evidence appendix");
+  });
   it("a real sysctl dump (CentOS 7.7, corpus) analyses to valid JSON and exits 0", async () => {
     const d = mkdtempSync(path.join(tmpdir(), "nm-analyze-"));
     dirs.push(d);
