@@ -184,3 +184,65 @@ describe("fuzz: mutated and truncated real captures never crash", () => {
     );
   });
 });
+
+describe("pcapng block kinds the corpus lacks (real frames, hand-built containers)", () => {
+  // frames 1 and 2 of a real capture (pcap records: 16-byte header, then the frame)
+  const src = corpus("tcp-syn-rst-with-ts.pcap");
+  const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const frames: Uint8Array[] = [];
+  for (let pos = 24; pos + 16 <= src.length; ) {
+    const cap = dv.getUint32(pos + 8, true);
+    frames.push(src.slice(pos + 16, pos + 16 + cap));
+    pos += 16 + cap;
+  }
+  const block = (type: number, body: Uint8Array) => {
+    const len = 12 + ((body.length + 3) & ~3);
+    const b = new Uint8Array(len);
+    const v = new DataView(b.buffer);
+    v.setUint32(0, type, true);
+    v.setUint32(4, len, true);
+    b.set(body, 8);
+    v.setUint32(len - 4, len, true);
+    return b;
+  };
+  const u32 = (...xs: number[]) => new Uint8Array(new Uint32Array(xs).buffer);
+  const cat = (...parts: Uint8Array[]) => {
+    const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  };
+  const shb = block(0x0a0d0d0a, cat(u32(0x1a2b3c4d, 1), u32(0xffffffff, 0xffffffff)));
+  // IDB: ETHERNET, snaplen 0, option if_tsresol = 0x89 (2^-9 s units), end of options
+  const idb = block(1, cat(new Uint8Array([1, 0, 0, 0]), u32(0), new Uint8Array([9, 0, 1, 0, 0x89, 0, 0, 0]), u32(0)));
+
+  it("EPB with if_tsresol 2^-9, SPB (no timestamp), OPB", async () => {
+    const epb = block(6, cat(u32(0, 0, 512 * 1000, frames[0].length, frames[0].length), frames[0]));
+    const spb = block(3, cat(u32(frames[1].length), frames[1]));
+    const opb = block(2, cat(new Uint8Array([0, 0, 0, 0]), u32(0, 512 * 1001, frames[1].length, frames[1].length), frames[1]));
+    const s = await summarizeCapture(cat(shb, idb, epb, spb, opb));
+    expect(s.error).toBeUndefined();
+    expect(s.packets).toBe(3);
+    expect(s.linkTypes).toEqual(["ETHERNET"]);
+    // 512 000 units of 1/512 s = 1000 s; the SPB reuses the previous time; the OPB is 1001 s
+    expect(s.firstTs).toBe(1000);
+    expect(s.lastTs).toBe(1001);
+    // frames: the SYN, then its RST twice (SPB and OPB): a repeated RST re-sends no sequence space, and
+    // Zeek writes "r" again only for another sequence number
+    expect(s.flows[0].connState).toBe("REJ");
+    expect(s.flows[0].resets).toEqual({ orig: 0, resp: 2 });
+    expect(s.flows[0].history).toBe("Sr");
+    expect(s.retransmissions).toBe(0);
+  });
+
+  it("a packet on an interface no IDB declared stops reading with an error", async () => {
+    const epb = block(6, cat(u32(3, 0, 0, frames[0].length, frames[0].length), frames[0]));
+    const s = await summarizeCapture(cat(shb, idb, epb));
+    expect(s.packets).toBe(0);
+    expect(s.error?.message).toMatch(/undeclared interface 3/);
+    expect(s.error?.offset).toBe(shb.length + idb.length);
+  });
+});
