@@ -84,10 +84,10 @@ export function hasDeltasFor(h: HostEvidence, prefix: string): boolean {
 function hasTwoReadings(h: HostEvidence, prefix: string): boolean {
   // The merger lists only changed counters in `deltas`; two files of the same counter kind mean a second
   // reading was taken even when nothing moved.
-  const kinds = new Set(["proc-netstat", "nstat", "nstat-json", "netstat-s", "proc-snmp"]);
-  const files = h.files.filter((f) => kinds.has(f.kind));
-  if (files.length < 2) return false;
-  return Object.keys(h.counters).some((k) => k.startsWith(prefix));
+  // (two files of one format: /proc/net/netstat and /proc/net/snmp side by side are one reading, not two)
+  const kinds = ["proc-netstat", "nstat", "nstat-json", "netstat-s", "proc-snmp"];
+  const twice = kinds.some((k) => h.files.filter((f) => f.kind === k).length >= 2);
+  return twice && Object.keys(h.counters).some((k) => k.startsWith(prefix));
 }
 
 export function deltaFact(d: CounterDelta): string {
