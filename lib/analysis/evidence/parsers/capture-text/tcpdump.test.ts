@@ -129,6 +129,33 @@ describe("other shapes", () => {
     expect(ps.map((p) => p.tcp?.seq ?? p.icmp?.type)).toEqual(plain.map((p) => p.tcp?.seq ?? p.icmp?.type));
   });
 
+  it("UDP/DNS, ICMPv6 packet too big (-v), VXLAN and Geneve (tcpdump renders of corpus captures)", () => {
+    const dns = packets(read("tcpdump-corpus-dns-nn.txt"));
+    // 9 lines: 2 ARP (skipped), 7 DNS queries "172.16.0.8.55870 > 4.2.2.2.53: 32977+ A? www.google.com. (32)"
+    expect(dns).toHaveLength(7);
+    expect(dns[0]).toMatchObject({ index: 3, protocol: 17, src: "172.16.0.8", dst: "4.2.2.2", ipLength: 60, udp: { srcPort: 55870, dstPort: 53, payloadLength: 32 } });
+
+    const ptb = packets(read("tcpdump-corpus-icmp6-ptb-nn-v.txt"));
+    expect(ptb).toEqual([expect.objectContaining({ ipVersion: 6, src: "fe80::dead", dst: "fe80::beef", protocol: 58, ttl: 64, ipLength: 100, icmp: { version: 6, type: 2, code: 0, mtu: 1280 } })]);
+
+    const vx = packets(read("tcpdump-corpus-vxlan-nn.txt"));
+    // 10 outer lines, each followed by its inner packet: 8 IP and 2 ARP (no IP packet)
+    expect(vx).toHaveLength(8);
+    // tshark: the first outer IP is 134 bytes, the inner 84
+    expect(vx[0]).toMatchObject({
+      index: 1, src: "192.168.203.3", dst: "192.168.203.5", ipLength: 84, icmp: { type: 8 },
+      tunnel: { kind: "vxlan", vni: 100, outerSrc: "192.168.203.1", outerDst: "192.168.202.1", outerDstPort: 4789, outerLength: 134 },
+    });
+
+    const gn = packets(read("tcpdump-corpus-geneve-nn.txt"));
+    expect(gn[0]).toMatchObject({
+      index: 1, src: "30.0.0.1", dst: "30.0.0.2", icmp: { type: 8 },
+      tunnel: { kind: "geneve", vni: 10, outerSrc: "20.0.0.1", outerDst: "20.0.0.2", outerDstPort: 6081, outerLength: 142 },
+    });
+    expect(gn[2]).toMatchObject({ tcp: { srcPort: 51225, dstPort: 22, seq: 397610159, flags: { syn: true } }, tunnel: { vni: 11 } });
+    expect(gn.every((p) => p.tunnel?.kind === "geneve")).toBe(true);
+  });
+
   it("IPv6 (tcpdump -n of the corpus http-ipv6-loopback.pcap)", () => {
     const ps = packets(read("tcpdump-corpus-ipv6-n.txt"));
     expect(ps[0]).toMatchObject({ ipVersion: 6, src: "::1", dst: "::1", tcp: { srcPort: 55717, dstPort: 8000, seq: 296797504, options: { mss: 16324, wscale: 5, tsval: 770775250, sackPermitted: true } } });

@@ -189,6 +189,20 @@ const ICMP6: Array<[RegExp, number, number]> = [
   [/^neighbor solicitation/, 135, 0], [/^neighbor advertisement/, 136, 0],
 ];
 
+/**
+ * The inner packet of an overlay, with the outer facts. Without -v the outer IP length is not printed:
+ * it is the inner IP length plus the outer IP/UDP headers, the tunnel header and the inner Ethernet header.
+ */
+function withTunnel(inner: Packet, outer: Packet, outerPrinted: boolean, kind: "vxlan" | "geneve", vni: number, encap: number): Packet {
+  inner.tunnel = {
+    kind, vni, outerSrc: outer.src, outerDst: outer.dst, outerDstPort: outer.udp?.dstPort ?? 0,
+    outerLength: outerPrinted ? outer.ipLength : (outer.ipVersion === 6 ? 40 : 20) + 8 + encap + inner.ipLength,
+    // not printed without -v: false means "not known to be set"
+    outerDontFragment: outer.dontFragment ?? false,
+  };
+  return inner;
+}
+
 const isIcmpError = (i: IcmpInfo) => (i.version === 4 ? i.type === 3 || i.type === 11 || i.type === 5 : i.type >= 1 && i.type <= 4);
 
 type Pending = { v6: boolean; ttl?: number; df?: boolean; ipLength?: number; proto?: number; id?: number; offset?: number; more?: boolean };
@@ -253,7 +267,12 @@ function parseTcpdump(text: string) {
     const src = splitHostPort(a[1], v6);
     const dst = splitHostPort(a[2].replace(/:$/, ""), v6);
     v6 = v6 || src.addr.includes(":");
-    const rest = body.slice(a[0].length);
+    let rest = body.slice(a[0].length);
+    // -v checksum notes before the protocol: "[icmp6 sum ok] ICMP6, …", "[bad udp cksum 0x…!] …"
+    if (rest.startsWith("[")) {
+      const e = rest.indexOf("] ");
+      if (e > 0 && e < 80) rest = rest.slice(e + 2);
+    }
     const p: Packet = { ts, index: lineNo, ipVersion: v6 ? 6 : 4, src: src.addr, dst: dst.addr, ipLength: 0, protocol: 0 };
     if (hdr.ttl !== undefined) p.ttl = hdr.ttl;
     if (hdr.df !== undefined) p.dontFragment = hdr.df;
@@ -301,6 +320,8 @@ function parseTcpdump(text: string) {
     return p;
   };
 
+  // the outer half of a VXLAN packet whose inner packet is on the next line
+  let vxlan: { p: Packet; vni: number; printed: boolean } | undefined;
   // the ICMP error whose quoted packet -v prints on the next lines
   let quoting: { icmp: IcmpInfo; proto?: number; v6?: boolean } | undefined;
   const readQuoted = (t: string) => {
@@ -358,6 +379,18 @@ function parseTcpdump(text: string) {
     }
     pending = undefined;
     quoting = undefined;
+    // VXLAN: tcpdump prints the inner packet on the line after the outer one, without a timestamp
+    if (vxlan) {
+      const outer = vxlan;
+      vxlan = undefined;
+      if (/^(IP6? |ARP|\S+ > \S+: )/.test(l)) {
+        if (!l.startsWith("ARP")) {
+          const inner = readPacket(outer.p.index, outer.p.ts, l.replace(/^IP6? /, ""), { v6: l.startsWith("IP6 ") });
+          if (inner) packets.push(withTunnel(inner, outer.p, outer.printed, "vxlan", outer.vni, 8 + 14));
+        }
+        continue;
+      }
+    }
     if (/^(listening on|reading from file|tcpdump:|\d+ packets? (captured|received|dropped))/.test(l)) continue;
     const t = readTs(l);
     if (!t) {
@@ -393,6 +426,20 @@ function parseTcpdump(text: string) {
       }
     }
     const p = readPacket(lineNo, t.ts, body, hdr);
+    if (p?.udp) {
+      // overlay traffic: the packet that matters is the inner one, carried with the tunnel's outer facts
+      const vx = /: VXLAN, flags \[[^\]]{0,10}\] \(0x[0-9a-f]{1,8}\), vni (\d{1,8})\s*$/.exec(body);
+      if (vx) {
+        vxlan = { p, vni: Number(vx[1]), printed: hdr.ipLength !== undefined };
+        continue;
+      }
+      const gn = /: Geneve, Flags \[[^\]]{0,20}\], vni (0x[0-9a-f]{1,6}|\d{1,8})(?:, proto [^,:]{1,40})?(?:, options \[(\d{1,4}) bytes\])?: (IP6? )?(.*)$/.exec(body);
+      if (gn) {
+        const inner = gn[4].startsWith("ARP") ? undefined : readPacket(lineNo, t.ts, gn[4], { v6: gn[3] === "IP6 " });
+        if (inner) packets.push(withTunnel(inner, p, hdr.ipLength !== undefined, "geneve", Number(gn[1]), 8 + Number(gn[2] ?? 0) + 14));
+        continue;
+      }
+    }
     if (p) packets.push(p);
     else warn(lineNo, `not a packet: ${body.slice(0, 80)}`);
     if (p?.icmp && isIcmpError(p.icmp)) quoting = { icmp: p.icmp };
