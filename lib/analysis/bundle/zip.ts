@@ -72,7 +72,7 @@ export function readZip(b: Uint8Array, limits: BundleLimits): ArchiveResult {
       }
       try {
         // the declared size may lie: the cap, not the declaration, is what bounds the work
-        const out = inflateRawSync(raw, { maxOutputLength: Math.max(1, cap) });
+        const out = inflateRawSync(raw, { maxOutputLength: Math.max(1, cap), chunkSize: usize > 1 << 20 ? 1 << 20 : 64 * 1024 });
         data = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
       } catch (err) {
         const code = (err as { code?: string }).code;
