@@ -41,6 +41,7 @@ const LETTERS: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharC
 const TS_WINDOW_SEC = 60;
 const MAX_LIST = 1000;
 const POOL_MAX = 65_536;
+const INITIAL_BUCKETS = 1 << 14;
 
 /** one direction of a flow; pooled and reused, hence the explicit reset */
 class Side {
@@ -293,7 +294,10 @@ function round3(x: number): number {
 }
 
 export class FlowEngine {
-  private readonly table = new Map<number, Flow>();
+  // Open hash table of flow chains (Flow.next), indexed by hashKey & mask: one array read per lookup
+  // instead of a Map's bucket + entry, which matters when short connections make every lookup a miss.
+  private buckets: Array<Flow | null> = new Array<Flow | null>(INITIAL_BUCKETS).fill(null);
+  private mask = INITIAL_BUCKETS - 1;
   private live = 0;
   private nextSweep = -Infinity;
   private readonly idle: number;
@@ -508,7 +512,7 @@ export class FlowEngine {
   }
 
   private lookupHashed(proto: number, v6: boolean, s4: number, d4: number, s6: string, d6: string, sp: number, dp: number, vni: number): Flow | null {
-    let f = this.table.get(this.hashKey(proto, v6, s4, d4, s6, d6, sp, dp, vni)) ?? null;
+    let f = this.buckets[this.hashKey(proto, v6, s4, d4, s6, d6, sp, dp, vni) & this.mask];
     while (f !== null) {
       if (f.proto === proto && f.vni === vni && f.v6 === v6) {
         if (v6) {
@@ -575,28 +579,53 @@ export class FlowEngine {
     f.firstIndex = p.index;
     const key = this.hashKey(f.proto, f.v6, f.a4, f.b4, f.a6, f.b6, f.pa, f.pb, f.vni);
     f.key = key;
-    f.next = this.table.get(key) ?? null;
-    this.table.set(key, f);
+    const i = key & this.mask;
+    f.next = this.buckets[i];
+    this.buckets[i] = f;
     this.last = f;
     f.live = true;
-    this.live++;
+    if (++this.live > this.buckets.length) this.grow();
     return f;
   }
 
   private unlink(f: Flow): void {
     if (this.last === f) this.last = null;
     f.live = false;
-    const head = this.table.get(f.key);
-    if (head === f) {
-      if (f.next === null) this.table.delete(f.key);
-      else this.table.set(f.key, f.next);
-    } else {
-      let x = head ?? null;
+    const i = f.key & this.mask;
+    const head = this.buckets[i];
+    if (head === f) this.buckets[i] = f.next;
+    else {
+      let x = head;
       while (x !== null && x.next !== f) x = x.next;
       if (x !== null) x.next = f.next;
     }
     f.next = null;
     this.live--;
+  }
+
+  /** doubles the bucket array when the flows outnumber the buckets */
+  private grow(): void {
+    const old = this.buckets;
+    const n = old.length * 2;
+    const buckets = new Array<Flow | null>(n).fill(null);
+    const mask = n - 1;
+    for (let i = 0; i < old.length; i++) {
+      for (let f = old[i]; f !== null; ) {
+        const next: Flow | null = f.next;
+        const j = f.key & mask;
+        f.next = buckets[j];
+        buckets[j] = f;
+        f = next;
+      }
+    }
+    this.buckets = buckets;
+    this.mask = mask;
+  }
+
+  private allLive(): Flow[] {
+    const all: Flow[] = [];
+    for (let i = 0; i < this.buckets.length; i++) for (let f = this.buckets[i]; f !== null; f = f.next) all.push(f);
+    return all;
   }
 
   private tcp(p: Scratch, f: Flow, fromOrig: boolean): void {
@@ -857,12 +886,7 @@ export class FlowEngine {
   private idleScan(now: number, closedBefore: number): void {
     this.nextIdleScan = now + Math.max(SWEEP_EVERY_SEC, this.idle / 4);
     const idleBefore = now - this.idle;
-    const done: Flow[] = [];
-    for (const head of this.table.values()) {
-      for (let f: Flow | null = head; f !== null; f = f.next) {
-        if (f.lastTs < idleBefore || (f.closedAt >= 0 && f.lastTs < closedBefore)) done.push(f);
-      }
-    }
+    const done = this.allLive().filter((f) => f.lastTs < idleBefore || (f.closedAt >= 0 && f.lastTs < closedBefore));
     for (const f of done) {
       this.unlink(f);
       this.finalize(f);
@@ -1018,11 +1042,10 @@ export class FlowEngine {
   }
 
   finish(): CaptureSummary {
-    const all: Flow[] = [];
-    for (const head of this.table.values()) for (let f: Flow | null = head; f !== null; f = f.next) all.push(f);
+    const all = this.allLive();
     all.sort((a, b) => a.firstTs - b.firstTs);
     for (const f of all) this.finalize(f);
-    this.table.clear();
+    this.buckets.fill(null);
     this.live = 0;
     this.trimKept();
     const s = this.s;
