@@ -192,8 +192,14 @@ export function bundleFromInputs(inputs: BundleInput[], limits: BundleLimits = D
           hp.unrecognized.push({ path, bytes: data.length, reason: "binary file that is not a pcap/pcapng capture" });
           continue;
         }
-        const text = utf16 ? dec16.decode(data) : dec.decode(data);
-        const r = parseTextFile(text, path);
+        let r: ReturnType<typeof parseTextFile>;
+        try {
+          // V8 strings stop near 512 MiB: a bigger text file fails to decode, and is listed, not thrown
+          const text = utf16 ? dec16.decode(data) : dec.decode(data);
+          r = parseTextFile(text, path);
+        } catch (err) {
+          r = { status: "unrecognised", reason: `could not be read as text: ${err instanceof Error ? err.message : String(err)}` };
+        }
         if (r.status === "unrecognised") {
           hp.unrecognized.push({ path, bytes: data.length, reason: r.reason });
           continue;

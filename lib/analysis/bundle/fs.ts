@@ -107,7 +107,13 @@ export async function readBundle(paths: string[], options: ReadBundleOptions = {
     const name = dirs.size === 1 ? [...dirs][0] || "host" : "host";
     inputs.push({ name, entries: loose, loose: true });
   }
-  const result = bundleFromInputs(inputs, limits);
+  let result: BundleResult;
+  try {
+    result = bundleFromInputs(inputs, limits);
+  } catch (err) {
+    // bundleFromInputs is built not to throw; this keeps the promise of a result union if it ever does
+    return { status: "failed", error: { code: "io_error", message: `unexpected: ${err instanceof Error ? err.message : String(err)}` } };
+  }
   if (result.status === "success") {
     result.warnings.push(...warnings);
     for (const s of skippedByInput) {
