@@ -229,6 +229,16 @@ describe("reading bundles", () => {
     expect(r.hosts[0].counters["IpExt.InOctets"].value).toBe(5758);
   });
 
+  it("name-dependent formats get their name (parseNamed): nf_conntrack_count / _max files given loose", async () => {
+    const a = write("ct/nf_conntrack_count", fs.readFileSync(corpus("proc/node_exporter/sys/net/netfilter/nf_conntrack_count")));
+    const b = write("ct/nf_conntrack_max", fs.readFileSync(corpus("proc/node_exporter/sys/net/netfilter/nf_conntrack_max")));
+    const r = await readBundle([a, b]);
+    expect(r.status).toBe("success");
+    if (r.status !== "success") return;
+    expect(r.hosts[0].conntrack.count).toEqual({ value: 123, cite: { file: "nf_conntrack_count", line: 1 } });
+    expect(r.hosts[0].conntrack.max).toEqual({ value: 65536, cite: { file: "nf_conntrack_max", line: 1 } });
+  });
+
   it("loose files form one host named after the folder they share", async () => {
     const a = write("loose/x.log", fs.readFileSync(corpus("logs/envoy-access-flags-UF-URX-NR.log")));
     const b = write("loose/y.log", fs.readFileSync(corpus("logs/nginx-error-multiline-fastcgi.log")));

@@ -28,7 +28,8 @@ export function parseTextFile(input: string, name: string, parsers: TextParser[]
   if (!r) return { status: "unrecognised", reason: "content matches no known output, log or capture text" };
   let out: ReturnType<TextParser["parse"]>;
   try {
-    out = r.parser.parse(text);
+    // some formats need the name (a bare number in nf_conntrack_count vs _max; sysctl.conf vs sysctl -a)
+    out = typeof r.parser.parseNamed === "function" ? r.parser.parseNamed(text, name) : r.parser.parse(text);
   } catch (err) {
     out = { status: "failed", error: err instanceof Error ? err.message : String(err) };
   }
