@@ -722,7 +722,10 @@ export class FlowEngine {
       s.lastRstSeq = seq;
       s.resets++;
     }
-    this.updateState(s, peer, fromOrig, f.o, flags, len);
+    // established ends only change state on SYN, FIN or RST: skip the state machine for the rest
+    if ((flags & (F_SYN | F_FIN | F_RST)) !== 0 || s.state !== ESTABLISHED) {
+      this.updateState(s, peer, fromOrig, f.o, flags, len);
+    }
     if (len > 0) {
       if ((s.once & ONCE_D) === 0) {
         s.once |= ONCE_D;
@@ -732,7 +735,7 @@ export class FlowEngine {
       s.once |= ONCE_A;
       f.add(fromOrig ? 65 : 97); // A/a
     }
-    if (f.closedAt < 0 && this.closeCheck(s, peer)) {
+    if ((flags & (F_FIN | F_RST)) !== 0 && f.closedAt < 0 && this.closeCheck(s, peer)) {
       f.closedAt = ts;
       this.closedQueue.push(f);
       this.closedGen.push(f.gen);
