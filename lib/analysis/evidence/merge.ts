@@ -179,8 +179,7 @@ export function mergeHost(host: string, files: ParsedFile[], extras: MergeExtras
       const { line, ...rest } = i;
       ifaces.set(rest.name, { ...rest, cite: cite(file, line) });
     }
-    // FileFacts.addresses is typed loosely in parser.ts (Address is a schema there): read it field by field
-    for (const a of (facts.addresses ?? []) as unknown as Array<Omit<HostEvidence["addresses"][number], "cite"> & { line?: number }>) {
+    for (const a of facts.addresses ?? []) {
       const { line, ...rest } = a;
       addrs.set(`${rest.ifname} ${rest.address}/${rest.prefixLen}`, { ...rest, cite: cite(file, line) });
     }
