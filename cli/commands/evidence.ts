@@ -59,7 +59,7 @@ function hostText(h: HostEvidence): string {
   }
   if (h.listeners.length) {
     p("listeners (Recv-Q / Send-Q):");
-    for (const l of h.listeners.slice(0, 40)) p(`  ${l.proto} ${l.local}:${l.port}  ${l.recvQ} / ${l.sendQ}${l.recvQ >= l.sendQ && l.sendQ > 0 ? "  FULL" : ""}${l.process ? `  ${l.process}` : ""}  (${at(l.cite)})`);
+    for (const l of h.listeners.slice(0, 40)) p(`  ${l.proto} ${l.local}:${l.port}  ${l.recvQ} / ${l.sendQ}${l.backlogKnown !== false && l.recvQ >= l.sendQ && l.sendQ > 0 ? "  FULL" : ""}${l.backlogKnown === false ? "  (backlog not shown by this output)" : ""}${l.process ? `  ${l.process}` : ""}  (${at(l.cite)})`);
     if (h.listeners.length > 40) p(`  … ${h.listeners.length - 40} more`);
   }
   if (Object.keys(h.socketStates).length) p(`socket states: ${Object.entries(h.socketStates).map(([k, v]) => `${k} ${v}`).join(", ")}`);
