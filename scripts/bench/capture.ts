@@ -2,10 +2,11 @@
  * `npm run bench:capture -- [FILE]`: throughput and peak RSS of netmortem's capture engine versus
  * `tshark -r FILE -q -z conv,tcp` on the same file. Without FILE it records one first
  * (scripts/bench/record-bench-capture.sh → .bench/bench.pcap, gitignored).
- * The engine runs in a child process so the RSS figure is its own.
+ * The engine runs in a child process so the RSS figure is its own; that process reads and summarises the whole
+ * file BENCH_RUNS times (default 3): the first pass is cold (JIT warm-up), the headline is the fastest pass.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, openSync, readSync, writeSync, closeSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync, openSync, readSync, writeSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,16 +24,25 @@ function vmHwmKb(): number {
   return process.resourceUsage().maxRSS;
 }
 
-async function child(file: string): Promise<void> {
+async function child(file: string, runs: number): Promise<void> {
+  // imports (and tsx's transpiling) happen before the clock starts; every run reads the whole file afresh
   const { summarizeCapture } = await import("../../lib/analysis/capture/index");
   const { openCaptureFile } = await import("../../cli/commands/capture");
-  const t0 = process.hrtime.bigint();
-  const c0 = process.cpuUsage();
-  const s = await summarizeCapture(openCaptureFile(file));
-  const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(c0);
-  process.stdout.write(
-    JSON.stringify({
+  const out: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < runs; i++) {
+    // each pass's peak RSS on its own: collect the previous pass's garbage, then reset VmHWM (Linux)
+    (globalThis as { gc?: () => void }).gc?.();
+    try {
+      writeFileSync("/proc/self/clear_refs", "5");
+    } catch {
+      // not Linux or not permitted: the figure is then the process's peak so far
+    }
+    const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
+    const s = await summarizeCapture(openCaptureFile(file));
+    const sec = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(c0);
+    out.push({
       packets: s.packets,
       seconds: sec,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -42,8 +52,9 @@ async function child(file: string): Promise<void> {
       flowsByState: s.flowsByState,
       retransmissions: s.retransmissions,
       error: s.error,
-    }),
-  );
+    });
+  }
+  process.stdout.write(JSON.stringify(out));
 }
 
 type Run = { packets: number; seconds: number; cpuSeconds: number; maxRssKb: number; bytes: number; note?: string; extra?: string };
@@ -54,9 +65,10 @@ function row(name: string, r: Run): string {
   return `${name.padEnd(12)} ${(r.bytes / 1e6).toFixed(1).padStart(7)} MB ${String(r.packets).padStart(9)} pkts ${r.seconds.toFixed(2).padStart(7)} s ${mbps.toFixed(1).padStart(8)} MB/s ${(r.packets / r.seconds / 1e3).toFixed(0).padStart(6)} kpkt/s | cpu ${r.cpuSeconds.toFixed(2).padStart(6)} s ${cpuMbps.toFixed(1).padStart(8)} MB/s-cpu | peak RSS ${(r.maxRssKb / 1024).toFixed(0).padStart(5)} MB${r.note ? `  (${r.note})` : ""}`;
 }
 
-function runEngine(file: string, size: number): Promise<Run & { extra: string }> {
+/** one child process (so the RSS figure is the engine's), `runs` full passes over the file in it */
+function runEngine(file: string, size: number, runs: number): Promise<Array<Run & { extra: string }>> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", file], {
+    const p = spawn(process.execPath, ["--expose-gc", "--import", "tsx", fileURLToPath(import.meta.url), "--child", file, String(runs)], {
       cwd: root,
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -64,15 +76,17 @@ function runEngine(file: string, size: number): Promise<Run & { extra: string }>
     p.stdout.on("data", (d: Buffer) => (out += d.toString()));
     p.on("close", (code) => {
       if (code !== 0) return reject(new Error(`engine child exited ${code}`));
-      const j = JSON.parse(out) as { packets: number; seconds: number; cpuSeconds: number; maxRssKb: number } & Record<string, unknown>;
-      resolve({
-        packets: j.packets,
-        seconds: j.seconds,
-        cpuSeconds: j.cpuSeconds,
-        maxRssKb: j.maxRssKb,
-        bytes: size,
-        extra: JSON.stringify({ tcpFlows: j.tcpFlows, udpFlows: j.udpFlows, flowsByState: j.flowsByState, retransmissions: j.retransmissions, error: j.error }),
-      });
+      const all = JSON.parse(out) as Array<{ packets: number; seconds: number; cpuSeconds: number; maxRssKb: number } & Record<string, unknown>>;
+      resolve(
+        all.map((j) => ({
+          packets: j.packets,
+          seconds: j.seconds,
+          cpuSeconds: j.cpuSeconds,
+          maxRssKb: j.maxRssKb,
+          bytes: size,
+          extra: JSON.stringify({ tcpFlows: j.tcpFlows, udpFlows: j.udpFlows, flowsByState: j.flowsByState, retransmissions: j.retransmissions, error: j.error }),
+        })),
+      );
     });
   });
 }
@@ -143,7 +157,7 @@ function runTshark(file: string, size: number, packetsTotal: number): Run {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === "--child") return child(args[1]);
+  if (args[0] === "--child") return child(args[1], Number(args[2] ?? 1));
   let file = args[0];
   if (!file) {
     file = path.join(root, ".bench/bench.pcap");
@@ -156,11 +170,15 @@ async function main(): Promise<void> {
   console.log(`file ${file}: ${size} bytes (${(size / 1e6).toFixed(1)} MB); machine: ${(await import("node:os")).cpus().length} cores, node ${process.version}`);
   // warm the page cache so both tools read from memory, not disk
   execFileSync("cat", [file], { stdio: ["ignore", "ignore", "ignore"] });
-  const runs: Run[] = [];
-  for (let i = 0; i < 3; i++) runs.push(await runEngine(file, size));
+  const nRuns = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+  const runs = await runEngine(file, size, nRuns);
   const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   for (const [i, r] of runs.entries()) console.log(row(`netmortem#${i + 1}`, r));
-  console.log(`netmortem result: ${(best as Run).extra}`);
+  console.log(
+    `(${nRuns} full passes in ONE process, each reading and summarising the whole file; #1 is cold: it includes JIT warm-up. ` +
+      `Headline below = the fastest pass${nRuns > 1 ? `; the cold pass alone: ${(size / runs[0].seconds / 1e6).toFixed(0)} MB/s` : ""})`,
+  );
+  console.log(`netmortem result: ${best.extra}`);
   const ts = runTshark(file, size, best.packets);
   console.log(row("tshark", ts));
   const ours = size / best.seconds;
@@ -171,9 +189,13 @@ async function main(): Promise<void> {
   console.log(
     `\nbest netmortem run: ${(ours / 1e6).toFixed(0)} MB/s wall (${(ours / 1e9).toFixed(2)} GB/s), ${(ours / theirs).toFixed(1)}x tshark's wall throughput; ` +
       `per CPU second ${(oursCpu / 1e6).toFixed(0)} MB vs tshark ${(theirsCpu / 1e6).toFixed(0)} MB (${(oursCpu / theirsCpu).toFixed(1)}x); ` +
-      `peak RSS ${(best.maxRssKb / 1024).toFixed(0)} MB vs tshark ${(ts.maxRssKb / 1024).toFixed(0)} MB; load average ${load.toFixed(1)} on ${(await import("node:os")).cpus().length} cores`,
+      `peak RSS ${(Math.max(...runs.map((r) => r.maxRssKb)) / 1024).toFixed(0)} MB (worst pass) vs tshark ${(ts.maxRssKb / 1024).toFixed(0)} MB; load average ${load.toFixed(1)} on ${(await import("node:os")).cpus().length} cores`,
   );
-  console.log(`targets (wall clock): >= 1 GB/s ${ours >= 1e9 ? "MET" : "NOT MET"}, >= 20x tshark ${ours / theirs >= 20 ? "MET" : "NOT MET"}`);
+  const cold = size / runs[0].seconds;
+  console.log(
+    `targets (wall clock, fastest pass): >= 1 GB/s ${ours >= 1e9 ? "MET" : "NOT MET"}, >= 20x tshark ${ours / theirs >= 20 ? "MET" : "NOT MET"}` +
+      ` | cold pass #1: ${(cold / 1e9).toFixed(2)} GB/s, ${(cold / theirs).toFixed(1)}x tshark`,
+  );
 }
 
 await main();
