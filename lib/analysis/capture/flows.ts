@@ -40,202 +40,7 @@ const MAX_HISTORY = 48;
 const LETTERS: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 const TS_WINDOW_SEC = 60;
 const MAX_LIST = 1000;
-const POOL_MAX = 65_536;
 const INITIAL_BUCKETS = 1 << 14;
-
-/** one direction of a flow; pooled and reused, hence the explicit reset */
-class Side {
-  // declared, then assigned in the constructor: plain stores build the object much faster than
-  // [[Define]]-semantics class fields, and pooled flows are constructed by the ten thousand
-  declare state: number;
-  declare packets: number;
-  declare bytes: number;
-  declare seqInit: boolean;
-  declare isn: number;
-  declare maxSeqEnd: number;
-  declare ackedUpTo: number;
-  declare ackedInit: boolean;
-  declare lastAck: number;
-  declare hasLastAck: boolean;
-  declare lastWin: number;
-  declare maxSeg: number;
-  declare retrans: number;
-  declare dataRetrans: number;
-  declare dupAcks: number;
-  declare zeroWin: number;
-  declare resets: number;
-  declare once: number;
-  declare lastSynSeq: number;
-  declare lastFinSeq: number;
-  declare lastRstSeq: number;
-  declare largeRetrans: number;
-  declare largeSize: number;
-  declare largeEnd: number;
-  declare smallPending: number;
-  declare smallPendingEnd: number;
-  declare smallAcked: number;
-  declare udpActive: boolean;
-  declare keepalive: boolean;
-  declare hasOpts: boolean;
-  declare optMss: number;
-  declare optWs: number;
-  declare optSack: boolean;
-  declare optTsval: number;
-  declare optTsecr: number;
-
-  constructor() {
-    this.reset();
-  }
-
-  reset(): void {
-    this.state = INACTIVE;
-    this.packets = 0;
-    this.bytes = -0; // a double from the start: may pass 2^31
-    this.seqInit = false;
-    this.isn = 0;
-    this.maxSeqEnd = 0;
-    this.ackedUpTo = 0;
-    this.ackedInit = false;
-    this.lastAck = 0;
-    this.hasLastAck = false;
-    this.lastWin = -1;
-    this.maxSeg = 0;
-    this.retrans = 0;
-    this.dataRetrans = 0;
-    this.dupAcks = 0;
-    this.zeroWin = 0;
-    this.resets = 0;
-    this.once = 0;
-    this.lastSynSeq = -1;
-    this.lastFinSeq = -1;
-    this.lastRstSeq = -1;
-    this.largeRetrans = 0;
-    this.largeSize = 0;
-    this.largeEnd = 0;
-    this.smallPending = 0;
-    this.smallPendingEnd = 0;
-    this.smallAcked = 0;
-    this.udpActive = false;
-    this.keepalive = false;
-    this.hasOpts = false;
-    this.optMss = -1;
-    this.optWs = -1;
-    this.optSack = false;
-    this.optTsval = NO_TS;
-    this.optTsecr = NO_TS;
-  }
-
-  options(): TcpOptions | undefined {
-    if (!this.hasOpts) return undefined;
-    const o: TcpOptions = {};
-    if (this.optMss >= 0) o.mss = this.optMss;
-    if (this.optWs >= 0) o.wscale = this.optWs;
-    if (this.optSack) o.sackPermitted = true;
-    if (this.optTsval >= 0) {
-      o.tsval = this.optTsval;
-      o.tsecr = this.optTsecr;
-    }
-    return o;
-  }
-}
-
-class Flow {
-  // declared and assigned in the constructor, like Side (see there)
-  // history letters as char codes (strings are built once, at finalisation); SYN times in pooled arrays
-  declare next: Flow | null;
-  declare key: number;
-  declare proto: number;
-  declare v6: boolean;
-  declare a4: number;
-  declare b4: number;
-  declare a6: string;
-  declare b6: string;
-  declare pa: number;
-  declare pb: number;
-  declare vni: number;
-  declare tunnel: FlowSummary["tunnel"];
-  declare o: Side;
-  declare r: Side;
-  declare firstTs: number;
-  declare lastTs: number;
-  declare firstIndex: number;
-  declare hist: number[];
-  declare histLen: number;
-  declare synTimes: number[];
-  declare synN: number;
-  declare synAckTimes: number[];
-  declare synAckN: number;
-  declare handshakeRtt: number;
-  declare closedAt: number;
-  declare icmpMtu: FlowSummary["icmpMtu"];
-  declare finalState: ConnState;
-  declare finalBlackhole: FlowSummary["mtuBlackhole"];
-  declare finalSynOffsets: number[];
-  declare finalSynAckOffsets: number[];
-  declare gen: number;
-  declare live: boolean;
-
-  constructor() {
-    this.next = null;
-    this.key = 0;
-    this.proto = 6;
-    this.v6 = false;
-    this.a4 = 0;
-    this.b4 = 0;
-    this.a6 = "";
-    this.b6 = "";
-    this.pa = 0;
-    this.pb = 0;
-    this.vni = -1;
-    this.tunnel = undefined;
-    this.o = new Side();
-    this.r = new Side();
-    this.firstTs = -0;
-    this.lastTs = -0;
-    this.firstIndex = 0;
-    this.hist = [];
-    this.histLen = 0;
-    this.synTimes = [];
-    this.synN = 0;
-    this.synAckTimes = [];
-    this.synAckN = 0;
-    this.handshakeRtt = -0.5; // negative: none yet (a double, see Scratch)
-    this.closedAt = -0.5;
-    this.icmpMtu = [];
-    this.finalState = "OTH";
-    this.finalBlackhole = undefined;
-    this.finalSynOffsets = [];
-    this.finalSynAckOffsets = [];
-    this.gen = 0;
-    this.live = false;
-  }
-
-  add(code: number): void {
-    // plain arrays, written in place when the flow is reused: typed arrays are slow to construct
-    if (this.histLen < MAX_HISTORY) this.hist[this.histLen++] = code;
-  }
-
-  history(): string {
-    let h = "";
-    for (let i = 0; i < this.histLen; i++) h += LETTERS[this.hist[i]];
-    return h;
-  }
-
-  reset(): void {
-    this.gen++;
-    this.live = false;
-    this.next = null;
-    this.tunnel = undefined;
-    this.o.reset();
-    this.r.reset();
-    this.histLen = 0;
-    this.synN = 0;
-    this.synAckN = 0;
-    this.handshakeRtt = -0.5; // negative: none yet (a double, see Scratch)
-    this.closedAt = -0.5;
-    if (this.icmpMtu.length > 0) this.icmpMtu = [];
-  }
-}
 
 type SrcTs = {
   addr: string;
@@ -276,27 +81,101 @@ function mix(a: number, port: number): number {
 
 const FAILED_STATES = new Set<ConnState>(["S0", "REJ", "RSTOS0", "SH", "RSTRH", "SHR"]);
 
-/** worst first: black holes, failed handshakes, resets, SYN retransmissions, ICMP MTU, retransmissions */
-function badness(f: Flow, state: ConnState, blackhole: boolean): number {
-  let s = 0;
-  if (blackhole) s += 1e12;
-  if (f.proto === 6 && FAILED_STATES.has(state)) s += 1e11;
-  if (f.o.resets + f.r.resets > 0) s += 1e10;
-  s += (Math.max(0, f.synN - 1) + Math.max(0, f.synAckN - 1)) * 1e7;
-  s += f.icmpMtu.length * 1e6;
-  s += Math.min(f.o.retrans + f.r.retrans, 9999) * 100;
-  s += Math.min(f.o.zeroWin + f.r.zeroWin + f.o.dupAcks + f.r.dupAcks, 99);
-  return s;
-}
-
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
+// Flow storage. Flows live in typed arrays, one fixed-size record per slot, not in objects: with tens of
+// thousands of short connections alive, objects (a flow, two sides, their arrays) took ~2.7 kB each, had
+// to be copied and promoted by the garbage collector, and spread over too many cache lines. A record is
+// NI int32 (flow header + two sides) and ND float64. Slots are reused; strings and the rare lists (IPv6
+// addresses, tunnels, ICMP notes, retransmitted SYN times) sit in plain arrays indexed by slot.
+const NONE = -1;
+// int32 fields of a flow
+const N_NEXT = 0; // next slot in the same hash bucket, NONE at the end
+const N_KEY = 1;
+const N_PROTO = 2;
+const N_V6 = 3;
+const N_A4 = 4;
+const N_B4 = 5;
+const N_PA = 6;
+const N_PB = 7;
+const N_VNI = 8;
+const N_HIST = 9; // history length
+const N_SYNN = 10;
+const N_SYNACKN = 11;
+const N_GEN = 12; // bumped when the slot is freed: tells stale closed-queue entries apart
+const N_LIVE = 13;
+// int32 fields of one side (one direction), at SIDE_O / SIDE_R within the flow
+const S_STATE = 0;
+const S_PACKETS = 1;
+const S_SEQINIT = 2;
+const S_ISN = 3;
+const S_MAXSEQEND = 4;
+const S_ACKEDUPTO = 5;
+const S_ACKEDINIT = 6;
+const S_LASTACK = 7;
+const S_HASLASTACK = 8;
+const S_LASTWIN = 9;
+const S_MAXSEG = 10;
+const S_RETRANS = 11;
+const S_DATARETRANS = 12;
+const S_DUPACKS = 13;
+const S_ZEROWIN = 14;
+const S_RESETS = 15;
+const S_ONCE = 16;
+const S_LASTSYNSEQ = 17;
+const S_LASTFINSEQ = 18;
+const S_LASTRSTSEQ = 19;
+const S_LARGERETRANS = 20;
+const S_LARGESIZE = 21;
+const S_LARGEEND = 22;
+const S_SMALLPENDING = 23;
+const S_SMALLPENDINGEND = 24;
+const S_SMALLACKED = 25;
+const S_UDPACTIVE = 26;
+const S_KEEPALIVE = 27;
+const S_HASOPTS = 28;
+const S_OPTMSS = 29;
+const S_OPTWS = 30;
+const S_OPTSACK = 31;
+const NS = 32;
+const SIDE_O = 16;
+const SIDE_R = SIDE_O + NS;
+const NI = SIDE_R + NS;
+// float64 fields of a flow
+const D_FIRSTTS = 0;
+const D_LASTTS = 1;
+const D_HSRTT = 2; // negative: none yet
+const D_CLOSEDAT = 3; // negative: not closed
+const D_FIRSTINDEX = 4;
+const D_SYN0 = 5; // first SYN time; later ones in synMore
+const D_SYNACK0 = 6;
+const D_SYNLAST = 7; // last stored SYN time
+// float64 fields of one side, at D_O / D_R
+const SD_BYTES = 0;
+const SD_TSVAL = 1;
+const SD_TSECR = 2;
+const D_O = 8;
+const D_R = 12;
+const ND = 16;
+const INITIAL_SLOTS = 256;
+
 export class FlowEngine {
-  // Open hash table of flow chains (Flow.next), indexed by hashKey & mask: one array read per lookup
-  // instead of a Map's bucket + entry, which matters when short connections make every lookup a miss.
-  private buckets: Array<Flow | null> = new Array<Flow | null>(INITIAL_BUCKETS).fill(null);
+  private I = new Int32Array(INITIAL_SLOTS * NI);
+  private D = new Float64Array(INITIAL_SLOTS * ND);
+  private H = new Uint8Array(INITIAL_SLOTS * MAX_HISTORY);
+  private a6: string[] = new Array<string>(INITIAL_SLOTS).fill("");
+  private b6: string[] = new Array<string>(INITIAL_SLOTS).fill("");
+  private tunnels: Array<FlowSummary["tunnel"]> = new Array<FlowSummary["tunnel"]>(INITIAL_SLOTS).fill(undefined);
+  private icmpNotes: Array<FlowSummary["icmpMtu"] | undefined> = new Array<FlowSummary["icmpMtu"] | undefined>(INITIAL_SLOTS).fill(undefined);
+  private synMore: Array<number[] | undefined> = new Array<number[] | undefined>(INITIAL_SLOTS).fill(undefined);
+  private synAckMore: Array<number[] | undefined> = new Array<number[] | undefined>(INITIAL_SLOTS).fill(undefined);
+  private cap = INITIAL_SLOTS;
+  private used = 0;
+  private readonly freeSlots: number[] = [];
+  // open hash table of slot chains (N_NEXT), indexed by key & mask: one array read per lookup
+  private buckets = new Int32Array(INITIAL_BUCKETS).fill(NONE);
   private mask = INITIAL_BUCKETS - 1;
   private live = 0;
   private nextSweep = -Infinity;
@@ -309,15 +188,13 @@ export class FlowEngine {
   private readonly srcTs = new Map<string, SrcTs>();
   // IPv4 pairs by number: building a string key per SYN showed up in profiles
   private readonly srcTs4 = new Map<number, Map<number, SrcTs>>();
-  private readonly pool: Flow[] = [];
-  private last: Flow | null = null;
-  private readonly closedQueue: Flow[] = [];
-  // a pooled Flow may be queued, recycled and closed again: the generation tells stale entries apart
-  private readonly closedGen: number[] = [];
+  private last = NONE;
+  private closedQueue: number[] = [];
+  private closedGen: number[] = [];
   private closedHead = 0;
   private nextIdleScan = -Infinity;
   private now = -Infinity;
-  // the flow the last lookup found, and which way the packet went
+  // which way the packet of the last lookup went
   private fromOrig = true;
 
   readonly s: CaptureSummary = {
@@ -413,7 +290,7 @@ export class FlowEngine {
       this.nTcp++;
       let f = this.lookup(6, p.ipVersion === 6, p.src4, p.dst4, p.src6, p.dst6, p.sport, p.dport, -1);
       const flags = p.flags;
-      if (f === null) {
+      if (f === NONE) {
         f = this.create(p, (flags & (F_SYN | F_ACK)) === (F_SYN | F_ACK));
       } else if ((flags & (F_SYN | F_ACK)) === F_SYN) {
         f = this.reused(f, p);
@@ -435,9 +312,11 @@ export class FlowEngine {
   }
 
   /** a fresh SYN with another ISN on a known 4-tuple: the port was reused, a new connection starts */
-  private reused(f: Flow, p: Scratch): Flow {
-    const side = this.fromOrig ? f.o : f.r;
-    if (side.lastSynSeq !== -1 && side.lastSynSeq !== p.seq && (f.closedAt >= 0 || side.state === SYN_SENT)) {
+  private reused(f: number, p: Scratch): number {
+    const I = this.I;
+    const side = f * NI + (this.fromOrig ? SIDE_O : SIDE_R);
+    const lastSyn = I[side + S_LASTSYNSEQ];
+    if (lastSyn !== -1 && lastSyn !== p.seq && (this.D[f * ND + D_CLOSEDAT] >= 0 || I[side + S_STATE] === SYN_SENT)) {
       this.unlink(f);
       this.finalize(f);
       return this.create(p, false);
@@ -448,21 +327,25 @@ export class FlowEngine {
   private udp(p: Scratch): void {
     this.nUdp++;
     let f = this.lookup(17, p.ipVersion === 6, p.src4, p.dst4, p.src6, p.dst6, p.sport, p.dport, -1);
-    if (f === null) f = this.create(p, false);
+    if (f === NONE) f = this.create(p, false);
     if (p.tunKind !== 0) this.outer(f, p);
-    const side = this.fromOrig ? f.o : f.r;
-    side.packets++;
-    side.bytes += p.payloadLength;
-    side.udpActive = true;
-    if (f.lastTs < p.ts) f.lastTs = p.ts;
-    if (p.payloadLength > 0 && (side.once & ONCE_D) === 0) {
-      side.once |= ONCE_D;
-      f.add(this.fromOrig ? 68 : 100); // D/d
+    const I = this.I;
+    const D = this.D;
+    const fromOrig = this.fromOrig;
+    const s = f * NI + (fromOrig ? SIDE_O : SIDE_R);
+    const d = f * ND;
+    I[s + S_PACKETS]++;
+    D[d + (fromOrig ? D_O : D_R) + SD_BYTES] += p.payloadLength;
+    I[s + S_UDPACTIVE] = 1;
+    if (D[d + D_LASTTS] < p.ts) D[d + D_LASTTS] = p.ts;
+    if (p.payloadLength > 0 && (I[s + S_ONCE] & ONCE_D) === 0) {
+      I[s + S_ONCE] |= ONCE_D;
+      this.add(f, fromOrig ? 68 : 100); // D/d
     }
   }
 
-  private outer(f: Flow, p: Scratch): void {
-    const t = f.tunnel;
+  private outer(f: number, p: Scratch): void {
+    const t = this.tunnels[f];
     if (t === undefined) return;
     if (t.maxOuterLength === undefined || p.outerLength > t.maxOuterLength) t.maxOuterLength = p.outerLength;
     if (p.outerDf) t.outerDontFragment = true;
@@ -481,7 +364,10 @@ export class FlowEngine {
         entry.quoted.dstPort = p.qDport;
         if (p.qProto === 6 || p.qProto === 17) {
           const f = this.lookup(p.qProto, p.qVersion === 6, p.qSrc4, p.qDst4, p.qSrc6, p.qDst6, p.qSport, p.qDport, -1);
-          if (f !== null && f.icmpMtu.length < MAX_TIMES) f.icmpMtu.push({ ts: p.ts, from, mtu: p.icmpMtu });
+          if (f !== NONE) {
+            const notes = this.icmpNotes[f] ?? (this.icmpNotes[f] = []);
+            if (notes.length < MAX_TIMES) notes.push({ ts: p.ts, from, mtu: p.icmpMtu });
+          }
         }
       }
     }
@@ -493,127 +379,224 @@ export class FlowEngine {
     return (h + proto * 0x3243f6a9 + vni * 0x2545f491) & 0x3fffffff;
   }
 
-  private lookup(proto: number, v6: boolean, s4: number, d4: number, s6: string, d6: string, sp: number, dp: number, vni: number): Flow | null {
+  private lookup(proto: number, v6: boolean, s4: number, d4: number, s6: string, d6: string, sp: number, dp: number, vni: number): number {
+    const I = this.I;
     // consecutive packets mostly belong to the same flow (bulk transfers): try it before hashing
     const c = this.last;
-    if (c !== null && !v6 && !c.v6 && c.proto === proto && c.vni === vni) {
-      if (c.a4 === s4 && c.b4 === d4 && c.pa === sp && c.pb === dp) {
-        this.fromOrig = true;
-        return c;
-      }
-      if (c.a4 === d4 && c.b4 === s4 && c.pa === dp && c.pb === sp) {
-        this.fromOrig = false;
-        return c;
+    if (c !== NONE && !v6) {
+      const b = c * NI;
+      if (I[b + N_V6] === 0 && I[b + N_PROTO] === proto && I[b + N_VNI] === vni) {
+        if (I[b + N_A4] === s4 && I[b + N_B4] === d4 && I[b + N_PA] === sp && I[b + N_PB] === dp) {
+          this.fromOrig = true;
+          return c;
+        }
+        if (I[b + N_A4] === d4 && I[b + N_B4] === s4 && I[b + N_PA] === dp && I[b + N_PB] === sp) {
+          this.fromOrig = false;
+          return c;
+        }
       }
     }
-    const f = this.lookupHashed(proto, v6, s4, d4, s6, d6, sp, dp, vni);
-    if (f !== null) this.last = f;
+    const f = v6 ? this.lookup6(proto, s6, d6, sp, dp, vni) : this.lookup4(proto, s4, d4, sp, dp, vni);
+    if (f !== NONE) this.last = f;
     return f;
   }
 
-  private lookupHashed(proto: number, v6: boolean, s4: number, d4: number, s6: string, d6: string, sp: number, dp: number, vni: number): Flow | null {
-    let f = this.buckets[this.hashKey(proto, v6, s4, d4, s6, d6, sp, dp, vni) & this.mask];
-    while (f !== null) {
-      if (f.proto === proto && f.vni === vni && f.v6 === v6) {
-        if (v6) {
-          if (f.pa === sp && f.pb === dp && f.a6 === s6 && f.b6 === d6) {
-            this.fromOrig = true;
-            return f;
-          }
-          if (f.pa === dp && f.pb === sp && f.a6 === d6 && f.b6 === s6) {
-            this.fromOrig = false;
-            return f;
-          }
-        } else {
-          if (f.pa === sp && f.pb === dp && f.a4 === s4 && f.b4 === d4) {
-            this.fromOrig = true;
-            return f;
-          }
-          if (f.pa === dp && f.pb === sp && f.a4 === d4 && f.b4 === s4) {
-            this.fromOrig = false;
-            return f;
-          }
+  private lookup4(proto: number, s4: number, d4: number, sp: number, dp: number, vni: number): number {
+    const I = this.I;
+    let f = this.buckets[this.hashKey(proto, false, s4, d4, "", "", sp, dp, vni) & this.mask];
+    while (f !== NONE) {
+      const b = f * NI;
+      if (I[b + N_PROTO] === proto && I[b + N_VNI] === vni && I[b + N_V6] === 0) {
+        if (I[b + N_PA] === sp && I[b + N_PB] === dp && I[b + N_A4] === s4 && I[b + N_B4] === d4) {
+          this.fromOrig = true;
+          return f;
+        }
+        if (I[b + N_PA] === dp && I[b + N_PB] === sp && I[b + N_A4] === d4 && I[b + N_B4] === s4) {
+          this.fromOrig = false;
+          return f;
         }
       }
-      f = f.next;
+      f = I[b + N_NEXT];
     }
-    return null;
+    return NONE;
   }
 
-  private create(p: Scratch, flip: boolean): Flow {
-    // finalised flows are recycled: a capture with millions of short connections would otherwise spend
-    // most of its time in the garbage collector
-    const f = this.pool.pop() ?? new Flow();
-    f.proto = p.l4;
-    f.v6 = p.ipVersion === 6;
+  private lookup6(proto: number, s6: string, d6: string, sp: number, dp: number, vni: number): number {
+    const I = this.I;
+    let f = this.buckets[this.hashKey(proto, true, 0, 0, s6, d6, sp, dp, vni) & this.mask];
+    while (f !== NONE) {
+      const b = f * NI;
+      if (I[b + N_PROTO] === proto && I[b + N_VNI] === vni && I[b + N_V6] === 1) {
+        if (I[b + N_PA] === sp && I[b + N_PB] === dp && this.a6[f] === s6 && this.b6[f] === d6) {
+          this.fromOrig = true;
+          return f;
+        }
+        if (I[b + N_PA] === dp && I[b + N_PB] === sp && this.a6[f] === d6 && this.b6[f] === s6) {
+          this.fromOrig = false;
+          return f;
+        }
+      }
+      f = I[b + N_NEXT];
+    }
+    return NONE;
+  }
+
+  /** a free slot, initialised */
+  private allocSlot(): number {
+    let f: number;
+    if (this.freeSlots.length > 0) f = this.freeSlots.pop() as number;
+    else {
+      if (this.used === this.cap) this.growSlots();
+      f = this.used++;
+    }
+    const I = this.I;
+    const b = f * NI;
+    const gen = I[b + N_GEN];
+    for (let i = b; i < b + NI; i++) I[i] = 0;
+    I[b + N_GEN] = gen;
+    for (let side = b + SIDE_O; side <= b + SIDE_R; side += NS) {
+      I[side + S_LASTWIN] = -1;
+      I[side + S_LASTSYNSEQ] = -1;
+      I[side + S_LASTFINSEQ] = -1;
+      I[side + S_LASTRSTSEQ] = -1;
+      I[side + S_OPTMSS] = -1;
+      I[side + S_OPTWS] = -1;
+    }
+    const D = this.D;
+    const d = f * ND;
+    for (let i = d; i < d + ND; i++) D[i] = 0;
+    D[d + D_HSRTT] = -0.5;
+    D[d + D_CLOSEDAT] = -0.5;
+    D[d + D_O + SD_TSVAL] = NO_TS;
+    D[d + D_O + SD_TSECR] = NO_TS;
+    D[d + D_R + SD_TSVAL] = NO_TS;
+    D[d + D_R + SD_TSECR] = NO_TS;
+    return f;
+  }
+
+  /** doubles the slot arrays; the hot paths read this.I / this.D afresh after anything that may create a flow */
+  private growSlots(): void {
+    const cap = this.cap * 2;
+    const I = new Int32Array(cap * NI);
+    I.set(this.I);
+    this.I = I;
+    const D = new Float64Array(cap * ND);
+    D.set(this.D);
+    this.D = D;
+    const H = new Uint8Array(cap * MAX_HISTORY);
+    H.set(this.H);
+    this.H = H;
+    for (let i = this.cap; i < cap; i++) {
+      this.a6.push("");
+      this.b6.push("");
+      this.tunnels.push(undefined);
+      this.icmpNotes.push(undefined);
+      this.synMore.push(undefined);
+      this.synAckMore.push(undefined);
+    }
+    this.cap = cap;
+  }
+
+  private freeSlot(f: number): void {
+    const b = f * NI;
+    this.I[b + N_GEN]++;
+    this.I[b + N_LIVE] = 0;
+    if (this.tunnels[f] !== undefined) this.tunnels[f] = undefined;
+    // the summary (if one was built) keeps the list
+    if (this.icmpNotes[f] !== undefined) this.icmpNotes[f] = undefined;
+    if (this.synMore[f] !== undefined) this.synMore[f] = undefined;
+    if (this.synAckMore[f] !== undefined) this.synAckMore[f] = undefined;
+    if (this.I[b + N_V6] === 1) {
+      this.a6[f] = "";
+      this.b6[f] = "";
+    }
+    this.freeSlots.push(f);
+  }
+
+  private create(p: Scratch, flip: boolean): number {
+    const f = this.allocSlot();
+    const I = this.I;
+    const b = f * NI;
+    const v6 = p.ipVersion === 6;
+    I[b + N_PROTO] = p.l4;
+    I[b + N_V6] = v6 ? 1 : 0;
     // Zeek flips a connection whose first packet is a SYN-ACK: the SYN-ACK sender is the responder
     if (flip) {
-      f.a4 = p.dst4;
-      f.b4 = p.src4;
-      f.a6 = p.dst6;
-      f.b6 = p.src6;
-      f.pa = p.dport;
-      f.pb = p.sport;
-      f.add(94); // ^
+      I[b + N_A4] = p.dst4;
+      I[b + N_B4] = p.src4;
+      if (v6) {
+        this.a6[f] = p.dst6;
+        this.b6[f] = p.src6;
+      }
+      I[b + N_PA] = p.dport;
+      I[b + N_PB] = p.sport;
+      this.add(f, 94); // ^
       this.fromOrig = false;
     } else {
-      f.a4 = p.src4;
-      f.b4 = p.dst4;
-      f.a6 = p.src6;
-      f.b6 = p.dst6;
-      f.pa = p.sport;
-      f.pb = p.dport;
+      I[b + N_A4] = p.src4;
+      I[b + N_B4] = p.dst4;
+      if (v6) {
+        this.a6[f] = p.src6;
+        this.b6[f] = p.dst6;
+      }
+      I[b + N_PA] = p.sport;
+      I[b + N_PB] = p.dport;
       this.fromOrig = true;
     }
-    f.vni = -1;
+    I[b + N_VNI] = -1;
     if (p.tunKind) {
-      f.tunnel = {
+      this.tunnels[f] = {
         kind: p.tunKind === 1 ? "vxlan" : "geneve",
         vni: p.vni,
         outerSrc: p.outerVersion === 4 ? v4ToString(p.outerSrc4) : p.outerSrc6,
         outerDst: p.outerVersion === 4 ? v4ToString(p.outerDst4) : p.outerDst6,
       };
     }
-    f.firstTs = p.ts;
-    f.lastTs = p.ts;
-    f.firstIndex = p.index;
-    const key = this.hashKey(f.proto, f.v6, f.a4, f.b4, f.a6, f.b6, f.pa, f.pb, f.vni);
-    f.key = key;
+    const D = this.D;
+    const d = f * ND;
+    D[d + D_FIRSTTS] = p.ts;
+    D[d + D_LASTTS] = p.ts;
+    D[d + D_FIRSTINDEX] = p.index;
+    const key = this.hashKey(I[b + N_PROTO], v6, I[b + N_A4], I[b + N_B4], this.a6[f], this.b6[f], I[b + N_PA], I[b + N_PB], -1);
+    I[b + N_KEY] = key;
     const i = key & this.mask;
-    f.next = this.buckets[i];
+    I[b + N_NEXT] = this.buckets[i];
     this.buckets[i] = f;
     this.last = f;
-    f.live = true;
+    I[b + N_LIVE] = 1;
     if (++this.live > this.buckets.length) this.grow();
     return f;
   }
 
-  private unlink(f: Flow): void {
-    if (this.last === f) this.last = null;
-    f.live = false;
-    const i = f.key & this.mask;
+  private unlink(f: number): void {
+    if (this.last === f) this.last = NONE;
+    const I = this.I;
+    const b = f * NI;
+    I[b + N_LIVE] = 0;
+    const i = I[b + N_KEY] & this.mask;
     const head = this.buckets[i];
-    if (head === f) this.buckets[i] = f.next;
+    if (head === f) this.buckets[i] = I[b + N_NEXT];
     else {
       let x = head;
-      while (x !== null && x.next !== f) x = x.next;
-      if (x !== null) x.next = f.next;
+      while (x !== NONE && I[x * NI + N_NEXT] !== f) x = I[x * NI + N_NEXT];
+      if (x !== NONE) I[x * NI + N_NEXT] = I[b + N_NEXT];
     }
-    f.next = null;
+    I[b + N_NEXT] = NONE;
     this.live--;
   }
 
   /** doubles the bucket array when the flows outnumber the buckets */
   private grow(): void {
+    const I = this.I;
     const old = this.buckets;
     const n = old.length * 2;
-    const buckets = new Array<Flow | null>(n).fill(null);
+    const buckets = new Int32Array(n).fill(NONE);
     const mask = n - 1;
     for (let i = 0; i < old.length; i++) {
-      for (let f = old[i]; f !== null; ) {
-        const next: Flow | null = f.next;
-        const j = f.key & mask;
-        f.next = buckets[j];
+      for (let f = old[i]; f !== NONE; ) {
+        const next = I[f * NI + N_NEXT];
+        const j = I[f * NI + N_KEY] & mask;
+        I[f * NI + N_NEXT] = buckets[j];
         buckets[j] = f;
         f = next;
       }
@@ -622,191 +605,256 @@ export class FlowEngine {
     this.mask = mask;
   }
 
-  private allLive(): Flow[] {
-    const all: Flow[] = [];
-    for (let i = 0; i < this.buckets.length; i++) for (let f = this.buckets[i]; f !== null; f = f.next) all.push(f);
+  private allLive(): number[] {
+    const I = this.I;
+    const all: number[] = [];
+    for (let i = 0; i < this.buckets.length; i++) for (let f = this.buckets[i]; f !== NONE; f = I[f * NI + N_NEXT]) all.push(f);
     return all;
   }
 
-  private tcp(p: Scratch, f: Flow, fromOrig: boolean): void {
-    const s = fromOrig ? f.o : f.r;
-    const peer = fromOrig ? f.r : f.o;
+  private add(f: number, code: number): void {
+    const b = f * NI;
+    const n = this.I[b + N_HIST];
+    if (n < MAX_HISTORY) {
+      this.H[f * MAX_HISTORY + n] = code;
+      this.I[b + N_HIST] = n + 1;
+    }
+  }
+
+  private history(f: number): string {
+    const n = this.I[f * NI + N_HIST];
+    const H = this.H;
+    const h0 = f * MAX_HISTORY;
+    let h = "";
+    for (let i = 0; i < n; i++) h += LETTERS[H[h0 + i]];
+    return h;
+  }
+
+  private tcp(p: Scratch, f: number, fromOrig: boolean): void {
+    const I = this.I;
+    const D = this.D;
+    const b = f * NI;
+    const d = f * ND;
+    const s = b + (fromOrig ? SIDE_O : SIDE_R);
+    const peer = b + (fromOrig ? SIDE_R : SIDE_O);
     const flags = p.flags;
     const len = p.payloadLength;
     const seq = p.seq;
     const ts = p.ts;
-    s.packets++;
-    s.bytes += len;
-    if (ts > f.lastTs) f.lastTs = ts;
+    I[s + S_PACKETS]++;
+    D[d + (fromOrig ? D_O : D_R) + SD_BYTES] += len;
+    if (ts > D[d + D_LASTTS]) D[d + D_LASTTS] = ts;
 
-    if (flags & F_SYN) {
-      if (flags & F_ACK) {
-        if (f.synAckN < MAX_TIMES) f.synAckTimes[f.synAckN++] = ts;
-        if (seq !== s.lastSynSeq) f.add(fromOrig ? 72 : 104); // H/h
-        if (f.handshakeRtt < 0 && f.synN > 0) f.handshakeRtt = ts - f.synTimes[f.synN - 1];
-      } else {
-        if (f.synN < MAX_TIMES) f.synTimes[f.synN++] = ts;
-        if (seq !== s.lastSynSeq) f.add(fromOrig ? 83 : 115); // S/s
-        if (p.tsval >= 0) this.synTimestamp(p, f);
-      }
-      s.lastSynSeq = seq;
-      if (!s.hasOpts && p.hasOpts) {
-        s.hasOpts = true;
-        s.optMss = p.mss;
-        s.optWs = p.wscale;
-        s.optSack = p.sackPerm;
-        s.optTsval = p.tsval;
-        s.optTsecr = p.tsecr;
-        if (p.mss >= 0 && !this.mss.has(p.mss)) this.mss.add(p.mss);
-      }
-      if (flags & (F_FIN | F_RST) && (s.once & ONCE_Q) === 0) {
-        s.once |= ONCE_Q;
-        f.add(fromOrig ? 81 : 113); // Q/q
-      }
-    } else if ((flags & (F_FIN | F_RST)) === (F_FIN | F_RST) && (s.once & ONCE_I) === 0) {
-      s.once |= ONCE_I;
-      f.add(fromOrig ? 73 : 105); // I/i
+    if (flags & F_SYN) this.syn(p, f, s, fromOrig);
+    else if ((flags & (F_FIN | F_RST)) === (F_FIN | F_RST) && (I[s + S_ONCE] & ONCE_I) === 0) {
+      I[s + S_ONCE] |= ONCE_I;
+      this.add(f, fromOrig ? 73 : 105); // I/i
     }
 
     // duplicate ACK, zero window (Wireshark's definitions), before this segment updates the state
     if ((flags & (F_SYN | F_FIN | F_RST)) === 0) {
       // the answer to a keep-alive repeats the last ACK but is no duplicate ACK (Wireshark agrees)
-      if (len === 0 && (flags & F_ACK) && s.hasLastAck && p.ack === s.lastAck && p.window === s.lastWin && p.window !== 0 && seq === s.maxSeqEnd && !peer.keepalive) {
-        s.dupAcks++;
+      if (
+        len === 0 &&
+        flags & F_ACK &&
+        I[s + S_HASLASTACK] !== 0 &&
+        p.ack === I[s + S_LASTACK] &&
+        p.window === I[s + S_LASTWIN] &&
+        p.window !== 0 &&
+        seq === I[s + S_MAXSEQEND] &&
+        I[peer + S_KEEPALIVE] === 0
+      ) {
+        I[s + S_DUPACKS]++;
       }
       if (p.window === 0) this.zeroWindow(s, f, fromOrig);
     }
 
     // retransmission: sequence space already sent (keep-alives excepted)
     const seqLen = len + (flags & F_SYN ? 1 : 0) + (flags & F_FIN ? 1 : 0);
+    const seqInit = I[s + S_SEQINIT] !== 0;
     // keep-alive: one byte (or none) just below the next expected sequence number
-    const keepalive = s.seqInit && len <= 1 && (flags & (F_SYN | F_FIN | F_RST)) === 0 && ((s.maxSeqEnd - seq) | 0) === 1;
-    s.keepalive = keepalive;
-    if (!s.seqInit) {
-      s.seqInit = true;
-      s.isn = seq;
-      s.maxSeqEnd = (seq + seqLen) | 0;
-      if (len > 0) this.noteSmall(s, len, s.maxSeqEnd);
+    const keepalive = seqInit && len <= 1 && (flags & (F_SYN | F_FIN | F_RST)) === 0 && ((I[s + S_MAXSEQEND] - seq) | 0) === 1;
+    I[s + S_KEEPALIVE] = keepalive ? 1 : 0;
+    if (!seqInit) {
+      I[s + S_SEQINIT] = 1;
+      I[s + S_ISN] = seq;
+      const end = (seq + seqLen) | 0;
+      I[s + S_MAXSEQEND] = end;
+      if (len > 0) this.noteSmall(s, len, end);
     } else if (seqLen > 0) {
       const end = (seq + seqLen) | 0;
-      if (((seq - s.maxSeqEnd) | 0) < 0 && !keepalive) {
+      if (((seq - I[s + S_MAXSEQEND]) | 0) < 0 && !keepalive) {
         this.retransmitted(s, f, fromOrig, len, end);
       } else if (len > 0) {
         this.noteSmall(s, len, end);
       }
-      if (((end - s.maxSeqEnd) | 0) > 0) s.maxSeqEnd = end;
+      if (((end - I[s + S_MAXSEQEND]) | 0) > 0) I[s + S_MAXSEQEND] = end;
     }
-    if (len > s.maxSeg) s.maxSeg = len;
+    if (len > I[s + S_MAXSEG]) I[s + S_MAXSEG] = len;
 
     if (flags & F_ACK) {
       const ack = p.ack;
-      if (!peer.ackedInit || ((ack - peer.ackedUpTo) | 0) > 0) {
-        peer.ackedUpTo = ack;
-        peer.ackedInit = true;
+      if (I[peer + S_ACKEDINIT] === 0 || ((ack - I[peer + S_ACKEDUPTO]) | 0) > 0) {
+        I[peer + S_ACKEDUPTO] = ack;
+        I[peer + S_ACKEDINIT] = 1;
       }
-      if (peer.smallPending > 0 && ((ack - peer.smallPendingEnd) | 0) >= 0) {
-        peer.smallAcked += peer.smallPending;
-        peer.smallPending = 0;
+      if (I[peer + S_SMALLPENDING] > 0 && ((ack - I[peer + S_SMALLPENDINGEND]) | 0) >= 0) {
+        I[peer + S_SMALLACKED] += I[peer + S_SMALLPENDING];
+        I[peer + S_SMALLPENDING] = 0;
       }
-      s.lastAck = ack;
-      s.hasLastAck = true;
+      I[s + S_LASTACK] = ack;
+      I[s + S_HASLASTACK] = 1;
     }
-    s.lastWin = p.window;
+    I[s + S_LASTWIN] = p.window;
 
     if (flags & F_FIN) {
-      if (seq !== s.lastFinSeq) f.add(fromOrig ? 70 : 102); // F/f
-      s.lastFinSeq = seq;
+      if (seq !== I[s + S_LASTFINSEQ]) this.add(f, fromOrig ? 70 : 102); // F/f
+      I[s + S_LASTFINSEQ] = seq;
     }
     if (flags & F_RST) {
-      if (seq !== s.lastRstSeq) f.add(fromOrig ? 82 : 114); // R/r
-      s.lastRstSeq = seq;
-      s.resets++;
+      if (seq !== I[s + S_LASTRSTSEQ]) this.add(f, fromOrig ? 82 : 114); // R/r
+      I[s + S_LASTRSTSEQ] = seq;
+      I[s + S_RESETS]++;
     }
     // established ends only change state on SYN, FIN or RST: skip the state machine for the rest
-    if ((flags & (F_SYN | F_FIN | F_RST)) !== 0 || s.state !== ESTABLISHED) {
-      this.updateState(s, peer, fromOrig, f.o, flags, len);
+    if ((flags & (F_SYN | F_FIN | F_RST)) !== 0 || I[s + S_STATE] !== ESTABLISHED) {
+      this.updateState(s, peer, fromOrig, b + SIDE_O, flags, len);
     }
     if (len > 0) {
-      if ((s.once & ONCE_D) === 0) {
-        s.once |= ONCE_D;
-        f.add(fromOrig ? 68 : 100); // D/d
+      if ((I[s + S_ONCE] & ONCE_D) === 0) {
+        I[s + S_ONCE] |= ONCE_D;
+        this.add(f, fromOrig ? 68 : 100); // D/d
       }
-    } else if ((flags & (F_SYN | F_FIN | F_RST | F_ACK)) === F_ACK && (s.once & ONCE_A) === 0) {
-      s.once |= ONCE_A;
-      f.add(fromOrig ? 65 : 97); // A/a
+    } else if ((flags & (F_SYN | F_FIN | F_RST | F_ACK)) === F_ACK && (I[s + S_ONCE] & ONCE_A) === 0) {
+      I[s + S_ONCE] |= ONCE_A;
+      this.add(f, fromOrig ? 65 : 97); // A/a
     }
-    if ((flags & (F_FIN | F_RST)) !== 0 && f.closedAt < 0 && this.closeCheck(s, peer)) {
-      f.closedAt = ts;
+    if ((flags & (F_FIN | F_RST)) !== 0 && D[d + D_CLOSEDAT] < 0 && this.closeCheck(s, peer)) {
+      D[d + D_CLOSEDAT] = ts;
       this.closedQueue.push(f);
-      this.closedGen.push(f.gen);
+      this.closedGen.push(I[b + N_GEN]);
     }
   }
 
-  private retransmitted(s: Side, f: Flow, fromOrig: boolean, len: number, end: number): void {
-    s.retrans++;
+  /** the SYN / SYN-ACK part of tcp() */
+  private syn(p: Scratch, f: number, s: number, fromOrig: boolean): void {
+    const I = this.I;
+    const D = this.D;
+    const b = f * NI;
+    const d = f * ND;
+    const flags = p.flags;
+    const seq = p.seq;
+    const ts = p.ts;
+    if (flags & F_ACK) {
+      const n = I[b + N_SYNACKN];
+      if (n < MAX_TIMES) {
+        if (n === 0) D[d + D_SYNACK0] = ts;
+        else (this.synAckMore[f] ?? (this.synAckMore[f] = [])).push(ts);
+        I[b + N_SYNACKN] = n + 1;
+      }
+      if (seq !== I[s + S_LASTSYNSEQ]) this.add(f, fromOrig ? 72 : 104); // H/h
+      if (D[d + D_HSRTT] < 0 && I[b + N_SYNN] > 0) D[d + D_HSRTT] = ts - D[d + D_SYNLAST];
+    } else {
+      const n = I[b + N_SYNN];
+      if (n < MAX_TIMES) {
+        if (n === 0) D[d + D_SYN0] = ts;
+        else (this.synMore[f] ?? (this.synMore[f] = [])).push(ts);
+        D[d + D_SYNLAST] = ts;
+        I[b + N_SYNN] = n + 1;
+      }
+      if (seq !== I[s + S_LASTSYNSEQ]) this.add(f, fromOrig ? 83 : 115); // S/s
+      if (p.tsval >= 0) this.synTimestamp(p, f);
+    }
+    I[s + S_LASTSYNSEQ] = seq;
+    if (I[s + S_HASOPTS] === 0 && p.hasOpts) {
+      I[s + S_HASOPTS] = 1;
+      I[s + S_OPTMSS] = p.mss;
+      I[s + S_OPTWS] = p.wscale;
+      I[s + S_OPTSACK] = p.sackPerm ? 1 : 0;
+      const ds = d + (fromOrig ? D_O : D_R);
+      D[ds + SD_TSVAL] = p.tsval;
+      D[ds + SD_TSECR] = p.tsecr;
+      if (p.mss >= 0 && !this.mss.has(p.mss)) this.mss.add(p.mss);
+    }
+    if (flags & (F_FIN | F_RST) && (I[s + S_ONCE] & ONCE_Q) === 0) {
+      I[s + S_ONCE] |= ONCE_Q;
+      this.add(f, fromOrig ? 81 : 113); // Q/q
+    }
+  }
+
+  private retransmitted(s: number, f: number, fromOrig: boolean, len: number, end: number): void {
+    const I = this.I;
+    I[s + S_RETRANS]++;
     if (len > 0) {
-      s.dataRetrans++;
-      if (isLogStep(s.dataRetrans)) f.add(fromOrig ? 84 : 116); // T/t
-      if (len > 536 && len * 10 >= s.maxSeg * 9) {
-        if (s.largeRetrans === 0 || ((end - s.largeEnd) | 0) < 0) s.largeEnd = end;
-        s.largeRetrans++;
-        if (len > s.largeSize) s.largeSize = len;
+      const n = ++I[s + S_DATARETRANS];
+      if (isLogStep(n)) this.add(f, fromOrig ? 84 : 116); // T/t
+      if (len > 536 && len * 10 >= I[s + S_MAXSEG] * 9) {
+        if (I[s + S_LARGERETRANS] === 0 || ((end - I[s + S_LARGEEND]) | 0) < 0) I[s + S_LARGEEND] = end;
+        I[s + S_LARGERETRANS]++;
+        if (len > I[s + S_LARGESIZE]) I[s + S_LARGESIZE] = len;
       }
     }
   }
 
-  private zeroWindow(s: Side, f: Flow, fromOrig: boolean): void {
-    s.zeroWin++;
-    if (isLogStep(s.zeroWin)) f.add(fromOrig ? 87 : 119); // W/w
+  private zeroWindow(s: number, f: number, fromOrig: boolean): void {
+    const n = ++this.I[s + S_ZEROWIN];
+    if (isLogStep(n)) this.add(f, fromOrig ? 87 : 119); // W/w
   }
 
   /** Zeek's endpoint state machine (TCPSessionAdapter::UpdateStateMachine), without the weirds */
-  private updateState(s: Side, peer: Side, fromOrig: boolean, orig: Side, flags: number, len: number): void {
-    const st = s.state;
+  private updateState(s: number, peer: number, fromOrig: boolean, orig: number, flags: number, len: number): void {
+    const I = this.I;
+    const st = I[s + S_STATE];
     if (st === INACTIVE) {
+      let ns = INACTIVE;
       if (flags & F_SYN) {
-        if (fromOrig) s.state = flags & F_ACK ? SYN_ACK_SENT : SYN_SENT;
+        if (fromOrig) ns = flags & F_ACK ? SYN_ACK_SENT : SYN_SENT;
         else {
           // the responder's SYN-ACK establishes both ends (Zeek's connection_established)
-          if (peer.state === SYN_SENT) peer.state = ESTABLISHED;
-          s.state = ESTABLISHED;
+          if (I[peer + S_STATE] === SYN_SENT) I[peer + S_STATE] = ESTABLISHED;
+          ns = ESTABLISHED;
         }
       }
-      if (flags & F_FIN) s.state = CLOSED;
-      if (flags & F_RST) s.state = RESET;
-      if (s.state === INACTIVE) {
-        if (!fromOrig && len === 0 && orig.state === SYN_SENT) {
+      if (flags & F_FIN) ns = CLOSED;
+      if (flags & F_RST) ns = RESET;
+      if (ns === INACTIVE) {
+        if (!fromOrig && len === 0 && I[orig + S_STATE] === SYN_SENT) {
           // an ACK of the SYN before the SYN-ACK: not a partial connection
-        } else if (flags & F_ACK && peer.state === ESTABLISHED) s.state = ESTABLISHED;
-        else s.state = PARTIAL;
+        } else if (flags & F_ACK && I[peer + S_STATE] === ESTABLISHED) ns = ESTABLISHED;
+        else ns = PARTIAL;
       }
+      I[s + S_STATE] = ns;
     } else if (st === SYN_SENT || st === SYN_ACK_SENT) {
-      if (flags & F_FIN) s.state = CLOSED;
-      if (flags & F_RST) s.state = RESET;
+      if (flags & F_FIN) I[s + S_STATE] = CLOSED;
+      if (flags & F_RST) I[s + S_STATE] = RESET;
     } else if (st === ESTABLISHED || st === PARTIAL) {
-      if ((flags & (F_SYN | F_ACK)) === F_SYN && st === PARTIAL && peer.state === INACTIVE) s.state = SYN_SENT;
-      if ((flags & (F_FIN | F_RST)) === F_FIN) s.state = CLOSED;
-      if (flags & F_RST) s.state = RESET;
+      if ((flags & (F_SYN | F_ACK)) === F_SYN && st === PARTIAL && I[peer + S_STATE] === INACTIVE) I[s + S_STATE] = SYN_SENT;
+      if ((flags & (F_FIN | F_RST)) === F_FIN) I[s + S_STATE] = CLOSED;
+      if (flags & F_RST) I[s + S_STATE] = RESET;
     } else if (st === CLOSED) {
       // after a FIN exchange a RST does not make it a reset connection
-      if (flags & F_RST && peer.state !== CLOSED) s.state = RESET;
+      if (flags & F_RST && I[peer + S_STATE] !== CLOSED) I[s + S_STATE] = RESET;
     }
   }
 
-  private closeCheck(s: Side, peer: Side): boolean {
-    return s.state === RESET || peer.state === RESET || (s.state === CLOSED && peer.state === CLOSED);
+  private closeCheck(s: number, peer: number): boolean {
+    const I = this.I;
+    const a = I[s + S_STATE];
+    const b = I[peer + S_STATE];
+    return a === RESET || b === RESET || (a === CLOSED && b === CLOSED);
   }
 
-  private noteSmall(s: Side, len: number, end: number): void {
-    if (len * 10 < s.maxSeg * 9 || len <= 536) {
-      s.smallPending++;
-      s.smallPendingEnd = end;
+  private noteSmall(s: number, len: number, end: number): void {
+    const I = this.I;
+    if (len * 10 < I[s + S_MAXSEG] * 9 || len <= 536) {
+      I[s + S_SMALLPENDING]++;
+      I[s + S_SMALLPENDINGEND] = end;
     }
   }
 
-  private synTimestamp(p: Scratch, f: Flow): void {
+  private synTimestamp(p: Scratch, f: number): void {
     // the first SYN of a connection only: retransmitted SYNs repeat a clock already compared
-    if (f.synN !== 1) return;
+    if (this.I[f * NI + N_SYNN] !== 1) return;
     let inner: Map<number, SrcTs> | undefined;
     let e: SrcTs | undefined;
     if (p.ipVersion === 4) {
@@ -864,13 +912,16 @@ export class FlowEngine {
     // closed flows wait in a queue in closing order; a full scan for idle flows is rarer
     const closedBefore = now - CLOSE_GRACE_SEC;
     const q = this.closedQueue;
+    const gens = this.closedGen;
     let i = this.closedHead;
     for (; i < q.length; i++) {
       const f = q[i];
-      if (f.gen !== this.closedGen[i] || !f.live) continue;
-      if (f.closedAt >= closedBefore) break;
+      const b = f * NI;
+      if (this.I[b + N_GEN] !== gens[i] || this.I[b + N_LIVE] === 0) continue;
+      const d = f * ND;
+      if (this.D[d + D_CLOSEDAT] >= closedBefore) break;
       // a flow still busy after its close (retransmitted FINs…) is left to the idle scan
-      if (f.lastTs < closedBefore) {
+      if (this.D[d + D_LASTTS] < closedBefore) {
         this.unlink(f);
         this.finalize(f);
       }
@@ -881,36 +932,42 @@ export class FlowEngine {
 
   /** drops the processed head of the closed-flow queue; returns the new head index */
   private compactClosed(head: number): number {
-    this.closedQueue.splice(0, head);
-    this.closedGen.splice(0, head);
+    this.closedQueue = this.closedQueue.slice(head);
+    this.closedGen = this.closedGen.slice(head);
     return 0;
   }
 
   private idleScan(now: number, closedBefore: number): void {
     this.nextIdleScan = now + Math.max(SWEEP_EVERY_SEC, this.idle / 4);
     const idleBefore = now - this.idle;
-    const done = this.allLive().filter((f) => f.lastTs < idleBefore || (f.closedAt >= 0 && f.lastTs < closedBefore));
+    const D = this.D;
+    const done = this.allLive().filter((f) => D[f * ND + D_LASTTS] < idleBefore || (D[f * ND + D_CLOSEDAT] >= 0 && D[f * ND + D_LASTTS] < closedBefore));
     for (const f of done) {
       this.unlink(f);
       this.finalize(f);
     }
   }
 
-  private connState(f: Flow): ConnState {
-    const os = f.o.state;
-    const rs = f.r.state;
-    if (f.proto === 17) {
-      if (f.o.udpActive) return f.r.udpActive ? "SF" : "S0";
-      return f.r.udpActive ? "SHR" : "OTH";
+  private connState(f: number): ConnState {
+    const I = this.I;
+    const b = f * NI;
+    const o = b + SIDE_O;
+    const r = b + SIDE_R;
+    const os = I[o + S_STATE];
+    const rs = I[r + S_STATE];
+    if (I[b + N_PROTO] === 17) {
+      if (I[o + S_UDPACTIVE] !== 0) return I[r + S_UDPACTIVE] !== 0 ? "SF" : "S0";
+      return I[r + S_UDPACTIVE] !== 0 ? "SHR" : "OTH";
     }
     const oInactive = os === INACTIVE || os === PARTIAL;
     const rInactive = rs === INACTIVE || rs === PARTIAL;
     if (rs === RESET) {
-      if (os === SYN_SENT || os === SYN_ACK_SENT || (os === RESET && f.o.bytes === 0 && f.r.bytes === 0)) return "REJ";
+      const d = f * ND;
+      if (os === SYN_SENT || os === SYN_ACK_SENT || (os === RESET && this.D[d + D_O + SD_BYTES] === 0 && this.D[d + D_R + SD_BYTES] === 0)) return "REJ";
       return oInactive ? "RSTRH" : "RSTR";
     }
     if (os === RESET) {
-      if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(f.history()) ? "RSTOS0" : "OTH";
+      if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(this.history(f)) ? "RSTOS0" : "OTH";
       return "RSTO";
     }
     if (rs === CLOSED && os === CLOSED) return "SF";
@@ -921,118 +978,158 @@ export class FlowEngine {
     return "OTH";
   }
 
-  private finalize(f: Flow): void {
+  private finalize(f: number): void {
     this.summarise(f);
-    this.recycle(f);
+    this.freeSlot(f);
   }
 
-  private recycle(f: Flow): void {
-    if (this.pool.length < POOL_MAX) {
-      f.reset();
-      this.pool.push(f);
-    }
+  /** times [0, n) of a SYN or SYN-ACK list: the first in the record, the others in `more` */
+  private times(first: number, more: number[] | undefined, n: number): number[] {
+    if (n === 0) return [];
+    const t = [first];
+    for (let i = 1; i < n; i++) t.push((more as number[])[i - 1]);
+    return t;
   }
 
   /** aggregates a finalised flow, and keeps its FlowSummary when it is among the worst */
-  private summarise(f: Flow): void {
+  private summarise(f: number): void {
     const s = this.s;
+    const I = this.I;
+    const D = this.D;
+    const b = f * NI;
+    const d = f * ND;
+    const o = b + SIDE_O;
+    const r = b + SIDE_R;
     const state = this.connState(f);
     this.stateCounts.set(state, (this.stateCounts.get(state) ?? 0) + 1);
-    const tcp = f.proto === 6;
+    const tcp = I[b + N_PROTO] === 6;
     if (tcp) s.tcpFlows++;
     else s.udpFlows++;
-    const o = f.o;
-    const r = f.r;
+    const synN = I[b + N_SYNN];
+    const synAckN = I[b + N_SYNACKN];
     // arrays only for the few flows with retransmitted SYNs or SYN-ACKs
     let synOffsets: number[] | undefined;
     let synAckOffsets: number[] | undefined;
     if (tcp) {
-      if (f.synN > 1) {
+      if (synN > 1) {
+        const more = this.synMore[f] as number[];
         synOffsets = [];
-        for (let i = 1; i < f.synN; i++) synOffsets.push(round3(f.synTimes[i] - f.synTimes[0]));
+        for (let i = 1; i < synN; i++) synOffsets.push(round3(more[i - 1] - D[d + D_SYN0]));
         for (let i = 0; i < synOffsets.length; i++) bump(s.synRetransHistogram, synOffsets[i]);
       }
-      if (f.synAckN > 1) {
+      if (synAckN > 1) {
+        const more = this.synAckMore[f] as number[];
         synAckOffsets = [];
-        for (let i = 1; i < f.synAckN; i++) synAckOffsets.push(round3(f.synAckTimes[i] - f.synAckTimes[0]));
+        for (let i = 1; i < synAckN; i++) synAckOffsets.push(round3(more[i - 1] - D[d + D_SYNACK0]));
         for (let i = 0; i < synAckOffsets.length; i++) bump(s.synAckRetransHistogram, synAckOffsets[i]);
       }
-      s.retransmissions += o.retrans + r.retrans;
-      if (f.synN > 0 && f.hist[0] !== 94) {
+      s.retransmissions += I[o + S_RETRANS] + I[r + S_RETRANS];
+      if (synN > 0 && !(I[b + N_HIST] > 0 && this.H[f * MAX_HISTORY] === 94)) {
         s.handshakes.attempted++;
         if (state === "REJ") s.handshakes.refused++;
         // answered by a SYN-ACK and acknowledged by the originator
-        else if (f.synAckN > 0 && o.hasLastAck) s.handshakes.completed++;
+        else if (synAckN > 0 && I[o + S_HASLASTACK] !== 0) s.handshakes.completed++;
         else s.handshakes.failed++;
       }
     }
     let blackhole: FlowSummary["mtuBlackhole"];
-    if (o.largeRetrans > 0 || r.largeRetrans > 0) {
-      for (const [dir, side, other] of [["orig", o, r], ["resp", r, o]] as const) {
-        if (side.largeRetrans > 0 && side.smallAcked > 0 && (!other.hasLastAck || ((side.ackedUpTo - side.largeEnd) | 0) < 0)) {
-          if (!blackhole || side.largeRetrans > blackhole.retransmissions) {
-            blackhole = { direction: dir, segmentSize: side.largeSize, retransmissions: side.largeRetrans, smallSegmentsAcked: side.smallAcked };
+    if (I[o + S_LARGERETRANS] > 0 || I[r + S_LARGERETRANS] > 0) {
+      for (const [dir, side, other] of [
+        ["orig", o, r],
+        ["resp", r, o],
+      ] as const) {
+        if (I[side + S_LARGERETRANS] > 0 && I[side + S_SMALLACKED] > 0 && (I[other + S_HASLASTACK] === 0 || ((I[side + S_ACKEDUPTO] - I[side + S_LARGEEND]) | 0) < 0)) {
+          if (!blackhole || I[side + S_LARGERETRANS] > blackhole.retransmissions) {
+            blackhole = { direction: dir, segmentSize: I[side + S_LARGESIZE], retransmissions: I[side + S_LARGERETRANS], smallSegmentsAcked: I[side + S_SMALLACKED] };
           }
         }
       }
     }
     if (blackhole) s.mtuBlackholeFlows++;
 
-    if (tcp && f.pa >= this.npLo && f.pa <= this.npHi && s.nodePortSourcePorts.length < MAX_LIST) {
-      const oa = f.v6 ? f.a6 : v4ToString(f.a4);
-      const ra = f.v6 ? f.b6 : v4ToString(f.b4);
-      s.nodePortSourcePorts.push({ addr: oa, port: f.pa, dst: { addr: ra, port: f.pb }, connState: state });
+    const pa = I[b + N_PA];
+    if (tcp && pa >= this.npLo && pa <= this.npHi && s.nodePortSourcePorts.length < MAX_LIST) {
+      s.nodePortSourcePorts.push({ addr: this.addrA(f), port: pa, dst: { addr: this.addrB(f), port: I[b + N_PB] }, connState: state });
     }
 
-    // most flows of a big capture are healthy and never make the kept list: only the others become
-    // FlowSummary objects (smaller than a Flow, which goes back to the pool either way; measured faster
-    // than holding Flow objects until the end)
-    const score = badness(f, state, blackhole !== undefined);
+    // worst first: black holes, failed handshakes, resets, SYN retransmissions, ICMP MTU, retransmissions.
+    // Most flows of a big capture are healthy and never make the kept list: only the others become
+    // FlowSummary objects.
+    let score = 0;
+    if (blackhole) score += 1e12;
+    if (tcp && FAILED_STATES.has(state)) score += 1e11;
+    if (I[o + S_RESETS] + I[r + S_RESETS] > 0) score += 1e10;
+    score += (Math.max(0, synN - 1) + Math.max(0, synAckN - 1)) * 1e7;
+    score += (this.icmpNotes[f]?.length ?? 0) * 1e6;
+    score += Math.min(I[o + S_RETRANS] + I[r + S_RETRANS], 9999) * 100;
+    score += Math.min(I[o + S_ZEROWIN] + I[r + S_ZEROWIN] + I[o + S_DUPACKS] + I[r + S_DUPACKS], 99);
     if (this.kept.length >= this.maxKept && score <= this.keptThreshold) return;
-    f.finalState = state;
-    f.finalBlackhole = blackhole;
-    f.finalSynOffsets = synOffsets ?? [];
-    f.finalSynAckOffsets = synAckOffsets ?? [];
-    this.kept.push({ score, firstTs: f.firstTs, f: this.build(f) });
+    this.kept.push({ score, firstTs: D[d + D_FIRSTTS], f: this.build(f, state, blackhole, synOffsets ?? [], synAckOffsets ?? []) });
     if (this.kept.length >= this.maxKept + (this.maxKept >> 2)) this.trimKept();
   }
 
-  private build(f: Flow): FlowSummary {
-    const o = f.o;
-    const r = f.r;
+  private addrA(f: number): string {
+    return this.I[f * NI + N_V6] === 1 ? this.a6[f] : v4ToString(this.I[f * NI + N_A4]);
+  }
+
+  private addrB(f: number): string {
+    return this.I[f * NI + N_V6] === 1 ? this.b6[f] : v4ToString(this.I[f * NI + N_B4]);
+  }
+
+  private options(f: number, side: number, ds: number): TcpOptions | undefined {
+    const I = this.I;
+    if (I[side + S_HASOPTS] === 0) return undefined;
+    const o: TcpOptions = {};
+    if (I[side + S_OPTMSS] >= 0) o.mss = I[side + S_OPTMSS];
+    if (I[side + S_OPTWS] >= 0) o.wscale = I[side + S_OPTWS];
+    if (I[side + S_OPTSACK] !== 0) o.sackPermitted = true;
+    if (this.D[ds + SD_TSVAL] >= 0) {
+      o.tsval = this.D[ds + SD_TSVAL];
+      o.tsecr = this.D[ds + SD_TSECR];
+    }
+    return o;
+  }
+
+  private build(f: number, state: ConnState, blackhole: FlowSummary["mtuBlackhole"], synOffsets: number[], synAckOffsets: number[]): FlowSummary {
+    const I = this.I;
+    const D = this.D;
+    const b = f * NI;
+    const d = f * ND;
+    const o = b + SIDE_O;
+    const r = b + SIDE_R;
     const summary: FlowSummary = {
-      proto: f.proto === 6 ? "tcp" : "udp",
-      orig: { addr: f.v6 ? f.a6 : v4ToString(f.a4), port: f.pa } satisfies Endpoint,
-      resp: { addr: f.v6 ? f.b6 : v4ToString(f.b4), port: f.pb },
-      firstTs: f.firstTs,
-      lastTs: f.lastTs,
-      duration: round6(f.lastTs - f.firstTs),
-      connState: f.finalState,
-      history: f.history(),
-      origPackets: o.packets,
-      respPackets: r.packets,
-      // + 0 turns the -0 the counters start from into 0
-      origBytes: o.bytes + 0,
-      respBytes: r.bytes + 0,
-      synTimes: f.synTimes.slice(0, f.synN),
-      synAckTimes: f.synAckTimes.slice(0, f.synAckN),
-      synRetransOffsets: f.finalSynOffsets,
-      synAckRetransOffsets: f.finalSynAckOffsets,
-      maxSegment: { orig: o.maxSeg, resp: r.maxSeg },
-      retransmissions: { orig: o.retrans, resp: r.retrans },
-      dupAcks: { orig: o.dupAcks, resp: r.dupAcks },
-      zeroWindows: { orig: o.zeroWin, resp: r.zeroWin },
-      resets: { orig: o.resets, resp: r.resets },
-      icmpMtu: f.icmpMtu,
-      firstIndex: f.firstIndex,
+      proto: I[b + N_PROTO] === 6 ? "tcp" : "udp",
+      orig: { addr: this.addrA(f), port: I[b + N_PA] } satisfies Endpoint,
+      resp: { addr: this.addrB(f), port: I[b + N_PB] },
+      firstTs: D[d + D_FIRSTTS],
+      lastTs: D[d + D_LASTTS],
+      duration: round6(D[d + D_LASTTS] - D[d + D_FIRSTTS]),
+      connState: state,
+      history: this.history(f),
+      origPackets: I[o + S_PACKETS],
+      respPackets: I[r + S_PACKETS],
+      origBytes: D[d + D_O + SD_BYTES],
+      respBytes: D[d + D_R + SD_BYTES],
+      synTimes: this.times(D[d + D_SYN0], this.synMore[f], I[b + N_SYNN]),
+      synAckTimes: this.times(D[d + D_SYNACK0], this.synAckMore[f], I[b + N_SYNACKN]),
+      synRetransOffsets: synOffsets,
+      synAckRetransOffsets: synAckOffsets,
+      maxSegment: { orig: I[o + S_MAXSEG], resp: I[r + S_MAXSEG] },
+      retransmissions: { orig: I[o + S_RETRANS], resp: I[r + S_RETRANS] },
+      dupAcks: { orig: I[o + S_DUPACKS], resp: I[r + S_DUPACKS] },
+      zeroWindows: { orig: I[o + S_ZEROWIN], resp: I[r + S_ZEROWIN] },
+      resets: { orig: I[o + S_RESETS], resp: I[r + S_RESETS] },
+      icmpMtu: this.icmpNotes[f] ?? [],
+      firstIndex: D[d + D_FIRSTINDEX],
     };
-    if (f.tunnel) summary.tunnel = f.tunnel;
-    if (f.handshakeRtt >= 0) summary.handshakeRtt = round6(f.handshakeRtt);
-    const oo = o.options();
-    const ro = r.options();
+    const t = this.tunnels[f];
+    if (t) summary.tunnel = t;
+    if (D[d + D_HSRTT] >= 0) summary.handshakeRtt = round6(D[d + D_HSRTT]);
+    const oo = this.options(f, o, d + D_O);
+    const ro = this.options(f, r, d + D_R);
     if (oo) summary.origOptions = oo;
     if (ro) summary.respOptions = ro;
-    if (f.finalBlackhole) summary.mtuBlackhole = f.finalBlackhole;
+    if (blackhole) summary.mtuBlackhole = blackhole;
     return summary;
   }
 
@@ -1046,10 +1143,12 @@ export class FlowEngine {
 
   finish(): CaptureSummary {
     const all = this.allLive();
-    all.sort((a, b) => a.firstTs - b.firstTs);
+    const D = this.D;
+    all.sort((a, b) => D[a * ND + D_FIRSTTS] - D[b * ND + D_FIRSTTS]);
     for (const f of all) this.finalize(f);
-    this.buckets.fill(null);
+    this.buckets.fill(NONE);
     this.live = 0;
+    this.last = NONE;
     this.trimKept();
     const s = this.s;
     s.packets = this.nPackets;
