@@ -186,7 +186,10 @@ export class FlowEngine {
   private readonly maxKept: number;
   private readonly npLo: number;
   private readonly npHi: number;
-  private kept: Array<{ score: number; firstTs: number; f: FlowSummary }> = [];
+  // the worst finalised flows so far, by slot: a kept flow's slot stays allocated (out of the hash table)
+  // until it drops out of the list, and becomes a FlowSummary only in finish(), so the thousands of
+  // flows that enter the list early and are trimmed out later never turn into objects
+  private kept: Array<{ score: number; firstTs: number; f: number }> = [];
   private keptThreshold = -1;
   private readonly srcTs = new Map<string, SrcTs>();
   // IPv4 pairs by number: building a string key per SYN showed up in profiles
@@ -982,8 +985,7 @@ export class FlowEngine {
   }
 
   private finalize(f: number): void {
-    this.summarise(f);
-    this.freeSlot(f);
+    if (!this.summarise(f)) this.freeSlot(f);
   }
 
   /** times [0, n) of a SYN or SYN-ACK list: the first in the record, the others in `more` */
@@ -994,8 +996,8 @@ export class FlowEngine {
     return t;
   }
 
-  /** aggregates a finalised flow, and keeps its FlowSummary when it is among the worst */
-  private summarise(f: number): void {
+  /** aggregates a finalised flow; true when it joined the kept list (which now owns its slot) */
+  private summarise(f: number): boolean {
     const s = this.s;
     const I = this.I;
     const D = this.D;
@@ -1035,19 +1037,7 @@ export class FlowEngine {
         else s.handshakes.failed++;
       }
     }
-    let blackhole: FlowSummary["mtuBlackhole"];
-    if (I[o + S_LARGERETRANS] > 0 || I[r + S_LARGERETRANS] > 0) {
-      for (const [dir, side, other] of [
-        ["orig", o, r],
-        ["resp", r, o],
-      ] as const) {
-        if (I[side + S_LARGERETRANS] > 0 && I[side + S_SMALLACKED] > 0 && (I[other + S_HASLASTACK] === 0 || ((I[side + S_ACKEDUPTO] - I[side + S_LARGEEND]) | 0) < 0)) {
-          if (!blackhole || I[side + S_LARGERETRANS] > blackhole.retransmissions) {
-            blackhole = { direction: dir, segmentSize: I[side + S_LARGESIZE], retransmissions: I[side + S_LARGERETRANS], smallSegmentsAcked: I[side + S_SMALLACKED] };
-          }
-        }
-      }
-    }
+    const blackhole = this.blackhole(f);
     if (blackhole) s.mtuBlackholeFlows++;
 
     const pa = I[b + N_PA];
@@ -1066,9 +1056,31 @@ export class FlowEngine {
     score += (this.icmpNotes[f]?.length ?? 0) * 1e6;
     score += Math.min(I[o + S_RETRANS] + I[r + S_RETRANS], 9999) * 100;
     score += Math.min(I[o + S_ZEROWIN] + I[r + S_ZEROWIN] + I[o + S_DUPACKS] + I[r + S_DUPACKS], 99);
-    if (this.kept.length >= this.maxKept && score <= this.keptThreshold) return;
-    this.kept.push({ score, firstTs: D[d + D_FIRSTTS], f: this.build(f, state, blackhole, synOffsets ?? [], synAckOffsets ?? []) });
+    if (this.kept.length >= this.maxKept && score <= this.keptThreshold) return false;
+    this.kept.push({ score, firstTs: D[d + D_FIRSTTS], f });
     if (this.kept.length >= this.maxKept + (this.maxKept >> 2)) this.trimKept();
+    return true;
+  }
+
+  /** full-size segments retransmitted and never acknowledged while smaller ones got through */
+  private blackhole(f: number): FlowSummary["mtuBlackhole"] {
+    const I = this.I;
+    const o = f * NI + SIDE_O;
+    const r = f * NI + SIDE_R;
+    let blackhole: FlowSummary["mtuBlackhole"];
+    if (I[o + S_LARGERETRANS] > 0 || I[r + S_LARGERETRANS] > 0) {
+      for (const [dir, side, other] of [
+        ["orig", o, r],
+        ["resp", r, o],
+      ] as const) {
+        if (I[side + S_LARGERETRANS] > 0 && I[side + S_SMALLACKED] > 0 && (I[other + S_HASLASTACK] === 0 || ((I[side + S_ACKEDUPTO] - I[side + S_LARGEEND]) | 0) < 0)) {
+          if (!blackhole || I[side + S_LARGERETRANS] > blackhole.retransmissions) {
+            blackhole = { direction: dir, segmentSize: I[side + S_LARGESIZE], retransmissions: I[side + S_LARGERETRANS], smallSegmentsAcked: I[side + S_SMALLACKED] };
+          }
+        }
+      }
+    }
+    return blackhole;
   }
 
   private addrA(f: number): string {
@@ -1093,13 +1105,21 @@ export class FlowEngine {
     return o;
   }
 
-  private build(f: number, state: ConnState, blackhole: FlowSummary["mtuBlackhole"], synOffsets: number[], synAckOffsets: number[]): FlowSummary {
+  private build(f: number): FlowSummary {
     const I = this.I;
     const D = this.D;
     const b = f * NI;
     const d = f * ND;
     const o = b + SIDE_O;
     const r = b + SIDE_R;
+    const state = this.connState(f);
+    const blackhole = this.blackhole(f);
+    const synTimes = this.times(D[d + D_SYN0], this.synMore[f], I[b + N_SYNN]);
+    const synAckTimes = this.times(D[d + D_SYNACK0], this.synAckMore[f], I[b + N_SYNACKN]);
+    const synOffsets: number[] = [];
+    for (let i = 1; i < synTimes.length; i++) synOffsets.push(round3(synTimes[i] - synTimes[0]));
+    const synAckOffsets: number[] = [];
+    for (let i = 1; i < synAckTimes.length; i++) synAckOffsets.push(round3(synAckTimes[i] - synAckTimes[0]));
     const summary: FlowSummary = {
       proto: I[b + N_PROTO] === 6 ? "tcp" : "udp",
       orig: { addr: this.addrA(f), port: I[b + N_PA] } satisfies Endpoint,
@@ -1113,8 +1133,8 @@ export class FlowEngine {
       respPackets: I[r + S_PACKETS],
       origBytes: D[d + D_O + SD_BYTES],
       respBytes: D[d + D_R + SD_BYTES],
-      synTimes: this.times(D[d + D_SYN0], this.synMore[f], I[b + N_SYNN]),
-      synAckTimes: this.times(D[d + D_SYNACK0], this.synAckMore[f], I[b + N_SYNACKN]),
+      synTimes,
+      synAckTimes,
       synRetransOffsets: synOffsets,
       synAckRetransOffsets: synAckOffsets,
       maxSegment: { orig: I[o + S_MAXSEG], resp: I[r + S_MAXSEG] },
@@ -1139,6 +1159,7 @@ export class FlowEngine {
   private trimKept(): void {
     this.kept.sort((a, b) => b.score - a.score || a.firstTs - b.firstTs);
     if (this.kept.length >= this.maxKept) {
+      for (let i = this.maxKept; i < this.kept.length; i++) this.freeSlot(this.kept[i].f);
       this.kept.length = this.maxKept;
       this.keptThreshold = this.kept[this.kept.length - 1].score;
     }
@@ -1168,7 +1189,7 @@ export class FlowEngine {
     s.tunnelPackets = this.nTunnel;
     s.maxIpLength = this.maxIp;
     if (this.nFrag > 0) s.nonFirstFragments = this.nFrag;
-    s.flows = this.kept.map((k) => k.f);
+    s.flows = this.kept.map((k) => this.build(k.f));
     for (const [k, v] of this.stateCounts) s.flowsByState[k] = v;
     s.mssSeen = [...this.mss].sort((a, b) => a - b);
     const allTs = [...this.srcTs.values()];
