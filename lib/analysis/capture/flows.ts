@@ -91,60 +91,63 @@ function round3(x: number): number {
 // NI int32 (flow header + two sides) and ND float64. Slots are reused; strings and the rare lists (IPv6
 // addresses, tunnels, ICMP notes, retransmitted SYN times) sit in plain arrays indexed by slot.
 const NONE = -1;
-// int32 fields of a flow
+// int32 fields of a flow. Per packet, a lookup reads the first 8 (the 5-tuple and chain link) and the
+// TCP state machine the hottest fields of both sides; the two sides are interleaved field by field (a
+// side's field k at side base + 2k, orig base 8, resp base 9) so that all of that sits in the record's
+// first 128 bytes: a short connection's record is cold in the cache at almost every packet, and each
+// further cache line touched costs a miss.
 const N_NEXT = 0; // next slot in the same hash bucket, NONE at the end
-const N_KEY = 1;
-const N_PROTO = 2;
-const N_V6 = 3;
-const N_A4 = 4;
-const N_B4 = 5;
-const N_PA = 6;
-const N_PB = 7;
-const N_VNI = 8;
-const N_HIST = 9; // history length
-const N_SYNN = 10;
-const N_SYNACKN = 11;
-const N_GEN = 12; // bumped when the slot is freed: tells stale closed-queue entries apart
-const N_LIVE = 13;
-// int32 fields of one side (one direction), at SIDE_O / SIDE_R within the flow. Those most packets read
-// or write come first, in the side's first 64 bytes: a short connection's record is cold in the cache at
-// almost every packet, so each further cache line touched costs a miss.
+const N_PROTO = 1;
+const N_V6 = 2;
+const N_A4 = 3;
+const N_B4 = 4;
+const N_PA = 5;
+const N_PB = 6;
+const N_VNI = 7;
+const SIDE_O = 8;
+const SIDE_R = 9;
+// a side's fields, hottest first (offsets from its base, so x2)
 const S_STATE = 0;
-const S_PACKETS = 1;
-const S_SEQINIT = 2;
-const S_ONCE = 3;
-const S_MAXSEQEND = 4;
-const S_ACKEDUPTO = 5;
-const S_ACKEDINIT = 6;
-const S_LASTACK = 7;
-const S_HASLASTACK = 8;
-const S_LASTWIN = 9;
-const S_MAXSEG = 10;
-const S_KEEPALIVE = 11;
-const S_SMALLPENDING = 12;
-const S_SMALLPENDINGEND = 13;
-const S_SMALLACKED = 14;
-const S_LASTFINSEQ = 15;
-const S_ISN = 16;
-const S_LASTSYNSEQ = 17;
-const S_RETRANS = 18;
-const S_LASTRSTSEQ = 19;
-const S_LARGERETRANS = 20;
-const S_LARGESIZE = 21;
-const S_LARGEEND = 22;
-const S_DATARETRANS = 23;
-const S_ZEROWIN = 24;
-const S_RESETS = 25;
-const S_UDPACTIVE = 26;
-const S_DUPACKS = 27;
-const S_HASOPTS = 28;
-const S_OPTMSS = 29;
-const S_OPTWS = 30;
-const S_OPTSACK = 31;
+const S_PACKETS = 2;
+const S_SEQINIT = 4;
+const S_ONCE = 6;
+const S_MAXSEQEND = 8;
+const S_ACKEDUPTO = 10;
+const S_ACKEDINIT = 12;
+const S_LASTACK = 14;
+const S_HASLASTACK = 16;
+const S_LASTWIN = 18;
+const S_MAXSEG = 20;
+const S_KEEPALIVE = 22;
+const S_SMALLPENDING = 24;
+const S_SMALLPENDINGEND = 26;
+const S_SMALLACKED = 28;
+const S_LASTFINSEQ = 30;
+const S_ISN = 32;
+const S_LASTSYNSEQ = 34;
+const S_RETRANS = 36;
+const S_LASTRSTSEQ = 38;
+const S_LARGERETRANS = 40;
+const S_LARGESIZE = 42;
+const S_LARGEEND = 44;
+const S_DATARETRANS = 46;
+const S_ZEROWIN = 48;
+const S_RESETS = 50;
+const S_UDPACTIVE = 52;
+const S_DUPACKS = 54;
+const S_HASOPTS = 56;
+const S_OPTMSS = 58;
+const S_OPTWS = 60;
+const S_OPTSACK = 62;
 const NS = 32;
-const SIDE_O = 16;
-const SIDE_R = SIDE_O + NS;
-const NI = SIDE_R + NS;
+// the flow's less used fields, after both sides
+const N_KEY = SIDE_O + 2 * NS;
+const N_HIST = N_KEY + 1; // history length
+const N_SYNN = N_KEY + 2;
+const N_SYNACKN = N_KEY + 3;
+const N_GEN = N_KEY + 4; // bumped when the slot is freed: tells stale closed-queue entries apart
+const N_LIVE = N_KEY + 5;
+const NI = N_KEY + 8;
 // float64 fields of a flow; the per-packet ones (last time, byte counts, close time) in the first 64 bytes
 const D_FIRSTTS = 0;
 const D_LASTTS = 1;
@@ -460,7 +463,7 @@ export class FlowEngine {
     const gen = I[b + N_GEN];
     for (let i = b; i < b + NI; i++) I[i] = 0;
     I[b + N_GEN] = gen;
-    for (let side = b + SIDE_O; side <= b + SIDE_R; side += NS) {
+    for (let side = b + SIDE_O; side <= b + SIDE_R; side++) {
       I[side + S_LASTWIN] = -1;
       I[side + S_LASTSYNSEQ] = -1;
       I[side + S_LASTFINSEQ] = -1;
