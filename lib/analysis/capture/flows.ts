@@ -147,6 +147,9 @@ const N_SYNN = N_KEY + 2;
 const N_SYNACKN = N_KEY + 3;
 const N_GEN = N_KEY + 4; // bumped when the slot is freed: tells stale closed-queue entries apart
 const N_LIVE = N_KEY + 5;
+// set by anything that can make a flow score above zero (retransmission, duplicate ACK, zero window,
+// reset, repeated SYN or SYN-ACK, ICMP note): finalising a clean flow then skips those counters' cache lines
+const N_ANOM = N_KEY + 6;
 const NI = N_KEY + 8;
 // float64 fields of a flow; the per-packet ones (last time, byte counts, close time) in the first 64 bytes
 const D_FIRSTTS = 0;
@@ -376,6 +379,7 @@ export class FlowEngine {
           if (f !== NONE) {
             const notes = this.icmpNotes[f] ?? (this.icmpNotes[f] = []);
             if (notes.length < MAX_TIMES) notes.push({ ts: p.ts, from, mtu: p.icmpMtu });
+            this.I[f * NI + N_ANOM] = 1;
           }
         }
       }
@@ -674,6 +678,7 @@ export class FlowEngine {
         I[peer + S_KEEPALIVE] === 0
       ) {
         I[s + S_DUPACKS]++;
+        I[b + N_ANOM] = 1;
       }
       if (p.window === 0) this.zeroWindow(s, f, fromOrig);
     }
@@ -724,6 +729,7 @@ export class FlowEngine {
       if (seq !== I[s + S_LASTRSTSEQ]) this.add(f, fromOrig ? 82 : 114); // R/r
       I[s + S_LASTRSTSEQ] = seq;
       I[s + S_RESETS]++;
+      I[b + N_ANOM] = 1;
     }
     // established ends only change state on SYN, FIN or RST: skip the state machine for the rest
     if ((flags & (F_SYN | F_FIN | F_RST)) !== 0 || I[s + S_STATE] !== ESTABLISHED) {
@@ -758,7 +764,10 @@ export class FlowEngine {
       const n = I[b + N_SYNACKN];
       if (n < MAX_TIMES) {
         if (n === 0) D[d + D_SYNACK0] = ts;
-        else (this.synAckMore[f] ?? (this.synAckMore[f] = [])).push(ts);
+        else {
+          (this.synAckMore[f] ?? (this.synAckMore[f] = [])).push(ts);
+          I[b + N_ANOM] = 1;
+        }
         I[b + N_SYNACKN] = n + 1;
       }
       if (seq !== I[s + S_LASTSYNSEQ]) this.add(f, fromOrig ? 72 : 104); // H/h
@@ -767,7 +776,10 @@ export class FlowEngine {
       const n = I[b + N_SYNN];
       if (n < MAX_TIMES) {
         if (n === 0) D[d + D_SYN0] = ts;
-        else (this.synMore[f] ?? (this.synMore[f] = [])).push(ts);
+        else {
+          (this.synMore[f] ?? (this.synMore[f] = [])).push(ts);
+          I[b + N_ANOM] = 1;
+        }
         D[d + D_SYNLAST] = ts;
         I[b + N_SYNN] = n + 1;
       }
@@ -794,6 +806,7 @@ export class FlowEngine {
   private retransmitted(s: number, f: number, fromOrig: boolean, len: number, end: number): void {
     const I = this.I;
     I[s + S_RETRANS]++;
+    I[f * NI + N_ANOM] = 1;
     if (len > 0) {
       const n = ++I[s + S_DATARETRANS];
       if (isLogStep(n)) this.add(f, fromOrig ? 84 : 116); // T/t
@@ -807,6 +820,7 @@ export class FlowEngine {
 
   private zeroWindow(s: number, f: number, fromOrig: boolean): void {
     const n = ++this.I[s + S_ZEROWIN];
+    this.I[f * NI + N_ANOM] = 1;
     if (isLogStep(n)) this.add(f, fromOrig ? 87 : 119); // W/w
   }
 
@@ -1011,6 +1025,7 @@ export class FlowEngine {
     const state = this.connState(f);
     this.stateCounts.set(state, (this.stateCounts.get(state) ?? 0) + 1);
     const tcp = I[b + N_PROTO] === 6;
+    const anom = I[b + N_ANOM] !== 0;
     if (tcp) s.tcpFlows++;
     else s.udpFlows++;
     const synN = I[b + N_SYNN];
@@ -1031,7 +1046,7 @@ export class FlowEngine {
         for (let i = 1; i < synAckN; i++) synAckOffsets.push(round3(more[i - 1] - D[d + D_SYNACK0]));
         for (let i = 0; i < synAckOffsets.length; i++) bump(s.synAckRetransHistogram, synAckOffsets[i]);
       }
-      s.retransmissions += I[o + S_RETRANS] + I[r + S_RETRANS];
+      if (anom) s.retransmissions += I[o + S_RETRANS] + I[r + S_RETRANS];
       if (synN > 0 && !(I[b + N_HIST] > 0 && this.H[f * MAX_HISTORY] === 94)) {
         s.handshakes.attempted++;
         if (state === "REJ") s.handshakes.refused++;
@@ -1040,7 +1055,7 @@ export class FlowEngine {
         else s.handshakes.failed++;
       }
     }
-    const blackhole = this.blackhole(f);
+    const blackhole = anom ? this.blackhole(f) : undefined;
     if (blackhole) s.mtuBlackholeFlows++;
 
     const pa = I[b + N_PA];
@@ -1054,11 +1069,13 @@ export class FlowEngine {
     let score = 0;
     if (blackhole) score += 1e12;
     if (tcp && FAILED_STATES.has(state)) score += 1e11;
-    if (I[o + S_RESETS] + I[r + S_RESETS] > 0) score += 1e10;
-    score += (Math.max(0, synN - 1) + Math.max(0, synAckN - 1)) * 1e7;
-    score += (this.icmpNotes[f]?.length ?? 0) * 1e6;
-    score += Math.min(I[o + S_RETRANS] + I[r + S_RETRANS], 9999) * 100;
-    score += Math.min(I[o + S_ZEROWIN] + I[r + S_ZEROWIN] + I[o + S_DUPACKS] + I[r + S_DUPACKS], 99);
+    if (anom) {
+      if (I[o + S_RESETS] + I[r + S_RESETS] > 0) score += 1e10;
+      score += (Math.max(0, synN - 1) + Math.max(0, synAckN - 1)) * 1e7;
+      score += (this.icmpNotes[f]?.length ?? 0) * 1e6;
+      score += Math.min(I[o + S_RETRANS] + I[r + S_RETRANS], 9999) * 100;
+      score += Math.min(I[o + S_ZEROWIN] + I[r + S_ZEROWIN] + I[o + S_DUPACKS] + I[r + S_DUPACKS], 99);
+    }
     if (this.kept.length >= this.maxKept && score <= this.keptThreshold) return false;
     this.kept.push({ score, firstTs: D[d + D_FIRSTTS], f });
     if (this.kept.length >= this.maxKept + (this.maxKept >> 2)) this.trimKept();
