@@ -150,6 +150,9 @@ const N_LIVE = N_KEY + 5;
 // set by anything that can make a flow score above zero (retransmission, duplicate ACK, zero window,
 // reset, repeated SYN or SYN-ACK, ICMP note): finalising a clean flow then skips those counters' cache lines
 const N_ANOM = N_KEY + 6;
+// 1 when the first packet was a SYN-ACK and the flow was flipped (history starts with ^): read when the
+// flow is finalised, next to the other fields of this line, instead of the history's own cache line
+const N_FLIPPED = N_KEY + 7;
 const NI = N_KEY + 8;
 // float64 fields of a flow; the per-packet ones (last time, byte counts, close time) in the first 64 bytes
 const D_FIRSTTS = 0;
@@ -544,6 +547,7 @@ export class FlowEngine {
       I[b + N_PA] = p.dport;
       I[b + N_PB] = p.sport;
       this.add(f, 94); // ^
+      I[b + N_FLIPPED] = 1;
       this.fromOrig = false;
     } else {
       I[b + N_A4] = p.src4;
@@ -1047,7 +1051,7 @@ export class FlowEngine {
         for (let i = 0; i < synAckOffsets.length; i++) bump(s.synAckRetransHistogram, synAckOffsets[i]);
       }
       if (anom) s.retransmissions += I[o + S_RETRANS] + I[r + S_RETRANS];
-      if (synN > 0 && !(I[b + N_HIST] > 0 && this.H[f * MAX_HISTORY] === 94)) {
+      if (synN > 0 && I[b + N_FLIPPED] === 0) {
         s.handshakes.attempted++;
         if (state === "REJ") s.handshakes.refused++;
         // answered by a SYN-ACK and acknowledged by the originator
