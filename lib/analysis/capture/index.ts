@@ -30,11 +30,21 @@ async function* fromWebStream(s: ReadableStream<Uint8Array>): AsyncGenerator<Uin
 }
 
 async function* prepend(first: Uint8Array, it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  yield first;
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return;
-    yield r.value;
+  let finished = false;
+  try {
+    yield first;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      yield r.value;
+    }
+  } finally {
+    // reading stopped early (corrupt record, consumer done): let the source close its file now, not
+    // when the garbage collector finds the handle
+    if (!finished) await it.return?.();
   }
 }
 

@@ -25,6 +25,34 @@ describe("corrupt files give a clear partial result", () => {
     expect(s.flows[0].history).toBe("ShADad");
   });
 
+  it("stopping on a corrupt record closes the source (its return() runs), not just the garbage collector", async () => {
+    const bytes = corpus("corrupt-record-length-after-6-packets.pcap");
+    let served = 0;
+    let closed = false;
+    // a source like openCaptureFile: an async generator that releases its file in `finally`
+    async function* source(): AsyncGenerator<Uint8Array> {
+      try {
+        for (let o = 0; o < bytes.length; o += 1000) {
+          served++;
+          yield bytes.subarray(o, o + 1000);
+        }
+        // the corrupt record sits at byte 5035: the reader stops there, never asking for all chunks;
+        // pad with more chunks so that an exhausted source cannot pass for a closed one
+        for (let i = 0; i < 100; i++) {
+          served++;
+          yield new Uint8Array(1000);
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const s = await summarizeCapture(source());
+    expect(s.packets).toBe(6);
+    expect(s.error?.message).toMatch(/record 7 claims/);
+    expect(served).toBeLessThan(20);
+    expect(closed).toBe(true);
+  });
+
   it("pcap with a bogus record length after the first record", async () => {
     const s = await summarizeCapture(corpus("corrupt-record-length-after-2-packets.pcap"));
     expect(s.packets).toBe(1);
