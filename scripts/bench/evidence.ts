@@ -5,6 +5,8 @@
  * not copies), plus a big ingress-nginx access log per host. Times readBundle (best of 3) on the .tar.gz
  * and on the directory, and, as references, `tar -xzf` of the same archive and `wc -l` over the directory.
  * Target: < 2 s for 50 MB.
+ * BENCH_KEEP=<dir>: build the bundle (and bundle.tar.gz) in <dir>, keep it, and exit without timing, so a
+ * profiler can be pointed at the same bytes (`node --cpu-prof` on a driver calling readBundle).
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -97,6 +99,14 @@ async function timeAsync<T>(f: () => Promise<T>): Promise<{ s: number; cpu: numb
   return { s: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6, v };
 }
 
+const KEEP = process.env.BENCH_KEEP;
+if (KEEP) {
+  fs.mkdirSync(path.join(KEEP, "bundle"), { recursive: true });
+  const bytes = build(path.join(KEEP, "bundle"));
+  execFileSync("tar", ["-czf", path.join(KEEP, "bundle.tar.gz"), "-C", KEEP, "bundle"]);
+  console.log(`kept: ${KEEP}/bundle and ${KEEP}/bundle.tar.gz (${(bytes / 1e6).toFixed(1)} MB)`);
+  process.exit(0);
+}
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nm-bench-evidence-"));
 try {
   const root = path.join(tmp, "bundle");
