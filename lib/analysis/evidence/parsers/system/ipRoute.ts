@@ -7,7 +7,7 @@
  * exception exists: that learned MTU is what the host really uses towards that destination.
  */
 import type { FileFacts, TextParser, Warning } from "../../parser";
-import { fail, firstContentLine, guarded, guardedSniff, headLines, ok, splitLines } from "./util";
+import { fail, fields, firstContentLine, guarded, guardedSniff, headLines, ok, splitLines } from "./util";
 
 type Route = NonNullable<FileFacts["routes"]>[number];
 
@@ -113,7 +113,20 @@ function routeLines(text: string, source: Route["source"]): ReturnType<TextParse
 /** `ip neigh` lines look like host routes; their lladdr / NUD state tells them apart */
 const NEIGH_LINE = /\blladdr\b|\b(REACHABLE|STALE|DELAY|PROBE|FAILED|INCOMPLETE|PERMANENT|NOARP|NONE)\s*$/;
 
-function shape(head: string): { routes: number; lines: number; cacheLines: number; withDev: number } {
+type Shape = { routes: number; lines: number; cacheLines: number; withDev: number };
+// three sniffers (route, get, cache) ask for the shape of the same head in a row
+let shapeHead: string | undefined;
+let shapeOf: Shape = { routes: 0, lines: 0, cacheLines: 0, withDev: 0 };
+
+function shape(head: string): Shape {
+  if (head !== shapeHead) {
+    shapeOf = shapeUncached(head);
+    shapeHead = head;
+  }
+  return shapeOf;
+}
+
+function shapeUncached(head: string): Shape {
   const lines = headLines(head, 60);
   let routes = 0;
   let cacheLines = 0;
@@ -125,8 +138,7 @@ function shape(head: string): { routes: number; lines: number; cacheLines: numbe
       continue;
     }
     if (/^\s/.test(l)) continue;
-    const words = l.trim().split(/\s+/);
-    const r = parseRouteWords(words, "table", 0);
+    const r = parseRouteWords(fields(l), "table", 0);
     if (r && r.unknown.length <= 1) {
       routes++;
       if (r.route.dev || r.route.via || r.route.type) withDev++;

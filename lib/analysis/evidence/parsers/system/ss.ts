@@ -46,7 +46,20 @@ function parseRow(line: string): Row | undefined {
   };
 }
 
-function table(head: string): { header: boolean; rows: Row[]; lines: number } {
+type Table = { header: boolean; rows: Row[]; lines: number };
+// the socket and the listen sniffers read the same head one after the other
+let tableHead: string | undefined;
+let tableOf: Table = { header: false, rows: [], lines: 0 };
+
+function table(head: string): Table {
+  if (head !== tableHead) {
+    tableOf = tableUncached(head);
+    tableHead = head;
+  }
+  return tableOf;
+}
+
+function tableUncached(head: string): Table {
   const lines = headLines(head, 80);
   let header = false;
   const rows: Row[] = [];
