@@ -3,6 +3,7 @@
  * on a ~50 MB bundle of many hosts built from the corpus, the lab's recorded captures and tcpdump text.
  * References measured in the same run: readBundle alone, and `tar -xzf` of the same bundle as a .tar.gz.
  * Target: < 3 s. The temp directory is removed at the end (also on failure).
+ * BENCH_KEEP=<dir>: only build the bundle into <dir>/bundle and keep it (for a profiler), no timing.
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -70,6 +71,12 @@ async function best<T>(label: string, runs: number, fn: () => Promise<T>): Promi
 const rssMB = () => process.resourceUsage().maxRSS / 1024;
 
 async function main(): Promise<void> {
+  const keep = process.env.BENCH_KEEP;
+  if (keep) {
+    const b = build(path.join(keep, "bundle"));
+    console.log(`kept: ${keep}/bundle (${b.hosts} hosts, ${b.files} files, ${(b.bytes / 1024 / 1024).toFixed(1)} MB)`);
+    return;
+  }
   const tmp = mkdtempSync(path.join(tmpdir(), "netmortem-bench-analyze-"));
   try {
     const bundle = path.join(tmp, "bundle");
