@@ -7,6 +7,7 @@
 import type { EvidenceKind } from "./model";
 import type { TextParser } from "./parser";
 import { systemParsers } from "./parsers/system";
+import { withSniffMemo } from "./parsers/system/util";
 import { logParsers } from "./parsers/logs";
 import { tcpdumpTextParser } from "./parsers/capture-text";
 
@@ -61,6 +62,10 @@ export type Recognition = { parser: TextParser; kind: EvidenceKind; score: numbe
 export function recognise(head: string, name: string, parsers: TextParser[] = allParsers): Recognition | undefined {
   const h = typeof head === "string" ? (head.length > SNIFF_BYTES ? head.slice(0, SNIFF_BYTES) : head) : "";
   const n = typeof name === "string" ? name : "";
+  return withSniffMemo(() => pick(h, n, parsers));
+}
+
+function pick(h: string, n: string, parsers: TextParser[]): Recognition | undefined {
   const hints = nameHints(n);
   let best: Recognition | undefined;
   for (const parser of parsers) {

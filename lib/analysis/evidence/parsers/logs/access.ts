@@ -312,7 +312,19 @@ function readRest(rest: string, e: Entry, lineNo: number, warnings: Warning[]): 
 
 const UPSTREAMINFO_TAIL = /" (\d{1,15}|-) (\d{1,9}(?:\.\d{1,9})?|-) \[[^\]]{0,300}\]/;
 
+// the nginx and the ingress-nginx sniffers read the same head one after the other
+let commonHead: string | undefined;
+let commonOf = { frac: 0, hits: 0, ingress: 0 };
+
 function sniffCommon(head: string): { frac: number; hits: number; ingress: number } {
+  if (head !== commonHead) {
+    commonOf = sniffCommonUncached(head);
+    commonHead = head;
+  }
+  return commonOf;
+}
+
+function sniffCommonUncached(head: string): { frac: number; hits: number; ingress: number } {
   const lines = headLines(head, 40);
   let ingress = 0;
   const { hits, counted } = lineFraction(lines, (l) => {

@@ -22,20 +22,32 @@ function rowShape(line: string): Shape {
   return undefined;
 }
 
+// the addr and the link sniffers classify the same head's rows one after the other: do it once per head
+let countedHead: string | undefined;
+let counted = { lines: 0, good: 0, addr: 0, link: 0 };
+
+function countShapes(head: string): typeof counted {
+  if (head === countedHead) return counted;
+  const lines = headLines(head, 40);
+  let good = 0;
+  let addr = 0;
+  let link = 0;
+  for (const l of lines) {
+    const s = rowShape(l);
+    if (s) good++;
+    if (s === "addr" && fields(l).length > 2) addr++;
+    if (s === "link") link++;
+  }
+  counted = { lines: lines.length, good, addr, link };
+  countedHead = head;
+  return counted;
+}
+
 function sniffFor(want: Shape) {
   return (head: string): number => {
-    const lines = headLines(head, 40);
-    if (lines.length === 0) return 0;
-    let good = 0;
-    let addr = 0;
-    let link = 0;
-    for (const l of lines) {
-      const s = rowShape(l);
-      if (s) good++;
-      if (s === "addr" && fields(l).length > 2) addr++;
-      if (s === "link") link++;
-    }
-    if (good < lines.length * 0.8) return 0;
+    const { lines, good, addr, link } = countShapes(head);
+    if (lines === 0) return 0;
+    if (good < lines * 0.8) return 0;
     const is: Shape = link > addr ? "link" : "addr";
     return is === want ? 0.85 : 0;
   };

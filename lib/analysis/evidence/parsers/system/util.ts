@@ -18,6 +18,32 @@ export function splitLines(text: string): string[] {
 
 /** Whitespace-separated fields; never a regex on an unbounded line other than the linear /\s+/. */
 export function fields(line: string): string[] {
+  if (sniffFields !== undefined) {
+    // while recognise() runs, a dozen sniffers split the same head lines into fields: split each line once
+    let f = sniffFields.get(line);
+    if (f === undefined) {
+      f = splitFields(line);
+      sniffFields.set(line, f);
+    }
+    return f.slice();
+  }
+  return splitFields(line);
+}
+
+let sniffFields: Map<string, string[]> | undefined;
+
+/** Runs `body` (the sniffing of one head) with `fields` memoised per line; the memo is dropped after. */
+export function withSniffMemo<T>(body: () => T): T {
+  const outer = sniffFields;
+  sniffFields = new Map();
+  try {
+    return body();
+  } finally {
+    sniffFields = outer;
+  }
+}
+
+function splitFields(line: string): string[] {
   // a hand-rolled scan: the same split as trim() + split(/\s+/), without the regex engine, which was the
   // biggest single cost of sniffing (every parser splits the head's lines into fields)
   const out: string[] = [];
