@@ -16,17 +16,18 @@ import { fail, headLines, ok, safeParser, splitLines } from "./util";
 type K8s = NonNullable<FileFacts["kubernetes"]>;
 
 const SVC_HEADER = /^(NAMESPACE\s+)?NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)/;
-const MARKERS: RegExp[] = [
-  /^Server Version: /m,
-  /"serverVersion"\s*:/,
-  /^serverVersion:\s*$/m,
-  /^(NAMESPACE\s+)?NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)/m,
-  /"nodePort"\s*:\s*\d/,
-  /^\s*-?\s*nodePort:\s*\d/m,
-  /^kind:\s*KubeProxyConfiguration\s*$/m,
-  /"kind"\s*:\s*"KubeProxyConfiguration"/,
-  /--proxy-mode[= ]/,
-  /--service-node-port-range[= ]/,
+// each marker with a literal it cannot match without: the cheap includes() spares most heads the regexes
+const MARKERS: Array<[string, RegExp]> = [
+  ["Server Version: ", /^Server Version: /m],
+  ["serverVersion", /"serverVersion"\s*:/],
+  ["serverVersion:", /^serverVersion:\s*$/m],
+  ["CLUSTER-IP", /^(NAMESPACE\s+)?NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)/m],
+  ["nodePort", /"nodePort"\s*:\s*\d/],
+  ["nodePort:", /^\s*-?\s*nodePort:\s*\d/m],
+  ["KubeProxyConfiguration", /^kind:\s*KubeProxyConfiguration\s*$/m],
+  ["KubeProxyConfiguration", /"kind"\s*:\s*"KubeProxyConfiguration"/],
+  ["--proxy-mode", /--proxy-mode[= ]/],
+  ["--service-node-port-range", /--service-node-port-range[= ]/],
 ];
 
 function parseK8s(text: string) {
@@ -108,7 +109,7 @@ function parseK8s(text: string) {
 export const kubernetesParser = safeParser("kubernetes", "kubernetes", (head) => {
   const h = head.length > 65536 ? head.slice(0, 65536) : head;
   let hits = 0;
-  for (const re of MARKERS) if (re.test(h)) hits++;
+  for (const [needle, re] of MARKERS) if (h.includes(needle) && re.test(h)) hits++;
   if (hits === 0) return 0;
   if (/^(NAMESPACE\s+)?NAME\s+TYPE\s+CLUSTER-IP/m.test(h) || /^Server Version: /m.test(h)) return 0.9;
   // a nodePort key in some JSON is weaker evidence than a kubectl header

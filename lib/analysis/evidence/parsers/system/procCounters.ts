@@ -63,7 +63,19 @@ export function parsePairs(text: string, what: string): ReturnType<TextParser["p
 }
 
 /** Fraction of head lines that are `Section: …` lines whose header/value pairs line up, and their sections. */
+// the proc netstat and snmp sniffers ask for the same head's pairs one after the other
+let pairHead: string | undefined;
+let pairOf: { score: number; sections: Set<string> } = { score: 0, sections: new Set() };
+
 function pairShape(head: string): { score: number; sections: Set<string> } {
+  if (head !== pairHead) {
+    pairOf = pairShapeUncached(head);
+    pairHead = head;
+  }
+  return pairOf;
+}
+
+function pairShapeUncached(head: string): { score: number; sections: Set<string> } {
   const lines = headLines(head, 40);
   const sections = new Set<string>();
   let good = 0;

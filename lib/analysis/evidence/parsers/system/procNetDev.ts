@@ -62,6 +62,8 @@ function sniffSoftnet(head: string): number {
   if (lines.length === 0) return 0;
   let good = 0;
   for (const l of lines) {
+    // the first field must be 8 hex digits: tested before splitting the line
+    if (!/^\s*[0-9a-f]{8}(\s|$)/.test(l)) continue;
     const f = l.trim().split(/\s+/);
     if (f.length >= 9 && f.length <= 16 && f.every((x) => /^[0-9a-f]{8}$/.test(x))) good++;
   }

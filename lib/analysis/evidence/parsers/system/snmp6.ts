@@ -4,12 +4,15 @@ import { splitMibName } from "./counterNames";
 import { fail, fields, firstContentLine, guarded, guardedSniff, headLines, ok, splitLines } from "./util";
 
 const V6 = /^(Ip6|Icmp6|Udp6|UdpLite6)[A-Z]/;
+const V6_LINE = /^\s*(Ip6|Icmp6|Udp6|UdpLite6)[A-Z]/;
 
 function sniff(head: string): number {
   const lines = headLines(head, 60);
   if (lines.length === 0) return 0;
   let good = 0;
   for (const l of lines) {
+    // V6 on the first field, tested on the line first: most heads here are not snmp6 and skip the split
+    if (!V6_LINE.test(l)) continue;
     const f = fields(l);
     if (f.length === 2 && V6.test(f[0]) && /^\d+$/.test(f[1])) good++;
   }
