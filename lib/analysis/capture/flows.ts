@@ -1226,6 +1226,32 @@ export class FlowEngine {
     return s;
   }
 
+  /**
+   * After finish(): drops the flow table's storage but keeps the object, so that a caller can hold on to
+   * it (see summarizeCapture) at little cost. Only typed arrays of the same types and emptied arrays are
+   * assigned: the object's shape (hidden class) must not change.
+   */
+  releaseStorage(): void {
+    this.I = new Int32Array(0);
+    this.D = new Float64Array(0);
+    this.H = new Uint8Array(0);
+    this.buckets = new Int32Array(0);
+    this.cap = 0;
+    this.used = 0;
+    this.a6.length = 0;
+    this.b6.length = 0;
+    this.tunnels.length = 0;
+    this.icmpNotes.length = 0;
+    this.synMore.length = 0;
+    this.synAckMore.length = 0;
+    this.freeSlots.length = 0;
+    this.kept.length = 0;
+    this.closedQueue.length = 0;
+    this.closedGen.length = 0;
+    this.srcTs.clear();
+    this.srcTs4.clear();
+  }
+
   get liveFlows(): number {
     return this.live;
   }

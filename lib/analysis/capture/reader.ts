@@ -128,6 +128,12 @@ export class CaptureReader {
     this.stopped = true;
   }
 
+  /** after end(): drops the buffers (see FlowEngine.releaseStorage) */
+  releaseStorage(): void {
+    this.carryBuf = new Uint8Array(0);
+    this.bridgeBuf = new Uint8Array(0);
+  }
+
   linkTypeNames(): string[] {
     return [...this.seenLinks].map((l) => LINKTYPE_NAMES[l] ?? `LINKTYPE_${l}`);
   }
