@@ -37,7 +37,7 @@ const EMPTY_N: Array<number | null> = Object.freeze([]) as unknown as Array<numb
 function splitRequest(req: string): { method?: string; path?: string } {
   const sp = req.indexOf(" ");
   if (sp <= 0 || req === "-") return {};
-  const method = req.slice(0, sp);
+  const method = sp === 3 && req.startsWith("GET") ? "GET" : sp === 4 && req.startsWith("POST") ? "POST" : req.slice(0, sp);
   const rest = req.slice(sp + 1);
   const sp2 = rest.lastIndexOf(" HTTP/");
   return { method, path: sp2 >= 0 ? rest.slice(0, sp2) : rest };
@@ -81,22 +81,47 @@ function groupFields(rest: string): string[][] {
  * interned as frozen arrays, so a big log keeps a few hundred arrays instead of three per request. Fewer
  * long-lived objects is what keeps the young-generation GC cheap on a 50 MB bundle.
  */
-const interned = new Map<string, ReadonlyArray<unknown>>();
-function intern<T>(key: string, make: () => T[]): T[] {
-  let a = interned.get(key);
-  if (!a) {
-    if (interned.size > 20000) interned.clear();
-    a = Object.freeze(make());
-    interned.set(key, a);
+// one table per kind of value, keyed by the raw text: no "kind + value" key string to build and hash per line
+const internedAddr = new Map<string, ReadonlyArray<unknown>>();
+const internedInt = new Map<string, ReadonlyArray<unknown>>();
+const internedNum = new Map<string, ReadonlyArray<unknown>>();
+// no closure per call: these run three times per access-log line
+function internAddr(a: string): string[] {
+  let v = internedAddr.get(a);
+  if (!v) {
+    if (internedAddr.size > 20000) internedAddr.clear();
+    v = Object.freeze([a]);
+    internedAddr.set(a, v);
   }
-  return a as T[];
+  return v as string[];
+}
+
+// a log names a handful of upstreams: one string each instead of one per request
+const internedName = new Map<string, string>();
+function internName(n: string): string {
+  const v = internedName.get(n);
+  if (v !== undefined) return v;
+  if (internedName.size > 20000) internedName.clear();
+  internedName.set(n, n);
+  return n;
+}
+
+function internValue(v: string, int: boolean): Array<number | null> {
+  const table = int ? internedInt : internedNum;
+  let a = table.get(v);
+  if (!a) {
+    if (table.size > 20000) table.clear();
+    a = Object.freeze([(int ? toInt(v) : toNum(v)) ?? null]);
+    table.set(v, a);
+  }
+  return a as Array<number | null>;
 }
 
 function nullableNum(vals: string[], int: boolean): Array<number | null> {
   if (vals.length === 1) {
     const v = vals[0];
     if (v === "-") return EMPTY_N;
-    return intern(int ? `i${v}` : `n${v}`, () => [(int ? toInt(v) : toNum(v)) ?? null]);
+    return internValue(v, int);
   }
   return vals.map((v) => (int ? toInt(v) : toNum(v)) ?? null);
 }
@@ -249,14 +274,14 @@ function readRest(rest: string, e: Entry, lineNo: number, warnings: Warning[]): 
     if (rl !== undefined) e.requestLength = rl;
     const rt = toNum(ui[2]);
     if (rt !== undefined) e.requestTime = rt;
-    if (ui[3]) e.upstreamName = ui[3];
+    if (ui[3]) e.upstreamName = internName(ui[3]);
     const tail = ui[5];
     // the common line: one upstream, no lists, no groups: four or five plain tokens, no arrays built
     if (!tail.includes(",") && !tail.includes(" : ") && !tail.startsWith(" ")) {
       const t = tail.split(" ");
       if ((t.length === 4 || t.length === 5) && !/^\d+$/.test(t[0])) {
         const a = t[0];
-        e.upstreamAddr = a === "-" ? EMPTY_S : intern(`a${a}`, () => [a]);
+        e.upstreamAddr = a === "-" ? EMPTY_S : internAddr(a);
         if (a !== "-" && !validUpstreamAddr(a)) warnings.push({ line: lineNo, message: `malformed upstream address kept as text: ${a.slice(0, 80)}` });
         e.upstreamResponseTime = nullableNum([t[2]], false);
         e.upstreamStatus = nullableNum([t[3]], true);
@@ -274,7 +299,7 @@ function readRest(rest: string, e: Entry, lineNo: number, warnings: Warning[]): 
     }
     const addrs = g[0];
     e.upstreamAddr = addrs.length === 0 || addrs.length === 1 && addrs[0] === "-" ? EMPTY_S
-      : addrs.length === 1 ? intern(`a${addrs[0]}`, () => [addrs[0]]) : addrs;
+      : addrs.length === 1 ? internAddr(addrs[0]) : addrs;
     for (const a of e.upstreamAddr) {
       if (!validUpstreamAddr(a)) warnings.push({ line: lineNo, message: `malformed upstream address kept as text: ${a.slice(0, 80)}` });
     }
