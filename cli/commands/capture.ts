@@ -13,8 +13,11 @@ export const summary = "summarise a pcap/pcapng capture: flows, handshakes, retr
  * a multi-GB file allocates nothing per chunk. The next chunk is read (in libuv's thread pool) while the
  * caller parses the current one. A chunk stays valid until the caller asks for the next one
  * (summarizeCapture is done with each chunk by then: it copies partial records).
+ * 1 MB chunks: a chunk just read is still in the CPU's cache (2 MB of L2 per core here) when it is
+ * parsed; with 8 MB chunks the warm passes of the bench capture took ~10 % longer (0.47 vs 0.44 s
+ * median); 256 kB chunks pay more per read() than they save.
  */
-export async function* openCaptureFile(path: string, chunkBytes = 8 * 1024 * 1024): AsyncGenerator<Uint8Array> {
+export async function* openCaptureFile(path: string, chunkBytes = 1024 * 1024): AsyncGenerator<Uint8Array> {
   const fh = await open(path, "r");
   const bufs = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
   let pending: Promise<{ bytesRead: number }> | undefined = fh.read(bufs[0], 0, chunkBytes, null);
