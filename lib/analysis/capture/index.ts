@@ -92,7 +92,7 @@ export async function summarizeCapture(input: CaptureInput, opts: SummaryOptions
   if (reader.error) s.error = reader.error;
   engine.releaseStorage();
   reader.releaseStorage();
-  lastUsed = [engine, reader];
+  _retained = [engine, reader];
   return s;
 }
 
@@ -101,7 +101,7 @@ export async function summarizeCapture(input: CaptureInput, opts: SummaryOptions
 // transitions are weak) and clears the type feedback that refers to them; the next capture then ran
 // with ~15 deoptimisations of the hot functions (pcapRecords, ingest, create, tcp, …) and took ~0.1–0.3 s
 // longer (measured: 3–5 warm passes over the bench capture with a full GC between them, --trace-deopt).
-let lastUsed: [FlowEngine, CaptureReader] | undefined;
+let _retained: [FlowEngine, CaptureReader] | undefined;
 
 async function* copies(it: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   for await (const c of it) yield c.slice();
