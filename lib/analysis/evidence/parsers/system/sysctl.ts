@@ -13,14 +13,23 @@ import { baseName, fail, firstContentLine, guarded, guardedSniff, headLines, ok,
 
 const KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/*:+@]*$/;
 
-function splitAssignment(line: string): { key: string; value: string; spaced: boolean } | undefined {
+/** The key side of `key = value`; the sniffer and parse's first pass need no value. */
+function assignmentKey(line: string): { key: string; eq: number; spaced: boolean } | undefined {
   const eq = line.indexOf("=");
   if (eq <= 0) return undefined;
   const rawKey = line.slice(0, eq);
   const key = rawKey.trim();
   if (!KEY.test(key) || !key.includes(".") && !key.includes("/")) return undefined;
-  const spaced = rawKey.endsWith(" ");
-  return { key, value: line.slice(eq + 1).replace(/\s+/g, " ").trim(), spaced };
+  return { key, eq, spaced: rawKey.endsWith(" ") };
+}
+
+function splitAssignment(line: string): { key: string; value: string; spaced: boolean } | undefined {
+  const k = assignmentKey(line);
+  if (!k) return undefined;
+  const raw = line.slice(k.eq + 1);
+  // whitespace runs collapse to one space; most values ("0", "4096 87380 6291456") have none to collapse
+  const value = /\s\s|[^\S ]/.test(raw) ? raw.replace(/\s+/g, " ").trim() : raw.trim();
+  return { key: k.key, value, spaced: k.spaced };
 }
 
 function isConfigName(name: string): boolean {
@@ -38,7 +47,7 @@ function sniff(head: string, name: string): number {
   for (const l of lines) {
     if (DIAG.test(l)) diag++;
     else if (/^\s*[#;]/.test(l)) comments++;
-    else if (splitAssignment(l)) good++;
+    else if (assignmentKey(l)) good++;
   }
   const counted = lines.length - comments;
   if (good === 0 || counted <= 0) return 0;
@@ -61,7 +70,7 @@ function parse(text: string, name = ""): ReturnType<TextParser["parse"]> {
     const l = lines[i];
     if (/^\s*[#;]/.test(l)) laterComments++;
     else {
-      const a = splitAssignment(l.replace(/^-/, ""));
+      const a = assignmentKey(l.replace(/^-/, ""));
       if (a) {
         assignments++;
         if (!a.spaced) unspaced++;
