@@ -8,7 +8,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { summarizeCapture } from "../capture";
 import { evidenceFromTexts } from "../evidence";
+import { emptyHost } from "../evidence/model";
 import { analyzeBundle } from "./analyze";
 import { diagnose } from "./diagnose";
 import { Analysis, ROOT_CAUSE_THRESHOLD } from "./model";
@@ -107,5 +109,32 @@ describe("corpus files through the real parsers", () => {
     const f = find(a, "keepalive_timeout_mismatch")!;
     expect(f.confidence).toBeLessThan(ROOT_CAUSE_THRESHOLD);
     expect(f.evidence[0]!.fact).toMatch(/answered 502/);
+  });
+});
+
+describe("bridge-nf-call-iptables: the un-NATed reply in a real capture on cni0 (testdata/recorded/bridge-nf-cni0.md)", () => {
+  const node = () => {
+    const h = emptyHost("node");
+    h.sysctls["net.bridge.bridge-nf-call-iptables"] = { value: "0", cite: { file: "sysctl-a.txt", line: 1 } };
+    h.interfaces.push(
+      { name: "cni0", kind: "bridge", mtu: 1500, cite: { file: "ip-d-link.txt" } },
+      { name: "vethpodclient", kind: "veth", mtu: 1500, master: "cni0", cite: { file: "ip-d-link.txt" } },
+    );
+    h.rules.push({ table: "nat", chain: "KUBE-SERVICES", kind: "dnat", text: "-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m tcp --dport 80 -j KUBE-SVC-JD5MR3NA4I4DYORP", cite: { file: "iptables-save.txt", line: 10 } });
+    return h;
+  };
+  const cap = async (name: string) => ({ host: "node", file: name, summary: await summarizeCapture(readFileSync(path.join(HERE, "testdata", "recorded", name))) });
+  const capFact = (a: Analysis) => find(a, "bridge_nf_call_iptables_disabled")?.evidence.find((e) => e.file.endsWith(".pcap"));
+  it("=0: the SYN to 10.96.0.10:80 is answered from 10.244.1.3:8080 and reset; the capture adds to the sysctl evidence", async () => {
+    const without = find(diagnose({ hosts: [node()], captures: [] }), "bridge_nf_call_iptables_disabled")!;
+    const a = diagnose({ hosts: [node()], captures: [await cap("bridge-nf-0-cni0.pcap")] });
+    expect(a.rootCause).toBe("bridge_nf_call_iptables_disabled");
+    expect(capFact(a)?.fact).toMatch(/^SYN from 10\.244\.1\.2:48620 to 10\.96\.0\.10:80 is answered by a SYN-ACK from 10\.244\.1\.3:8080, which the client resets/);
+    expect(find(a, "bridge_nf_call_iptables_disabled")!.confidence).toBeGreaterThan(without.confidence);
+  });
+  it("=1: every SYN-ACK answers the address its SYN went to (the direct curl and the Service one): no capture signal", async () => {
+    expect(capFact(diagnose({ hosts: [node()], captures: [await cap("bridge-nf-1-cni0.pcap")] }))).toBeUndefined();
+    // and the direct 200 flow of the =0 capture alone is not mistaken for it
+    expect(capFact(diagnose({ hosts: [node()], captures: [await cap("bridge-nf-1-cni0.pcap"), await cap("bridge-nf-0-cni0.pcap")] }))?.file).toBe("bridge-nf-0-cni0.pcap");
   });
 });

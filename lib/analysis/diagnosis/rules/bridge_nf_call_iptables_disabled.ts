@@ -3,7 +3,32 @@
  * Service reverse NAT is not applied when client and backend share a bridge.
  */
 import { item, type Rule } from "../context";
+import type { Endpoint, FlowSummary } from "../../capture/model";
 import { Case } from "../signals";
+
+const ep = (e: Endpoint) => `${e.addr}:${e.port}`;
+const same = (a: Endpoint, b: Endpoint) => a.addr === b.addr && a.port === b.port;
+
+/**
+ * A client socket whose SYN to one address got no SYN-ACK while a SYN-ACK for the same client port came from
+ * another address: on the bridge both the dialled (pre-DNAT) and the DNATed SYN are seen, on the client only
+ * the dialled one; either way the answer carries the backend's own address, i.e. no reverse NAT was applied.
+ */
+function unNattedReply(flows: FlowSummary[]): { client: Endpoint; dialled: Endpoint; answerer: Endpoint; clientResets: number } | undefined {
+  const tcp = flows.filter((f) => f.proto === "tcp");
+  for (const f1 of tcp) {
+    if (f1.synTimes.length === 0 || f1.synAckTimes.length > 0) continue;
+    for (const f2 of tcp) {
+      if (f2 === f1 || f2.synAckTimes.length === 0) continue;
+      const clientIsOrig = same(f2.orig, f1.orig);
+      if (!clientIsOrig && !same(f2.resp, f1.orig)) continue;
+      const answerer = clientIsOrig ? f2.resp : f2.orig;
+      if (same(answerer, f1.resp)) continue;
+      return { client: f1.orig, dialled: f1.resp, answerer, clientResets: clientIsOrig ? f2.resets.orig : f2.resets.resp };
+    }
+  }
+  return undefined;
+}
 
 const BRIDGE_NAMES = /^(cni0|docker0|cbr0|kube-bridge|br-[0-9a-f]+)$/;
 
@@ -38,7 +63,20 @@ export const rule: Rule = {
         c.support("sysctl-only", "L", base);
       }
     }
-    ctx.check(`net.bridge.bridge-nf-call-iptables (${looked.join("; ") || "no hosts"}), bridge CNI members, Service NAT rules`);
+    let unNatted = 0;
+    if (c.hasSignals) {
+      for (const cp of ctx.captures) {
+        const hit = unNattedReply(cp.summary.flows);
+        if (!hit) continue;
+        unNatted++;
+        c.support("capture-un-natted-reply", "M", {
+          host: cp.host,
+          file: cp.file,
+          fact: `SYN from ${ep(hit.client)} to ${ep(hit.dialled)} is answered by a SYN-ACK from ${ep(hit.answerer)}${hit.clientResets > 0 ? ", which the client resets" : ""}: the DNATed backend's reply reached the client without the reverse NAT`,
+        });
+      }
+    }
+    ctx.check(`net.bridge.bridge-nf-call-iptables (${looked.join("; ") || "no hosts"}), bridge CNI members, Service NAT rules, SYN-ACKs from an address other than the one dialled in ${ctx.captures.length} captures${unNatted ? ` (${unNatted} with one)` : ""}`);
     if (!c.hasSignals) return null;
     if (!c.has("sysctl-bridge-k8s")) c.against("no bridge with pod members carrying Service (DNAT) traffic was seen: routed CNIs and hosts without Services are unaffected", c.has("sysctl-bridge") ? 0.9 : 0.7);
     return c.finding({
