@@ -53,6 +53,7 @@ const cases: { id: string; expected: string; hosts: string[] }[] = [
   { id: "ephemeral_port_exhaustion", expected: "ephemeral_port_exhaustion", hosts: ["client", "proxy"] },
   { id: "bridge_subnet_collision", expected: "bridge_subnet_collision", hosts: ["docker-host"] },
   { id: "keepalive_timeout_mismatch", expected: "keepalive_timeout_mismatch", hosts: ["client", "proxy", "upstream"] },
+  { id: "bridge_nf_call_iptables_disabled", expected: "bridge_nf_call_iptables_disabled", hosts: ["node", "pod-backend", "pod-client"] },
   { id: "healthy", expected: "none", hosts: ["client", "server"] },
 ];
 
