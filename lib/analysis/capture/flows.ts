@@ -174,21 +174,22 @@ const ND = 16;
 const INITIAL_SLOTS = 1024;
 
 export class FlowEngine {
-  private I = new Int32Array(INITIAL_SLOTS * NI);
-  private D = new Float64Array(INITIAL_SLOTS * ND);
-  private H = new Uint8Array(INITIAL_SLOTS * MAX_HISTORY);
+  // I, D, H, buckets, cap, mask get their real values in the constructor, not here: see there
+  private I = new Int32Array(0);
+  private D = new Float64Array(0);
+  private H = new Uint8Array(0);
   private a6: string[] = new Array<string>(INITIAL_SLOTS).fill("");
   private b6: string[] = new Array<string>(INITIAL_SLOTS).fill("");
   private tunnels: Array<FlowSummary["tunnel"]> = new Array<FlowSummary["tunnel"]>(INITIAL_SLOTS).fill(undefined);
   private icmpNotes: Array<FlowSummary["icmpMtu"] | undefined> = new Array<FlowSummary["icmpMtu"] | undefined>(INITIAL_SLOTS).fill(undefined);
   private synMore: Array<number[] | undefined> = new Array<number[] | undefined>(INITIAL_SLOTS).fill(undefined);
   private synAckMore: Array<number[] | undefined> = new Array<number[] | undefined>(INITIAL_SLOTS).fill(undefined);
-  private cap = INITIAL_SLOTS;
+  private cap = 0;
   private used = 0;
   private readonly freeSlots: number[] = [];
   // open hash table of slot chains (N_NEXT), indexed by key & mask: one array read per lookup
-  private buckets = new Int32Array(INITIAL_BUCKETS).fill(NONE);
-  private mask = INITIAL_BUCKETS - 1;
+  private buckets = new Int32Array(0);
+  private mask = 0;
   private live = 0;
   private nextSweep = -Infinity;
   private readonly idle: number;
@@ -247,6 +248,15 @@ export class FlowEngine {
     const r = opts.nodePortRange ?? [30000, 32767];
     this.npLo = r[0];
     this.npHi = r[1];
+    // A second store to a field makes V8 treat it as mutable from the start. Otherwise the fields that
+    // only growSlots/grow reassign count as constants in the optimised code of ingest, lookup, tcp, …,
+    // and the first growth (at 1024 flows, early in a cold pass) deoptimised ~9 hot functions at once.
+    this.I = new Int32Array(INITIAL_SLOTS * NI);
+    this.D = new Float64Array(INITIAL_SLOTS * ND);
+    this.H = new Uint8Array(INITIAL_SLOTS * MAX_HISTORY);
+    this.cap = INITIAL_SLOTS;
+    this.buckets = new Int32Array(INITIAL_BUCKETS).fill(NONE);
+    this.mask = INITIAL_BUCKETS - 1;
   }
 
   skip(code: number): void {

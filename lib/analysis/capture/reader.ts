@@ -56,8 +56,12 @@ export class CaptureReader {
     return this.stopped;
   }
 
-  push(chunk: Uint8Array): void {
-    if (this.stopped || chunk.length === 0) return;
+  push(input: Uint8Array): void {
+    if (this.stopped || input.length === 0) return;
+    // Node's Buffer is a Uint8Array with another hidden class; the bridge buffer is a plain Uint8Array.
+    // Mixing the two made every byte read in the decoders polymorphic ("wrong map" deopts of
+    // pcapRecords, decodeIPv4, decodeL4, parseTcpOptions in the first pass): parse plain views only.
+    const chunk = Object.getPrototypeOf(input) === Uint8Array.prototype ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     let buf = chunk;
     let start = 0;
     const c = this.carryLen;
