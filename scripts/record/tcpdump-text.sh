@@ -12,42 +12,11 @@
 # Captures are taken once (tcpdump -w on the server's eth0) and
 # rendered with `tcpdump -r` in each timestamp mode, plus live `tcpdump -n -l` and `tcpdump -i any -nn -l` text.
 set -euo pipefail
-[ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 1; }
 OUT="$(cd "$(dirname "$0")/../.." && pwd)/lib/analysis/evidence/testdata/recorded"
 mkdir -p "$OUT"
-C=nmtd-client R=nmtd-router S=nmtd-server
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  sleep 0.3
-  for n in $C $R $S; do ip netns del $n 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-for n in $C $R $S; do ip netns add $n; ip -n $n link set lo up; done
-ip link add nmtd-c type veth peer name nmtd-rc
-ip link add nmtd-s type veth peer name nmtd-rs
-ip link set nmtd-c netns $C; ip link set nmtd-rc netns $R
-ip link set nmtd-s netns $S; ip link set nmtd-rs netns $R
-ip -n $C link set nmtd-c name eth0; ip -n $S link set nmtd-s name eth0
-ip -n $C addr add 10.231.1.2/24 dev eth0; ip -n $C link set eth0 mtu 1400 up
-ip -n $R addr add 10.231.1.1/24 dev nmtd-rc; ip -n $R link set nmtd-rc mtu 1400 up
-ip -n $R addr add 10.231.2.1/24 dev nmtd-rs; ip -n $R link set nmtd-rs up
-ip -n $S addr add 10.231.2.2/24 dev eth0; ip -n $S link set eth0 up
-ip -n $C route add default via 10.231.1.1
-ip -n $S route add default via 10.231.2.1
-ip netns exec $R sysctl -qw net.ipv4.ip_forward=1
-# port 81 silently dropped on the server: the client's SYN is retransmitted
-ip netns exec $S nft add table inet nmtd
-ip netns exec $S nft add chain inet nmtd input '{ type filter hook input priority 0; }'
-ip netns exec $S nft add rule inet nmtd input tcp dport 81 drop
-
-mkdir -p "$WORK/www"; head -c 20000 /dev/zero | tr '\0' 'x' > "$WORK/www/big.txt"; echo hello > "$WORK/www/index.html"
-(cd "$WORK/www" && exec ip netns exec $S python3 -m http.server 80 --bind 10.231.2.2 >/dev/null 2>&1) &
-PIDS+=($!)
-for _ in $(seq 50); do ip netns exec $S ss -ltn | grep -q ':80 ' && break; sleep 0.1; done
+P=nmtd CLIENT_MTU=1400
+# shellcheck source=three-ns.sh
+source "$(dirname "$0")/three-ns.sh"
 
 ip netns exec $S tcpdump -i eth0 -w "$WORK/eth0.pcap" -U 'tcp or icmp' >/dev/null 2>&1 & PIDS+=($!)
 ip netns exec $S tcpdump -i any -nn -l 'tcp or icmp' > "$OUT/tcpdump-any-nn.txt" 2>/dev/null & PIDS+=($!)
