@@ -48,6 +48,8 @@ export class CaptureReader {
   private index = 0;
   private readonly p = new Scratch();
   private readonly seenLinks = new Set<number>();
+  private readonly hdr = new Uint8Array(16);
+  private readonly hdrView = new DataView(this.hdr.buffer);
   private lastLink = -1;
 
   constructor(private readonly engine: PacketSink) {}
@@ -69,7 +71,10 @@ export class CaptureReader {
       // Bridge the partial record with just enough of the new chunk, so the chunk itself is parsed in
       // place instead of being copied behind the carry. Both buffers are reused: fresh multi-MB
       // allocations per chunk would make V8 collect garbage for "external memory pressure".
-      const take = Math.min(chunk.length, BRIDGE);
+      // Exactly the rest of the carried record when its header tells its length: copying more (up to
+      // BRIDGE) meant copying and parsing half of every 1 MB chunk from the bridge buffer.
+      const len = this.carriedRecordLength(chunk);
+      const take = len > c && len - c <= chunk.length ? len - c : Math.min(chunk.length, BRIDGE);
       const bridge = this.bridgeFor(c + take);
       bridge.set(this.carryBuf.subarray(0, c), 0);
       bridge.set(chunk.subarray(0, take), c);
@@ -93,6 +98,22 @@ export class CaptureReader {
     if (this.stopped) return;
     if (pos < buf.length) this.keep(buf.subarray(pos));
     this.base += pos;
+  }
+
+  /**
+   * Length of the record (pcap) or block (pcapng) the carry starts with, its header completed from the
+   * chunk when the carry is shorter; -1 when unknown (file header, pcapng section header: byte order).
+   */
+  private carriedRecordLength(chunk: Uint8Array): number {
+    if (!this.headerDone) return -1;
+    const c = this.carryLen;
+    const need = this.format === "pcap" ? 16 : 8;
+    if (c + chunk.length < need) return -1;
+    const h = this.hdr;
+    for (let i = 0; i < need; i++) h[i] = i < c ? this.carryBuf[i] : chunk[i - c];
+    if (this.format === "pcap") return 16 + this.hdrView.getUint32(8, this.le);
+    if (this.hdrView.getUint32(0, this.le) === 0x0a0d0d0a) return -1;
+    return this.hdrView.getUint32(4, this.le);
   }
 
   private bridgeFor(n: number): Uint8Array {

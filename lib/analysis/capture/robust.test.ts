@@ -131,7 +131,16 @@ async function* chunked(b: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Arr
 }
 
 describe("streaming: any chunking gives the same summary", () => {
-  const files = ["http-browse-syn-retrans-unanswered.pcapng", "smtp-icmp-frag-needed-mtu1492.pcap", "pcapng-big-endian-two-interfaces.pcapng", "bigtcp-ipv4-80000-byte-segment.pcap"];
+  const files = [
+    "http-browse-syn-retrans-unanswered.pcapng",
+    "smtp-icmp-frag-needed-mtu1492.pcap",
+    "pcapng-big-endian-two-interfaces.pcapng",
+    "bigtcp-ipv4-80000-byte-segment.pcap",
+    // corrupt: the same error at the same offset, whatever the chunk boundaries
+    "corrupt-record-length-after-6-packets.pcap",
+    "pcapng-block-len-too-small.pcapng",
+    "pcapng-shb-option-too-long.pcapng",
+  ];
   for (const file of files) {
     it(file, async () => {
       const bytes = corpus(file);
