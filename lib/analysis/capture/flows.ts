@@ -186,7 +186,9 @@ export class FlowEngine {
   private synAckMore: Array<number[] | undefined> = new Array<number[] | undefined>(INITIAL_SLOTS).fill(undefined);
   private cap = 0;
   private used = 0;
-  private readonly freeSlots: number[] = [];
+  // free slots, reused first-freed first (see allocSlot)
+  private freeSlots: number[] = [];
+  private freeHead = 0;
   // open hash table of slot chains (N_NEXT), indexed by key & mask: one array read per lookup
   private buckets = new Int32Array(0);
   private mask = 0;
@@ -470,7 +472,7 @@ export class FlowEngine {
   /** a free slot, initialised */
   private allocSlot(): number {
     let f: number;
-    if (this.freeSlots.length > 0) f = this.freeSlots.pop() as number;
+    if (this.freeHead < this.freeSlots.length) f = this.takeFree();
     else {
       if (this.used === this.cap) this.growSlots();
       f = this.used++;
@@ -497,6 +499,16 @@ export class FlowEngine {
     D[d + D_OTS + SD_TSECR] = NO_TS;
     D[d + D_RTS + SD_TSVAL] = NO_TS;
     D[d + D_RTS + SD_TSECR] = NO_TS;
+    return f;
+  }
+
+  /** the oldest free slot */
+  private takeFree(): number {
+    const f = this.freeSlots[this.freeHead++];
+    if (this.freeHead >= 65536) {
+      this.freeSlots = this.freeSlots.slice(this.freeHead);
+      this.freeHead = 0;
+    }
     return f;
   }
 
@@ -1255,6 +1267,7 @@ export class FlowEngine {
     this.synMore.length = 0;
     this.synAckMore.length = 0;
     this.freeSlots.length = 0;
+    this.freeHead = 0;
     this.kept.length = 0;
     this.closedQueue.length = 0;
     this.closedGen.length = 0;
