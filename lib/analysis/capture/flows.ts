@@ -259,6 +259,34 @@ export class FlowEngine {
     this.cap = INITIAL_SLOTS;
     this.buckets = new Int32Array(INITIAL_BUCKETS).fill(NONE);
     this.mask = INITIAL_BUCKETS - 1;
+    // The same for fields first written late: the first trim of the kept list (keptThreshold, which
+    // also turns from -1 into a double score), the first compaction of the closed or the free queue,
+    // the first idle scan, the summary's counters. In a process that had summarised only small captures
+    // (a server, the test suite), the first big one wrote them for the first time, which changed the
+    // hidden class and invalidated the optimised code of every method at once: 20 "wrong map" deopts
+    // (--trace-generalization, --trace-deopt: the 68 corpus captures, then the bench capture).
+    this.keptThreshold = -0.5;
+    this.closedQueue = [];
+    this.closedGen = [];
+    this.freeSlots = [];
+    this.closedHead = -1;
+    this.closedHead = 0;
+    this.freeHead = -1;
+    this.freeHead = 0;
+    this.nextIdleScan = 0;
+    this.nextIdleScan = -Infinity;
+    const s = this.s;
+    s.bytes = -1;
+    s.bytes = -0; // a double: a byte count may exceed 2^31
+    for (const k of ["tcpFlows", "udpFlows", "retransmissions", "mtuBlackholeFlows", "packets", "ipv4", "ipv6", "tcpPackets", "udpPackets", "icmpPackets", "tunnelPackets", "maxIpLength"] as const) {
+      s[k] = -1;
+      s[k] = 0;
+    }
+    const h = s.handshakes;
+    for (const k of ["attempted", "completed", "failed", "refused"] as const) {
+      h[k] = -1;
+      h[k] = 0;
+    }
   }
 
   skip(code: number): void {
@@ -1092,7 +1120,9 @@ export class FlowEngine {
     // worst first: black holes, failed handshakes, resets, SYN retransmissions, ICMP MTU, retransmissions.
     // Most flows of a big capture are healthy and never make the kept list: only the others become
     // FlowSummary objects.
-    let score = 0;
+    // -0, a double: the kept entries' score field is then a double from the first entry on (scores reach
+    // 1e12; a field that turns from small integer to double mid-capture deoptimises its users)
+    let score = -0;
     if (blackhole) score += 1e12;
     if (tcp && FAILED_STATES.has(state)) score += 1e11;
     if (anom) {
