@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { run } from "./capture";
+import { run, withProgress } from "./capture";
 
 const testdata = path.resolve(__dirname, "../../lib/analysis/capture/testdata");
 
@@ -43,5 +43,69 @@ describe("netmortem capture", () => {
     expect(await run(["a", "b"])).toBe(2);
     expect(await run([path.join(testdata, "does-not-exist.pcap")])).toBe(1);
     expect(io.err()).toMatch(/cannot read/);
+  });
+
+  it("--progress reports on stderr; off by default when stderr is not a terminal", async () => {
+    const file = path.join(testdata, "healthy-http.pcap");
+    const io = capture();
+    const tty = process.stderr.isTTY;
+    try {
+      (process.stderr as { isTTY?: boolean }).isTTY = false;
+      expect(await run([file, "--json"])).toBe(0);
+      expect(io.err()).toBe("");
+      expect(await run([file, "--json", "--progress"])).toBe(0);
+    } finally {
+      (process.stderr as { isTTY?: boolean }).isTTY = tty;
+    }
+    const size = (await import("node:fs")).statSync(file).size;
+    expect(io.err()).toMatch(new RegExp(`^reading healthy-http\\.pcap: ${(size / 1e6).toFixed(1)} of ${(size / 1e6).toFixed(1)} MB \\(100 %\\).*, done in [0-9.]+ s\\n$`));
+    // stdout is still exactly one JSON document per run: progress goes to stderr only
+    const docs = io.out().trim().split(/\n(?=\{)/).map((j) => JSON.parse(j) as { packets: number });
+    expect(docs).toHaveLength(2);
+    expect(docs[1].packets).toBe(docs[0].packets);
+  });
+});
+
+describe("withProgress", () => {
+  async function* chunks(sizes: number[]) {
+    for (const n of sizes) yield new Uint8Array(n);
+  }
+  async function drain(it: AsyncIterable<Uint8Array>): Promise<number> {
+    let n = 0;
+    for await (const c of it) n += c.length;
+    return n;
+  }
+  it("reports every interval with percentage and rate, then a final line; passes every byte through", async () => {
+    let t = 0;
+    const lines: string[] = [];
+    // each chunk "takes" 300 ms: updates at 600 ms and 1200 ms (interval 500 ms from the last update)
+    const src = (async function* () {
+      for await (const c of chunks([1e6, 1e6, 1e6, 1e6, 1e6])) {
+        t += 300;
+        yield c;
+      }
+    })();
+    const n = await drain(withProgress(src, "x.pcap", 5e6, (s) => lines.push(s), { tty: false, everyMs: 500, now: () => t }));
+    expect(n).toBe(5e6);
+    expect(lines).toEqual([
+      "reading x.pcap: 2.0 of 5.0 MB (40 %), 3 MB/s\n",
+      "reading x.pcap: 4.0 of 5.0 MB (80 %), 3 MB/s\n",
+      "reading x.pcap: 5.0 of 5.0 MB (100 %), 3 MB/s, done in 1.50 s\n",
+    ]);
+  });
+  it("on a terminal rewrites one line and clears it at the end; a short run prints nothing", async () => {
+    let t = 0;
+    const out: string[] = [];
+    const src = (async function* () {
+      for await (const c of chunks([2e6, 2e6])) {
+        t += 600;
+        yield c;
+      }
+    })();
+    await drain(withProgress(src, "y.pcap", 4e6, (s) => out.push(s), { tty: true, everyMs: 500, now: () => t }));
+    expect(out).toEqual(["\rreading y.pcap: 2.0 of 4.0 MB (50 %), 3 MB/s\x1b[K", "\rreading y.pcap: 4.0 of 4.0 MB (100 %), 3 MB/s\x1b[K", "\r\x1b[K"]);
+    const quiet: string[] = [];
+    await drain(withProgress(chunks([10, 10]), "z", 20, (s) => quiet.push(s), { tty: true, everyMs: 500, now: () => 0 }));
+    expect(quiet).toEqual([]);
   });
 });

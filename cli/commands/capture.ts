@@ -2,7 +2,8 @@
  * `netmortem capture <file>`: summary of a pcap/pcapng(.gz) capture, then its flows worst first.
  */
 import { constants } from "node:fs";
-import { access, open } from "node:fs/promises";
+import { access, open, stat } from "node:fs/promises";
+import path from "node:path";
 import { summarizeCapture } from "../../lib/analysis/capture/index";
 import type { CaptureSummary, FlowSummary } from "../../lib/analysis/capture/model";
 
@@ -35,7 +36,47 @@ export async function* openCaptureFile(path: string, chunkBytes = 1024 * 1024): 
   }
 }
 
+/**
+ * Passes chunks through and reports how far reading got: every `everyMs` (after the first `everyMs`, so a
+ * short run prints nothing on the way) and once at the end. `tty`: updates rewrite one line.
+ */
+export async function* withProgress(
+  src: AsyncIterable<Uint8Array>,
+  name: string,
+  total: number,
+  write: (s: string) => void,
+  opts: { tty: boolean; everyMs?: number; now?: () => number } = { tty: false },
+): AsyncGenerator<Uint8Array> {
+  const now = opts.now ?? (() => performance.now());
+  const every = opts.everyMs ?? 500;
+  const t0 = now();
+  let next = t0 + every;
+  let done = 0;
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  const line = (t: number) => {
+    const pct = total > 0 ? ` (${Math.min(100, Math.floor((100 * done) / total))} %)` : "";
+    const rate = t > t0 ? `, ${(done / 1e6 / ((t - t0) / 1000)).toFixed(0)} MB/s` : "";
+    return `reading ${name}: ${mb(done)} of ${mb(total)} MB${pct}${rate}`;
+  };
+  let shown = false;
+  for await (const chunk of src) {
+    done += chunk.length;
+    const t = now();
+    if (t >= next) {
+      write(opts.tty ? `\r${line(t)}\x1b[K` : `${line(t)}\n`);
+      shown = true;
+      next = t + every;
+    }
+    yield chunk;
+  }
+  const t = now();
+  if (opts.tty) {
+    if (shown) write("\r\x1b[K");
+  } else write(`${line(t)}, done in ${((t - t0) / 1000).toFixed(2)} s\n`);
+}
+
 const HELP = `Usage: netmortem capture <file> [--json] [--flows N] [--nodeport-range LO-HI] [--idle-timeout SEC]
+                         [--progress | --no-progress]
 
 Reads a pcap, pcapng or gzip-compressed capture (streaming) and prints the capture summary followed by
 the flows, worst first (failed handshakes, resets, retransmissions, MTU black holes first).
@@ -44,6 +85,8 @@ the flows, worst first (failed handshakes, resets, retransmissions, MTU black ho
   --flows N            how many flows to list (default 20; with --json: all kept flows unless given)
   --nodeport-range     client source ports to flag (default 30000-32767)
   --idle-timeout SEC   finalise flows idle this long, in capture time (default 300)
+  --progress           report reading progress on stderr (default when stderr is a terminal: one line,
+                       rewritten twice a second, cleared at the end); --no-progress: never
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -52,12 +95,15 @@ export async function run(args: string[]): Promise<number> {
   let flowsN: number | undefined;
   let nodePortRange: [number, number] | undefined;
   let idleTimeoutSec: number | undefined;
+  let progress: boolean | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--help" || a === "-h") {
       process.stdout.write(HELP);
       return 0;
     } else if (a === "--json") json = true;
+    else if (a === "--progress") progress = true;
+    else if (a === "--no-progress") progress = false;
     else if (a === "--flows") {
       flowsN = Number(args[++i]);
       if (!Number.isInteger(flowsN) || flowsN < 0) return usageError("--flows needs a non-negative integer");
@@ -80,7 +126,13 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`netmortem capture: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  const s: CaptureSummary = await summarizeCapture(openCaptureFile(file), { nodePortRange, idleTimeoutSec });
+  const tty = process.stderr.isTTY === true;
+  let source: AsyncIterable<Uint8Array> = openCaptureFile(file);
+  if (progress ?? tty) {
+    const total = (await stat(file)).size;
+    source = withProgress(source, path.basename(file), total, (t) => process.stderr.write(t), { tty });
+  }
+  const s: CaptureSummary = await summarizeCapture(source, { nodePortRange, idleTimeoutSec });
   if (json) {
     const out = flowsN === undefined ? s : { ...s, flows: s.flows.slice(0, flowsN) };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
