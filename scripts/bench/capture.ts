@@ -191,10 +191,24 @@ async function main(): Promise<void> {
       `per CPU second ${(oursCpu / 1e6).toFixed(0)} MB vs tshark ${(theirsCpu / 1e6).toFixed(0)} MB (${(oursCpu / theirsCpu).toFixed(1)}x); ` +
       `peak RSS ${(Math.max(...runs.map((r) => r.maxRssKb)) / 1024).toFixed(0)} MB (worst pass) vs tshark ${(ts.maxRssKb / 1024).toFixed(0)} MB; load average ${load.toFixed(1)} on ${(await import("node:os")).cpus().length} cores`,
   );
-  const cold = size / runs[0].seconds;
+  // what `netmortem capture FILE` gets: one pass in a fresh process, several times (the page cache warmed
+  // before each: this VM pages out file pages idle for 30 s)
+  const nCold = Math.max(0, Number(process.env.BENCH_COLD_RUNS ?? 3));
+  const colds: number[] = [runs[0].seconds];
+  for (let i = 0; i < nCold; i++) {
+    execFileSync("cat", [file], { stdio: ["ignore", "ignore", "ignore"] });
+    const [r] = await runEngine(file, size, 1);
+    colds.push(r.seconds);
+  }
+  colds.sort((a, b) => a - b);
+  const coldMedian = colds[colds.length >> 1];
+  const cold = size / coldMedian;
+  console.log(
+    `cold passes (fresh process each, ${colds.length} incl. #1): ${colds.map((c) => `${c.toFixed(2)} s`).join(" ")}; median ${(cold / 1e9).toFixed(2)} GB/s, best ${(size / colds[0] / 1e9).toFixed(2)} GB/s`,
+  );
   console.log(
     `targets (wall clock, fastest pass): >= 1 GB/s ${ours >= 1e9 ? "MET" : "NOT MET"}, >= 20x tshark ${ours / theirs >= 20 ? "MET" : "NOT MET"}` +
-      ` | cold pass #1: ${(cold / 1e9).toFixed(2)} GB/s, ${(cold / theirs).toFixed(1)}x tshark`,
+      ` | cold (median of ${colds.length}): >= 1 GB/s ${cold >= 1e9 ? "MET" : "NOT MET"} (${(cold / 1e9).toFixed(2)} GB/s), ${(cold / theirs).toFixed(1)}x tshark`,
   );
 }
 
