@@ -34,6 +34,12 @@ const ONCE_Q = 4;
 const ONCE_I = 8;
 
 const CLOSE_GRACE_SEC = 1;
+// Flows that closed without a payload byte or a completed handshake (a refused SYN, SYN-ACKs answered
+// by a reset, a lone RST) wait as long as Zeek's tcp_close_delay / tcp_reset_delay (5 s): their next
+// packet (a retried SYN with the same ISN, another RST) often comes 1–3 s later and belongs to the same
+// connection, as tshark's stream does. They are rare in healthy traffic, so the longer wait costs
+// little; for all flows it cost 20–30 % of a pass (more flows alive, more cache misses).
+const CONTROL_CLOSE_GRACE_SEC = 5;
 const SWEEP_EVERY_SEC = 0.5;
 const MAX_TIMES = 32;
 const MAX_HISTORY = 48;
@@ -210,6 +216,10 @@ export class FlowEngine {
   private closedQueue: number[] = [];
   private closedGen: number[] = [];
   private closedHead = 0;
+  // the same for control-only flows (CONTROL_CLOSE_GRACE_SEC)
+  private ctlQueue: number[] = [];
+  private ctlGen: number[] = [];
+  private ctlHead = 0;
   private nextIdleScan = -Infinity;
   private now = -Infinity;
   // which way the packet of the last lookup went
@@ -268,6 +278,10 @@ export class FlowEngine {
     this.keptThreshold = -0.5;
     this.closedQueue = [];
     this.closedGen = [];
+    this.ctlQueue = [];
+    this.ctlGen = [];
+    this.ctlHead = -1;
+    this.ctlHead = 0;
     this.freeSlots = [];
     this.closedHead = -1;
     this.closedHead = 0;
@@ -800,8 +814,11 @@ export class FlowEngine {
     }
     if ((flags & (F_FIN | F_RST)) !== 0 && D[d + D_CLOSEDAT] < 0 && this.closeCheck(s, peer)) {
       D[d + D_CLOSEDAT] = ts;
-      this.closedQueue.push(f);
-      this.closedGen.push(I[b + N_GEN]);
+      if (this.controlOnly(f)) this.closeControl(f);
+      else {
+        this.closedQueue.push(f);
+        this.closedGen.push(I[b + N_GEN]);
+      }
     }
   }
 
@@ -988,9 +1005,19 @@ export class FlowEngine {
   private sweep(now: number): void {
     // closed flows wait in a queue in closing order; a full scan for idle flows is rarer
     const closedBefore = now - CLOSE_GRACE_SEC;
-    const q = this.closedQueue;
-    const gens = this.closedGen;
-    let i = this.closedHead;
+    const i = this.drainClosed(this.closedQueue, this.closedGen, this.closedHead, closedBefore);
+    if (i >= 65536) {
+      this.closedQueue = this.closedQueue.slice(i);
+      this.closedGen = this.closedGen.slice(i);
+      this.closedHead = 0;
+    } else this.closedHead = i;
+    if (this.ctlHead < this.ctlQueue.length) this.sweepControl(now);
+    if (now >= this.nextIdleScan) this.idleScan(now, closedBefore);
+  }
+
+  /** finalises the queue's flows closed before `closedBefore`, from `head`; returns the new head */
+  private drainClosed(q: number[], gens: number[], head: number, closedBefore: number): number {
+    let i = head;
     for (; i < q.length; i++) {
       const f = q[i];
       const b = f * NI;
@@ -1003,22 +1030,40 @@ export class FlowEngine {
         this.finalize(f);
       }
     }
-    this.closedHead = i >= 65536 ? this.compactClosed(i) : i;
-    if (now >= this.nextIdleScan) this.idleScan(now, closedBefore);
+    return i;
   }
 
-  /** drops the processed head of the closed-flow queue; returns the new head index */
-  private compactClosed(head: number): number {
-    this.closedQueue = this.closedQueue.slice(head);
-    this.closedGen = this.closedGen.slice(head);
-    return 0;
+  // the control-only queue's rare paths in their own methods (see ingest on deoptimisation)
+  private closeControl(f: number): void {
+    this.ctlQueue.push(f);
+    this.ctlGen.push(this.I[f * NI + N_GEN]);
+  }
+
+  private sweepControl(now: number): void {
+    const i = this.drainClosed(this.ctlQueue, this.ctlGen, this.ctlHead, now - CONTROL_CLOSE_GRACE_SEC);
+    if (i >= 65536) {
+      this.ctlQueue = this.ctlQueue.slice(i);
+      this.ctlGen = this.ctlGen.slice(i);
+      this.ctlHead = 0;
+    } else this.ctlHead = i;
+  }
+
+  /** no payload either way and no completed handshake: only SYNs, SYN-ACKs, resets, FINs */
+  private controlOnly(f: number): boolean {
+    const d = f * ND;
+    if (this.D[d + D_O + SD_BYTES] !== 0 || this.D[d + D_R + SD_BYTES] !== 0) return false;
+    const b = f * NI;
+    return !(this.I[b + N_SYNACKN] > 0 && this.I[b + SIDE_O + S_HASLASTACK] !== 0);
   }
 
   private idleScan(now: number, closedBefore: number): void {
     this.nextIdleScan = now + Math.max(SWEEP_EVERY_SEC, this.idle / 4);
     const idleBefore = now - this.idle;
     const D = this.D;
-    const done = this.allLive().filter((f) => D[f * ND + D_LASTTS] < idleBefore || (D[f * ND + D_CLOSEDAT] >= 0 && D[f * ND + D_LASTTS] < closedBefore));
+    const ctlBefore = now - CONTROL_CLOSE_GRACE_SEC;
+    const done = this.allLive().filter(
+      (f) => D[f * ND + D_LASTTS] < idleBefore || (D[f * ND + D_CLOSEDAT] >= 0 && D[f * ND + D_LASTTS] < (this.controlOnly(f) ? ctlBefore : closedBefore)),
+    );
     for (const f of done) {
       this.unlink(f);
       this.finalize(f);
@@ -1301,6 +1346,8 @@ export class FlowEngine {
     this.kept.length = 0;
     this.closedQueue.length = 0;
     this.closedGen.length = 0;
+    this.ctlQueue.length = 0;
+    this.ctlGen.length = 0;
     this.srcTs.clear();
     this.srcTs4.clear();
   }
