@@ -198,6 +198,24 @@ describe("recorded captures (scripts/record/capture-*.sh on kernel 6.18)", () =>
     expect(s.handshakes).toEqual({ attempted: 5, completed: 5, failed: 0, refused: 0 });
     for (const t of s.tsBackwards) expect(t.clocks).toBe(t.connections);
   });
+
+  it("loss over IPv4 and IPv6 and a receiver that stops reading: tshark's counts (capture-lossy-mix.sh)", async () => {
+    const s = await summarizeCapture(recorded("lossy-mix-v4-v6.pcap"));
+    // tshark 4.0: 1394 frames, 509 IPv6; 30 frames flagged retransmission, fast/spurious retransmission or
+    // out-of-order; 27 duplicate ACKs; 3 zero windows; 13 streams (7 over IPv4, 6 over IPv6), all closed by FINs
+    expect([s.packets, s.ipv4, s.ipv6]).toEqual([1394, 885, 509]);
+    expect(s.flowsByState).toEqual({ SF: 13 });
+    expect(s.retransmissions).toBe(30);
+    const sum = (k: "dupAcks" | "zeroWindows") => s.flows.reduce((n, f) => n + f[k].orig + f[k].resp, 0);
+    expect(sum("dupAcks")).toBe(27);
+    expect(sum("zeroWindows")).toBe(3);
+    expect(s.flows.filter((f) => f.orig.addr === "fd45::2")).toHaveLength(6);
+    expect(s.mssSeen).toEqual([1440, 1460]);
+    // the zero windows come from the client that did not read (4 kB receive buffer), not the server
+    const slow = s.flows.find((f) => f.zeroWindows.orig > 0);
+    expect(slow?.respBytes).toBeGreaterThan(400_000);
+    expect(slow?.zeroWindows.resp).toBe(0);
+  });
 });
 
 describe("summarizePackets (the tcpdump-text path) agrees with summarizeCapture", () => {
