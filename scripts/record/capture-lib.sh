@@ -46,7 +46,7 @@ veth_pair() {
 # start_capture NS IFACE FILE [filter...]
 start_capture() {
   local ns=$1 dev=$2 file=$3; shift 3
-  ip netns exec "$ns" tcpdump -i "$dev" -s 0 -U --immediate-mode -w "$file" "$@" 2>>"$TMP/tcpdump.log" &
+  ip netns exec "$ns" tcpdump -i "$dev" -s 0 -B ${CAPTURE_BUFFER_KB:-16384} -U --immediate-mode -w "$file" "$@" 2>>"$TMP/tcpdump.log" &
   CAP_PIDS+=($!)
   sleep 1
 }

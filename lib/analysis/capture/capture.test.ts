@@ -199,6 +199,22 @@ describe("recorded captures (scripts/record/capture-*.sh on kernel 6.18)", () =>
     for (const t of s.tsBackwards) expect(t.clocks).toBe(t.connections);
   });
 
+  it("tcpdump -i any on a NAT router: each connection twice, keep-alives are no retransmissions (capture-router-any.sh)", async () => {
+    const s = await summarizeCapture(recorded("router-any-nat-keepalive.pcap"));
+    // tshark 4.0: 432 frames, Linux cooked v2; 8 streams (4 connections, before and after MASQUERADE);
+    // 8 keep-alives and 6 keep-alive ACKs; no retransmission, no duplicate ACK
+    expect([s.packets, s.linkTypes]).toEqual([432, ["LINUX_SLL2"]]);
+    expect(s.flowsByState).toEqual({ SF: 8 });
+    expect(s.retransmissions).toBe(0);
+    expect(s.flows.reduce((n, f) => n + f.dupAcks.orig + f.dupAcks.resp, 0)).toBe(0);
+    const ports = (addr: string) => s.flows.filter((f) => f.orig.addr === addr).map((f) => f.orig.port).sort();
+    // the same source ports on both sides of the router: MASQUERADE kept them
+    expect(ports("10.246.1.2")).toHaveLength(4);
+    expect(ports("10.246.2.1")).toEqual(ports("10.246.1.2"));
+    // the connection that idled 4.5 s with SO_KEEPALIVE (1 s idle, 1 s interval) lasted that long
+    expect(Math.max(...s.flows.map((f) => f.duration))).toBeGreaterThan(4.4);
+  });
+
   it("loss over IPv4 and IPv6 and a receiver that stops reading: tshark's counts (capture-lossy-mix.sh)", async () => {
     const s = await summarizeCapture(recorded("lossy-mix-v4-v6.pcap"));
     // tshark 4.0: 1394 frames, 509 IPv6; 30 frames flagged retransmission, fast/spurious retransmission or
