@@ -177,6 +177,7 @@ export function formatSummary(s: CaptureSummary, flowsN: number): string {
   }
   const sk = Object.entries(s.skipped);
   if (sk.length) L.push(`skipped: ${sk.map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  if (s.framesCutShort) L.push(`${s.framesCutShort} frames cut short by the snapshot length${s.snaplen ? ` (${s.snaplen} bytes)` : ""}: headers decoded, payloads incomplete`);
   if (s.error) L.push(`ERROR at byte ${s.error.offset}: ${s.error.message} (the summary covers what was read before)`);
   if (flowsN > 0 && s.flows.length > 0) {
     L.push("");

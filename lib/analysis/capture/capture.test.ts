@@ -199,6 +199,38 @@ describe("recorded captures (scripts/record/capture-*.sh on kernel 6.18)", () =>
     for (const t of s.tsBackwards) expect(t.clocks).toBe(t.connections);
   });
 
+  it("three writers (capture-writers.sh): dumpcap pcapng, tcpdump nanosecond pcap, tcpdump -s 96", async () => {
+    const ng = await summarizeCapture(recorded("writer-dumpcap.pcapng"));
+    const nano = await summarizeCapture(recorded("writer-tcpdump-nano.pcap"));
+    const s96 = await summarizeCapture(recorded("writer-tcpdump-snaplen96.pcap"));
+    for (const s of [ng, nano, s96]) {
+      expect(s.flowsByState).toEqual({ SF: 3 });
+      expect(s.error).toBeUndefined();
+      expect(s.skipped).toEqual({});
+      // the responder's payload is the same 3 × (20 000 bytes + HTTP header), cut short by -s 96 or not
+      expect(s.flows.map((f) => f.respBytes)).toEqual([20203, 20203, 20203]);
+    }
+    expect([ng.format, ng.packets, nano.format, nano.packets, s96.packets]).toEqual(["pcapng", 106, "pcap", 112, 97]);
+    // first frame times as tshark prints them (frame.time_epoch)
+    expect(ng.firstTs).toBeCloseTo(1795345146.229093451, 6);
+    expect(nano.firstTs).toBeCloseTo(1795345149.325491976, 6);
+  });
+
+  it("frames cut by the snapshot length are counted (tshark: frame.cap_len < frame.len)", async () => {
+    const cases: Array<[Uint8Array, number | undefined, number | undefined]> = [
+      [recorded("writer-tcpdump-snaplen96.pcap"), 48, 96],
+      [recorded("writer-tcpdump-nano.pcap"), undefined, 262144],
+      [corpus("tcp-snaplen-truncated-smtp.pcap"), 24, 68],
+      [corpus("tcp-rst-with-data-snaplen-truncated.pcap"), 1, 65535],
+      // pcapng: the snaplen of its interface description blocks
+      [corpus("pcapng-big-endian-two-interfaces.pcapng"), 4, 96],
+    ];
+    for (const [bytes, cut, snaplen] of cases) {
+      const s = await summarizeCapture(bytes);
+      expect([s.framesCutShort, s.snaplen]).toEqual([cut, snaplen]);
+    }
+  });
+
   it("tcpdump -i any on a NAT router: each connection twice, keep-alives are no retransmissions (capture-router-any.sh)", async () => {
     const s = await summarizeCapture(recorded("router-any-nat-keepalive.pcap"));
     // tshark 4.0: 432 frames, Linux cooked v2; 8 streams (4 connections, before and after MASQUERADE);

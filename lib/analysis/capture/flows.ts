@@ -313,9 +313,10 @@ export class FlowEngine {
   }
 
   /** every captured record, decodable or not */
-  countFrame(ts: number, origLen: number): void {
+  countFrame(ts: number, origLen: number, caplen = origLen): void {
     // per-packet counters live in fields of this class (stable shape), copied into the summary at the end
     this.nPackets++;
+    if (caplen < origLen) this.nCut++;
     this.nBytes += origLen;
     if (this.tFirst !== this.tFirst) this.tFirst = ts;
     if (!(ts <= this.tLast)) this.tLast = ts;
@@ -333,6 +334,7 @@ export class FlowEngine {
   private nIcmp = 0;
   private nTunnel = 0;
   private nFrag = 0;
+  private nCut = 0;
   private maxIp = 0;
 
   /** a decoded IP packet */
@@ -1310,6 +1312,7 @@ export class FlowEngine {
     s.tunnelPackets = this.nTunnel;
     s.maxIpLength = this.maxIp;
     if (this.nFrag > 0) s.nonFirstFragments = this.nFrag;
+    if (this.nCut > 0) s.framesCutShort = this.nCut;
     s.flows = this.kept.map((k) => this.build(k.f));
     for (const [k, v] of this.stateCounts) s.flowsByState[k] = v;
     s.mssSeen = [...this.mss].sort((a, b) => a - b);

@@ -89,6 +89,8 @@ export async function summarizeCapture(input: CaptureInput, opts: SummaryOptions
   const s = engine.finish();
   if (reader.format) s.format = reader.format;
   s.linkTypes = reader.linkTypeNames();
+  const snaplen = reader.statedSnaplen();
+  if (snaplen !== undefined) s.snaplen = snaplen;
   if (reader.error) s.error = reader.error;
   engine.releaseStorage();
   reader.releaseStorage();

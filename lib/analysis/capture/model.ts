@@ -120,6 +120,13 @@ export type CaptureSummary = {
   maxIpLength: number;
   /** IP fragments other than the first (they carry no L4 header, so no flow sees them) */
   nonFirstFragments?: number;
+  /**
+   * frames captured shorter than they were on the wire (cut by the snapshot length): their headers were
+   * decoded and sizes come from them, but payloads are incomplete
+   */
+  framesCutShort?: number;
+  /** the snapshot length the file states (pcap header; pcapng: the largest non-zero interface snaplen) */
+  snaplen?: number;
   retransmissions: number;
   mtuBlackholeFlows: number;
   skipped: Partial<Record<SkipReason, number>>;

@@ -8,7 +8,8 @@ import type { SkipReason } from "./model";
 
 /** what the reader feeds: the flow engine, or a collector of Packet objects */
 export interface PacketSink {
-  countFrame(ts: number, origLen: number): void;
+  /** every record: its time, original length and captured length */
+  countFrame(ts: number, origLen: number, caplen: number): void;
   skip(code: number): void;
   skipNamed(name: SkipReason, n?: number): void;
   ingest(p: Scratch): void;
@@ -48,6 +49,7 @@ export class CaptureReader {
   private index = 0;
   private readonly p = new Scratch();
   private readonly seenLinks = new Set<number>();
+  private readonly ngSnaplens = new Set<number>();
   private readonly hdr = new Uint8Array(16);
   private readonly hdrView = new DataView(this.hdr.buffer);
   private lastLink = -1;
@@ -159,6 +161,14 @@ export class CaptureReader {
     this.bridgeBuf = new Uint8Array(0);
   }
 
+  /** the snapshot length the file states, if any (see CaptureSummary.snaplen) */
+  statedSnaplen(): number | undefined {
+    if (this.format === "pcap") return this.snaplen > 0 ? this.snaplen : undefined;
+    let max = 0;
+    for (const i of this.ngSnaplens) if (i > max) max = i;
+    return max > 0 ? max : undefined;
+  }
+
   linkTypeNames(): string[] {
     return [...this.seenLinks].map((l) => LINKTYPE_NAMES[l] ?? `LINKTYPE_${l}`);
   }
@@ -223,7 +233,7 @@ export class CaptureReader {
 
   private frame(link: number, b: Uint8Array, dv: DataView, off: number, caplen: number, origLen: number, ts: number, engine: PacketSink, p: Scratch): void {
     this.index++;
-    engine.countFrame(ts, origLen);
+    engine.countFrame(ts, origLen, caplen);
     if (link !== this.lastLink) {
       this.lastLink = link;
       this.seenLinks.add(link);
@@ -288,6 +298,7 @@ export class CaptureReader {
         const iface: Iface = { linkType: dv.getUint16(pos + 8, le), snaplen: dv.getUint32(pos + 12, le), unitsPerSec: 1e6 };
         if (!this.ngOptions(dv, pos + 16, bodyEnd, iface)) return false;
         this.ifaces.push(iface);
+        this.ngSnaplens.add(iface.snaplen);
         return true;
       }
       case 6: {
