@@ -120,6 +120,18 @@ function pcapPrefix(file: string, limit: number, out: string): { bytes: number; 
   return { bytes: pos, packets };
 }
 
+/** an uncompressed pcap file (either byte order, micro- or nanoseconds) */
+function isPlainPcap(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const b = Buffer.alloc(4);
+    readSync(fd, b, 0, 4, 0);
+    return [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(b.readUInt32BE(0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function runTshark(file: string, size: number, packetsTotal: number): Run {
   const limitSec = Number(process.env.TSHARK_TIME_LIMIT ?? 120);
   const prefixBytes = Number(process.env.TSHARK_PREFIX_MB ?? 100) * 1e6;
@@ -129,10 +141,19 @@ function runTshark(file: string, size: number, packetsTotal: number): Run {
   let tmp: string | undefined;
   if (size > prefixBytes * 1.5) {
     tmp = mkdtempSync(path.join(tmpdir(), "nmbench-"));
-    target = path.join(tmp, "prefix.pcap");
-    const pre = pcapPrefix(file, prefixBytes, target);
-    bytes = pre.bytes;
-    note = `tshark on the first ${(pre.bytes / 1e6).toFixed(0)} MB (${pre.packets} packets) of the file; full-file time extrapolated ≈ ${"%T%"} s`;
+    if (isPlainPcap(file)) {
+      target = path.join(tmp, "prefix.pcap");
+      const pre = pcapPrefix(file, prefixBytes, target);
+      bytes = pre.bytes;
+    } else {
+      // pcapng (or compressed): editcap keeps the first N packets, N by packet share; the bytes are then the
+      // prefix file's own size, so the extrapolation uses what tshark really read
+      target = path.join(tmp, "prefix.pcapng");
+      const n = Math.max(1, Math.round((packetsTotal * prefixBytes) / size));
+      execFileSync("editcap", ["-F", "pcapng", "-r", file, target, `1-${n}`]);
+      bytes = statSync(target).size;
+    }
+    note = `tshark on the first ${(bytes / 1e6).toFixed(0)} MB (%P% packets) of the file; full-file time extrapolated ≈ ${"%T%"} s`;
   }
   try {
     const r = spawnSync("/usr/bin/time", ["-v", "timeout", String(limitSec), "tshark", "-r", target, "-q", "-z", "conv,tcp"], {
@@ -147,7 +168,7 @@ function runTshark(file: string, size: number, packetsTotal: number): Run {
     const timedOut = /exit status 124/.test(err) || r.status === 124;
     let packets = packetsTotal;
     if (tmp) packets = Number(execFileSync("capinfos", ["-c", "-M", "-T", target], { encoding: "utf8" }).trim().split("\n").pop()?.split("\t")[1] ?? NaN);
-    if (tmp) note = note.replace("%T%", ((seconds * size) / bytes).toFixed(1));
+    if (tmp) note = note.replace("%T%", ((seconds * size) / bytes).toFixed(1)).replace("%P%", String(packets));
     if (timedOut) note += `${note ? "; " : ""}hit the ${limitSec} s limit: figures are a lower bound`;
     return { packets, seconds, cpuSeconds, maxRssKb: rss, bytes, note };
   } finally {
