@@ -199,6 +199,20 @@ describe("recorded captures (scripts/record/capture-*.sh on kernel 6.18)", () =>
     for (const t of s.tsBackwards) expect(t.clocks).toBe(t.connections);
   });
 
+  it("dual-stack VXLAN over an IPv6 underlay (capture-vxlan-v6.sh): inner IPv4 and IPv6 flows, IPv6 outer addresses", async () => {
+    const s = await summarizeCapture(recorded("vxlan-over-ipv6-dual-stack.pcap"));
+    // tshark 4.0: 260 frames, all IPv6 outside; 258 carry VXLAN VNI 7 with IP inside (the 2 others: ARP in
+    // VXLAN, which we report as the outer UDP datagrams); largest IPv6 packet 1430 + 40 bytes; MSS 1340, 1360
+    expect([s.packets, s.ipv6, s.ipv4, s.tunnelPackets]).toEqual([260, 260, 0, 258]);
+    expect(s.maxIpLength).toBe(1470);
+    expect(s.mssSeen).toEqual([1340, 1360]);
+    const tcp = s.flows.filter((f) => f.proto === "tcp");
+    expect(tcp.map((f) => f.connState)).toEqual(["SF", "SF", "SF", "SF"]);
+    expect(tcp.filter((f) => f.orig.addr === "fd47::2")).toHaveLength(2);
+    expect(tcp.filter((f) => f.orig.addr === "10.248.0.2")).toHaveLength(2);
+    for (const f of tcp) expect(f.tunnel).toEqual({ kind: "vxlan", vni: 7, outerSrc: "fd46::2", outerDst: "fd46::1", maxOuterLength: 1470 });
+  });
+
   it("three writers (capture-writers.sh): dumpcap pcapng, tcpdump nanosecond pcap, tcpdump -s 96", async () => {
     const ng = await summarizeCapture(recorded("writer-dumpcap.pcapng"));
     const nano = await summarizeCapture(recorded("writer-tcpdump-nano.pcap"));
