@@ -1,3 +1,4 @@
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { run, withProgress } from "./capture";
@@ -108,4 +109,62 @@ describe("withProgress", () => {
     await drain(withProgress(chunks([10, 10]), "z", 20, (s) => quiet.push(s), { tty: true, everyMs: 500, now: () => 0 }));
     expect(quiet).toEqual([]);
   });
+});
+
+// A live pipe, as in an incident: tcpdump -w - in a network namespace of its own, into `netmortem capture -`.
+// Needs root (ip netns) and tcpdump; traffic stays inside the namespace's loopback.
+const liveSkip = (() => {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return "needs root (network namespaces)";
+  for (const t of ["ip", "tcpdump", "python3", "curl"]) if (spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0) return `missing ${t}`;
+  return null;
+})();
+
+describe.skipIf(liveSkip !== null)("netmortem capture - (standard input)", () => {
+  it("summarises a live tcpdump pipe once tcpdump is stopped", async () => {
+    const ns = `nm-cli-${process.pid}`;
+    const root = path.resolve(__dirname, "../..");
+    const procs: ChildProcess[] = [];
+    try {
+      execFileSync("ip", ["netns", "add", ns]);
+      execFileSync("ip", ["-n", ns, "link", "set", "lo", "up"]);
+      const server = spawn("ip", ["netns", "exec", ns, "timeout", "30", "python3", "-m", "http.server", "--bind", "127.0.0.1", "8099"], { stdio: "ignore" });
+      procs.push(server);
+      const dump = spawn("ip", ["netns", "exec", ns, "tcpdump", "-i", "lo", "-s", "0", "-U", "--immediate-mode", "-w", "-", "tcp", "port", "8099"], { stdio: ["ignore", "pipe", "pipe"] });
+      procs.push(dump);
+      const cli = spawn(process.execPath, [path.join(root, "cli/netmortem.js"), "capture", "-", "--json"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+      procs.push(cli);
+      dump.stdout!.pipe(cli.stdin!);
+      let out = "";
+      cli.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+      const cliDone = new Promise<number | null>((resolve) => cli.on("close", resolve));
+      // tcpdump says "listening on lo" on stderr once it captures
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error("tcpdump did not start")), 10_000);
+        dump.stderr!.on("data", (d: Buffer) => {
+          if (/listening on/.test(d.toString())) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+      });
+      for (let i = 0; i < 3; i++) {
+        const r = spawnSync("ip", ["netns", "exec", ns, "curl", "-s", "-o", "/dev/null", "--retry", "5", "--retry-connrefused", "--retry-delay", "1", "--max-time", "10", "http://127.0.0.1:8099/"]);
+        expect(r.status).toBe(0);
+      }
+      // tcpdump hands over what its capture buffer holds when interrupted: give the last packets a moment
+      await new Promise((r) => setTimeout(r, 1000));
+      dump.kill("SIGINT");
+      expect(await cliDone).toBe(0);
+      const s = JSON.parse(out) as { format: string; flowsByState: Record<string, number>; flows: Array<{ resp: { port: number } }> };
+      expect(s.format).toBe("pcap");
+      expect(s.flowsByState.SF).toBeGreaterThanOrEqual(3);
+      expect(s.flows.every((f) => f.resp.port === 8099)).toBe(true);
+    } finally {
+      // everything started inside the namespace, then the namespace itself
+      const pids = spawnSync("ip", ["netns", "pids", ns], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+      if (pids.length) spawnSync("kill", ["-9", ...pids]);
+      for (const p of procs) p.kill("SIGKILL");
+      spawnSync("ip", ["netns", "del", ns]);
+    }
+  }, 60_000);
 });

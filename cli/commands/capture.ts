@@ -56,7 +56,7 @@ export async function* withProgress(
   const line = (t: number) => {
     const pct = total > 0 ? ` (${Math.min(100, Math.floor((100 * done) / total))} %)` : "";
     const rate = t > t0 ? `, ${(done / 1e6 / ((t - t0) / 1000)).toFixed(0)} MB/s` : "";
-    return `reading ${name}: ${mb(done)} of ${mb(total)} MB${pct}${rate}`;
+    return `reading ${name}: ${mb(done)}${total > 0 ? ` of ${mb(total)}` : ""} MB${pct}${rate}`;
   };
   let shown = false;
   for await (const chunk of src) {
@@ -75,11 +75,13 @@ export async function* withProgress(
   } else write(`${line(t)}, done in ${((t - t0) / 1000).toFixed(2)} s\n`);
 }
 
-const HELP = `Usage: netmortem capture <file> [--json] [--flows N] [--nodeport-range LO-HI] [--idle-timeout SEC]
+const HELP = `Usage: netmortem capture <file | -> [--json] [--flows N] [--nodeport-range LO-HI] [--idle-timeout SEC]
                          [--progress | --no-progress]
 
 Reads a pcap, pcapng or gzip-compressed capture (streaming) and prints the capture summary followed by
 the flows, worst first (failed handshakes, resets, retransmissions, MTU black holes first).
+- reads the capture from standard input, e.g. live: tcpdump -i eth0 -s 0 -U -w - port 443 | netmortem capture -
+(Ctrl-C stops tcpdump, which flushes its file; the summary follows).
 
   --json               print the CaptureSummary as JSON
   --flows N            how many flows to list (default 20; with --json: all kept flows unless given)
@@ -114,23 +116,30 @@ export async function run(args: string[]): Promise<number> {
     } else if (a === "--idle-timeout") {
       idleTimeoutSec = Number(args[++i]);
       if (!(idleTimeoutSec > 0)) return usageError("--idle-timeout needs a positive number");
-    } else if (a.startsWith("-")) return usageError(`unknown option ${a}`);
+    } else if (a === "-" && file === undefined) file = a;
+    else if (a.startsWith("-")) return usageError(`unknown option ${a}`);
     else if (file === undefined) file = a;
     else return usageError("only one capture file");
   }
   if (file === undefined) return usageError("missing capture file");
-  try {
-    // summarizeCapture reports read errors inside the summary; a missing file deserves a plain message
-    await access(file, constants.R_OK);
-  } catch (err) {
-    process.stderr.write(`netmortem capture: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+  const fromStdin = file === "-";
+  if (fromStdin) {
+    if (process.stdin.isTTY) return usageError("- reads a capture from standard input: pipe one in (tcpdump -w - … | netmortem capture -)");
+  } else {
+    try {
+      // summarizeCapture reports read errors inside the summary; a missing file deserves a plain message
+      await access(file, constants.R_OK);
+    } catch (err) {
+      process.stderr.write(`netmortem capture: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
   }
   const tty = process.stderr.isTTY === true;
-  let source: AsyncIterable<Uint8Array> = openCaptureFile(file);
+  // standard input: Node's stream hands over a fresh Buffer per chunk, which summarizeCapture may keep
+  let source: AsyncIterable<Uint8Array> = fromStdin ? (process.stdin as AsyncIterable<Uint8Array>) : openCaptureFile(file);
   if (progress ?? tty) {
-    const total = (await stat(file)).size;
-    source = withProgress(source, path.basename(file), total, (t) => process.stderr.write(t), { tty });
+    const total = fromStdin ? 0 : (await stat(file)).size;
+    source = withProgress(source, fromStdin ? "standard input" : path.basename(file), total, (t) => process.stderr.write(t), { tty });
   }
   const s: CaptureSummary = await summarizeCapture(source, { nodePortRange, idleTimeoutSec });
   if (json) {
