@@ -273,6 +273,11 @@ describe("recorded captures (scripts/record/capture-*.sh on kernel 6.18)", () =>
     expect(sum("zeroWindows")).toBe(3);
     expect(s.flows.filter((f) => f.orig.addr === "fd45::2")).toHaveLength(6);
     expect(s.mssSeen).toEqual([1440, 1460]);
+    // the 6 IPv6 SYNs' TSvals (tshark): 3892984055 4042171791 4277067945 2726168158 1889677227 4188519490,
+    // i.e. 3 steps back (per-connection random offsets: 6 clocks, harmless)
+    expect(s.tsBackwards.filter((t) => t.addr === "fd45::2")).toEqual([
+      { addr: "fd45::2", peer: "fd45::1", connections: 6, backwardSteps: 3, clocks: 6, example: { fromTsval: 4277067945, toTsval: 2726168158, ts: expect.any(Number) } },
+    ]);
     // the zero windows come from the client that did not read (4 kB receive buffer), not the server
     const slow = s.flows.find((f) => f.zeroWindows.orig > 0);
     expect(slow?.respBytes).toBeGreaterThan(400_000);

@@ -7,7 +7,7 @@
  */
 import type { CaptureSummary, ConnState, Endpoint, FlowSummary, SkipReason } from "./model";
 import type { TcpOptions } from "./packet";
-import { F_ACK, F_FIN, F_RST, F_SYN, NO_TS, type Scratch, v4ToString } from "./decode";
+import { F_ACK, F_FIN, F_RST, F_SYN, NO_TS, type Scratch, v4ToString, v6WordsFromString, v6WordsToString } from "./decode";
 
 export type SummaryOptions = {
   /** client source ports in this range are reported (kube-proxy NodePort range by default) */
@@ -73,10 +73,16 @@ function sameClock(cts: number, cval: number, ts: number, tsval: number): boolea
 
 const SKIP_NAMES: SkipReason[] = ["garbage", "unknown-link-type", "not-ip", "bad-ip-header", "bad-l4-header", "snaplen-truncated"];
 
-function strHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
+/** hash of the IPv6 address in w[at..at+3] */
+function hash6(w: Int32Array, at: number): number {
+  let h = Math.imul(w[at] ^ 0x811c9dc5, 0x01000193);
+  h = Math.imul(h ^ w[at + 1], 0x01000193);
+  h = Math.imul(h ^ w[at + 2], 0x01000193);
+  return Math.imul(h ^ w[at + 3], 0x01000193);
+}
+
+function same6(a: Int32Array, at: number, b: Int32Array, bt: number): boolean {
+  return a[at] === b[bt] && a[at + 1] === b[bt + 1] && a[at + 2] === b[bt + 2] && a[at + 3] === b[bt + 3];
 }
 
 function mix(a: number, port: number): number {
@@ -184,8 +190,10 @@ export class FlowEngine {
   private I = new Int32Array(0);
   private D = new Float64Array(0);
   private H = new Uint8Array(0);
-  private a6: string[] = new Array<string>(INITIAL_SLOTS).fill("");
-  private b6: string[] = new Array<string>(INITIAL_SLOTS).fill("");
+  // IPv6 flows' addresses as words, 8 per slot (A 0–3, B 4–7); their text is made only for output
+  private W6 = new Int32Array(0);
+  // the quoted addresses of an ICMPv6 error, as words, for the lookup of the flow it quotes
+  private readonly q6 = new Int32Array(8);
   private tunnels: Array<FlowSummary["tunnel"]> = new Array<FlowSummary["tunnel"]>(INITIAL_SLOTS).fill(undefined);
   private icmpNotes: Array<FlowSummary["icmpMtu"] | undefined> = new Array<FlowSummary["icmpMtu"] | undefined>(INITIAL_SLOTS).fill(undefined);
   private synMore: Array<number[] | undefined> = new Array<number[] | undefined>(INITIAL_SLOTS).fill(undefined);
@@ -209,7 +217,8 @@ export class FlowEngine {
   // flows that enter the list early and are trimmed out later never turn into objects
   private kept: Array<{ score: number; firstTs: number; f: number }> = [];
   private keptThreshold = -1;
-  private readonly srcTs = new Map<string, SrcTs>();
+  // IPv6 pairs by a hash of their words, the words kept to tell colliding pairs apart
+  private readonly srcTs6 = new Map<number, Array<{ w: Int32Array; e: SrcTs }>>();
   // IPv4 pairs by number: building a string key per SYN showed up in profiles
   private readonly srcTs4 = new Map<number, Map<number, SrcTs>>();
   private last = NONE;
@@ -266,6 +275,7 @@ export class FlowEngine {
     this.I = new Int32Array(INITIAL_SLOTS * NI);
     this.D = new Float64Array(INITIAL_SLOTS * ND);
     this.H = new Uint8Array(INITIAL_SLOTS * MAX_HISTORY);
+    this.W6 = new Int32Array(INITIAL_SLOTS * 8);
     this.cap = INITIAL_SLOTS;
     this.buckets = new Int32Array(INITIAL_BUCKETS).fill(NONE);
     this.mask = INITIAL_BUCKETS - 1;
@@ -359,7 +369,7 @@ export class FlowEngine {
     const l4 = p.l4;
     if (l4 === 6) {
       this.nTcp++;
-      let f = this.lookup(6, p.ipVersion === 6, p.src4, p.dst4, p.src6, p.dst6, p.sport, p.dport, -1);
+      let f = this.lookup(6, p.ipVersion === 6, p.src4, p.dst4, p.w6, p.sport, p.dport, -1);
       const flags = p.flags;
       if (f === NONE) {
         f = this.create(p, (flags & (F_SYN | F_ACK)) === (F_SYN | F_ACK));
@@ -397,7 +407,7 @@ export class FlowEngine {
 
   private udp(p: Scratch): void {
     this.nUdp++;
-    let f = this.lookup(17, p.ipVersion === 6, p.src4, p.dst4, p.src6, p.dst6, p.sport, p.dport, -1);
+    let f = this.lookup(17, p.ipVersion === 6, p.src4, p.dst4, p.w6, p.sport, p.dport, -1);
     if (f === NONE) f = this.create(p, false);
     if (p.tunKind !== 0) this.outer(f, p);
     const I = this.I;
@@ -423,6 +433,7 @@ export class FlowEngine {
   }
 
   private icmpMtu(p: Scratch): void {
+    if (p.ipVersion === 6) p.text6();
     const from = p.ipVersion === 4 ? v4ToString(p.src4) : p.src6;
     const to = p.ipVersion === 4 ? v4ToString(p.dst4) : p.dst6;
     const entry: CaptureSummary["icmpMtu"][number] = { ts: p.ts, from, to, mtu: p.icmpMtu };
@@ -434,7 +445,9 @@ export class FlowEngine {
         entry.quoted.srcPort = p.qSport;
         entry.quoted.dstPort = p.qDport;
         if (p.qProto === 6 || p.qProto === 17) {
-          const f = this.lookup(p.qProto, p.qVersion === 6, p.qSrc4, p.qDst4, p.qSrc6, p.qDst6, p.qSport, p.qDport, -1);
+          const q6 = this.q6;
+          const ok6 = p.qVersion === 4 || (v6WordsFromString(p.qSrc6, q6, 0) && v6WordsFromString(p.qDst6, q6, 4));
+          const f = ok6 ? this.lookup(p.qProto, p.qVersion === 6, p.qSrc4, p.qDst4, q6, p.qSport, p.qDport, -1) : NONE;
           if (f !== NONE) {
             const notes = this.icmpNotes[f] ?? (this.icmpNotes[f] = []);
             if (notes.length < MAX_TIMES) notes.push({ ts: p.ts, from, mtu: p.icmpMtu });
@@ -446,12 +459,14 @@ export class FlowEngine {
     if (this.s.icmpMtu.length < MAX_LIST) this.s.icmpMtu.push(entry);
   }
 
-  private hashKey(proto: number, v6: boolean, s4: number, d4: number, s6: string, d6: string, sp: number, dp: number, vni: number): number {
-    const h = v6 ? mix(strHash(s6), sp) + mix(strHash(d6), dp) : mix(s4, sp) + mix(d4, dp);
+  /** w: IPv6 words (the source at sAt, the destination at dAt), read when v6 */
+  private hashKey(proto: number, v6: boolean, s4: number, d4: number, w: Int32Array, sAt: number, dAt: number, sp: number, dp: number, vni: number): number {
+    const h = v6 ? mix(hash6(w, sAt), sp) + mix(hash6(w, dAt), dp) : mix(s4, sp) + mix(d4, dp);
     return (h + proto * 0x3243f6a9 + vni * 0x2545f491) & 0x3fffffff;
   }
 
-  private lookup(proto: number, v6: boolean, s4: number, d4: number, s6: string, d6: string, sp: number, dp: number, vni: number): number {
+  /** w6: the packet's IPv6 words (source 0–3, destination 4–7), read when v6 */
+  private lookup(proto: number, v6: boolean, s4: number, d4: number, w6: Int32Array, sp: number, dp: number, vni: number): number {
     const I = this.I;
     // consecutive packets mostly belong to the same flow (bulk transfers): try it before hashing
     const c = this.last;
@@ -468,14 +483,29 @@ export class FlowEngine {
         }
       }
     }
-    const f = v6 ? this.lookup6(proto, s6, d6, sp, dp, vni) : this.lookup4(proto, s4, d4, sp, dp, vni);
+    if (c !== NONE && v6) {
+      const b = c * NI;
+      if (I[b + N_V6] === 1 && I[b + N_PROTO] === proto && I[b + N_VNI] === vni) {
+        const a = c * 8;
+        const W = this.W6;
+        if (I[b + N_PA] === sp && I[b + N_PB] === dp && same6(W, a, w6, 0) && same6(W, a + 4, w6, 4)) {
+          this.fromOrig = true;
+          return c;
+        }
+        if (I[b + N_PA] === dp && I[b + N_PB] === sp && same6(W, a, w6, 4) && same6(W, a + 4, w6, 0)) {
+          this.fromOrig = false;
+          return c;
+        }
+      }
+    }
+    const f = v6 ? this.lookup6(proto, w6, sp, dp, vni) : this.lookup4(proto, s4, d4, sp, dp, vni);
     if (f !== NONE) this.last = f;
     return f;
   }
 
   private lookup4(proto: number, s4: number, d4: number, sp: number, dp: number, vni: number): number {
     const I = this.I;
-    let f = this.buckets[this.hashKey(proto, false, s4, d4, "", "", sp, dp, vni) & this.mask];
+    let f = this.buckets[this.hashKey(proto, false, s4, d4, this.q6, 0, 4, sp, dp, vni) & this.mask];
     while (f !== NONE) {
       const b = f * NI;
       if (I[b + N_PROTO] === proto && I[b + N_VNI] === vni && I[b + N_V6] === 0) {
@@ -493,17 +523,19 @@ export class FlowEngine {
     return NONE;
   }
 
-  private lookup6(proto: number, s6: string, d6: string, sp: number, dp: number, vni: number): number {
+  private lookup6(proto: number, w: Int32Array, sp: number, dp: number, vni: number): number {
     const I = this.I;
-    let f = this.buckets[this.hashKey(proto, true, 0, 0, s6, d6, sp, dp, vni) & this.mask];
+    const W = this.W6;
+    let f = this.buckets[this.hashKey(proto, true, 0, 0, w, 0, 4, sp, dp, vni) & this.mask];
     while (f !== NONE) {
       const b = f * NI;
       if (I[b + N_PROTO] === proto && I[b + N_VNI] === vni && I[b + N_V6] === 1) {
-        if (I[b + N_PA] === sp && I[b + N_PB] === dp && this.a6[f] === s6 && this.b6[f] === d6) {
+        const a = f * 8;
+        if (I[b + N_PA] === sp && I[b + N_PB] === dp && same6(W, a, w, 0) && same6(W, a + 4, w, 4)) {
           this.fromOrig = true;
           return f;
         }
-        if (I[b + N_PA] === dp && I[b + N_PB] === sp && this.a6[f] === d6 && this.b6[f] === s6) {
+        if (I[b + N_PA] === dp && I[b + N_PB] === sp && same6(W, a, w, 4) && same6(W, a + 4, w, 0)) {
           this.fromOrig = false;
           return f;
         }
@@ -568,9 +600,10 @@ export class FlowEngine {
     const H = new Uint8Array(cap * MAX_HISTORY);
     H.set(this.H);
     this.H = H;
+    const W6 = new Int32Array(cap * 8);
+    W6.set(this.W6);
+    this.W6 = W6;
     for (let i = this.cap; i < cap; i++) {
-      this.a6.push("");
-      this.b6.push("");
       this.tunnels.push(undefined);
       this.icmpNotes.push(undefined);
       this.synMore.push(undefined);
@@ -588,10 +621,6 @@ export class FlowEngine {
     if (this.icmpNotes[f] !== undefined) this.icmpNotes[f] = undefined;
     if (this.synMore[f] !== undefined) this.synMore[f] = undefined;
     if (this.synAckMore[f] !== undefined) this.synAckMore[f] = undefined;
-    if (this.I[b + N_V6] === 1) {
-      this.a6[f] = "";
-      this.b6[f] = "";
-    }
     this.freeSlots.push(f);
   }
 
@@ -606,10 +635,7 @@ export class FlowEngine {
     if (flip) {
       I[b + N_A4] = p.dst4;
       I[b + N_B4] = p.src4;
-      if (v6) {
-        this.a6[f] = p.dst6;
-        this.b6[f] = p.src6;
-      }
+      if (v6) this.copy6(f, p.w6, 4, 0);
       I[b + N_PA] = p.dport;
       I[b + N_PB] = p.sport;
       this.add(f, 94); // ^
@@ -618,10 +644,7 @@ export class FlowEngine {
     } else {
       I[b + N_A4] = p.src4;
       I[b + N_B4] = p.dst4;
-      if (v6) {
-        this.a6[f] = p.src6;
-        this.b6[f] = p.dst6;
-      }
+      if (v6) this.copy6(f, p.w6, 0, 4);
       I[b + N_PA] = p.sport;
       I[b + N_PB] = p.dport;
       this.fromOrig = true;
@@ -640,7 +663,7 @@ export class FlowEngine {
     D[d + D_FIRSTTS] = p.ts;
     D[d + D_LASTTS] = p.ts;
     D[d + D_FIRSTINDEX] = p.index;
-    const key = this.hashKey(I[b + N_PROTO], v6, I[b + N_A4], I[b + N_B4], this.a6[f], this.b6[f], I[b + N_PA], I[b + N_PB], -1);
+    const key = this.hashKey(I[b + N_PROTO], v6, I[b + N_A4], I[b + N_B4], this.W6, f * 8, f * 8 + 4, I[b + N_PA], I[b + N_PB], -1);
     I[b + N_KEY] = key;
     const i = key & this.mask;
     I[b + N_NEXT] = this.buckets[i];
@@ -649,6 +672,16 @@ export class FlowEngine {
     I[b + N_LIVE] = 1;
     if (++this.live > this.buckets.length) this.grow();
     return f;
+  }
+
+  /** stores a new IPv6 flow's addresses: A from w[aAt..], B from w[bAt..] */
+  private copy6(f: number, w: Int32Array, aAt: number, bAt: number): void {
+    const W = this.W6;
+    const o = f * 8;
+    for (let i = 0; i < 4; i++) {
+      W[o + i] = w[aAt + i];
+      W[o + 4 + i] = w[bAt + i];
+    }
   }
 
   private unlink(f: number): void {
@@ -952,6 +985,7 @@ export class FlowEngine {
     // the first SYN of a connection only: retransmitted SYNs repeat a clock already compared
     if (this.I[f * NI + N_SYNN] !== 1) return;
     let inner: Map<number, SrcTs> | undefined;
+    let list: Array<{ w: Int32Array; e: SrcTs }> | undefined;
     let e: SrcTs | undefined;
     if (p.ipVersion === 4) {
       inner = this.srcTs4.get(p.src4);
@@ -960,7 +994,23 @@ export class FlowEngine {
         this.srcTs4.set(p.src4, inner);
       }
       e = inner.get(p.dst4);
-    } else e = this.srcTs.get(`${p.src6}>${p.dst6}`);
+    } else {
+      const w = p.w6;
+      const key = (Math.imul(hash6(w, 0), 31) + hash6(w, 4)) | 0;
+      list = this.srcTs6.get(key);
+      if (list === undefined) {
+        list = [];
+        this.srcTs6.set(key, list);
+      }
+      for (let i = 0; i < list.length; i++) {
+        if (same6(list[i].w, 0, w, 0) && same6(list[i].w, 4, w, 4)) {
+          e = list[i].e;
+          break;
+        }
+      }
+      // the text only for a new pair
+      if (e === undefined) p.text6();
+    }
     if (e === undefined) {
       e = {
         addr: p.ipVersion === 4 ? v4ToString(p.src4) : p.src6,
@@ -974,7 +1024,7 @@ export class FlowEngine {
         clocks: 1,
       };
       if (inner !== undefined) inner.set(p.dst4, e);
-      else this.srcTs.set(`${p.src6}>${p.dst6}`, e);
+      else list?.push({ w: p.w6.slice(), e });
       return;
     }
     e.connections++;
@@ -1207,11 +1257,11 @@ export class FlowEngine {
   }
 
   private addrA(f: number): string {
-    return this.I[f * NI + N_V6] === 1 ? this.a6[f] : v4ToString(this.I[f * NI + N_A4]);
+    return this.I[f * NI + N_V6] === 1 ? v6WordsToString(this.W6, f * 8) : v4ToString(this.I[f * NI + N_A4]);
   }
 
   private addrB(f: number): string {
-    return this.I[f * NI + N_V6] === 1 ? this.b6[f] : v4ToString(this.I[f * NI + N_B4]);
+    return this.I[f * NI + N_V6] === 1 ? v6WordsToString(this.W6, f * 8 + 4) : v4ToString(this.I[f * NI + N_B4]);
   }
 
   private options(side: number, ds: number): TcpOptions | undefined {
@@ -1316,7 +1366,8 @@ export class FlowEngine {
     s.flows = this.kept.map((k) => this.build(k.f));
     for (const [k, v] of this.stateCounts) s.flowsByState[k] = v;
     s.mssSeen = [...this.mss].sort((a, b) => a - b);
-    const allTs = [...this.srcTs.values()];
+    const allTs: SrcTs[] = [];
+    for (const l of this.srcTs6.values()) for (const x of l) allTs.push(x.e);
     for (const m of this.srcTs4.values()) allTs.push(...m.values());
     s.tsBackwards = allTs
       .filter((e) => e.backwardSteps > 0 && e.example)
@@ -1338,8 +1389,7 @@ export class FlowEngine {
     this.buckets = new Int32Array(0);
     this.cap = 0;
     this.used = 0;
-    this.a6.length = 0;
-    this.b6.length = 0;
+    this.W6 = new Int32Array(0);
     this.tunnels.length = 0;
     this.icmpNotes.length = 0;
     this.synMore.length = 0;
@@ -1351,7 +1401,7 @@ export class FlowEngine {
     this.closedGen.length = 0;
     this.ctlQueue.length = 0;
     this.ctlGen.length = 0;
-    this.srcTs.clear();
+    this.srcTs6.clear();
     this.srcTs4.clear();
   }
 

@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { CaptureSummary } from "./model";
 import type { Packet, TcpOptions } from "./packet";
-import { F_ACK, F_CWR, F_ECE, F_FIN, F_PSH, F_RST, F_SYN, F_URG, NO_TS, Scratch, v4FromString, v4ToString } from "./decode";
+import { F_ACK, F_CWR, F_ECE, F_FIN, F_PSH, F_RST, F_SYN, F_URG, NO_TS, Scratch, v4FromString, v4ToString, v6WordsFromString } from "./decode";
 import { FlowEngine, type SummaryOptions } from "./flows";
 import { CaptureReader } from "./reader";
 
@@ -154,8 +154,14 @@ export function summarizePackets(packets: Iterable<Packet>, opts: SummaryOptions
       p.src4 = s;
       p.dst4 = d;
     } else {
+      // the flow table works on the addresses' words
+      if (!v6WordsFromString(pk.src, p.w6, 0) || !v6WordsFromString(pk.dst, p.w6, 4)) {
+        engine.skipNamed("bad-ip-header");
+        continue;
+      }
       p.src6 = pk.src;
       p.dst6 = pk.dst;
+      p.stale6 = false;
     }
     p.ipLength = pk.ipLength;
     p.ttl = pk.ttl ?? 0;
@@ -276,6 +282,7 @@ class PacketCollector {
   skip(): void {}
   skipNamed(): void {}
   ingest(p: Scratch): void {
+    if (p.ipVersion === 6) p.text6();
     const addr = (v: 4 | 6, a4: number, a6: string) => (v === 4 ? v4ToString(a4) : a6);
     const pk: Packet = {
       ts: p.ts,
