@@ -3,6 +3,7 @@
 # another, a veth pair between them with GRO/GSO/TSO off (so the capture holds wire-size segments), and
 # tcpdump on the server side. Traffic never leaves the two namespaces this script creates.
 # Output: .bench/bench.pcap (gitignored, never committed). Usage: record-bench-capture.sh [OUT] [MAX_MB]
+# BENCH_IPV6=1: the same traffic over IPv6 (fd31::1, fd31::2), where every packet's addresses are text.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-$ROOT/.bench/bench.pcap}"
@@ -37,6 +38,9 @@ ip link set nmb-s netns "$NS_S"
 ip link set nmb-c netns "$NS_C"
 ip -n "$NS_S" addr add 10.231.0.1/24 dev nmb-s
 ip -n "$NS_C" addr add 10.231.0.2/24 dev nmb-c
+ip -n "$NS_S" -6 addr add fd31::1/64 dev nmb-s nodad
+ip -n "$NS_C" -6 addr add fd31::2/64 dev nmb-c nodad
+if [ "${BENCH_IPV6:-}" = 1 ]; then LISTEN="[fd31::1]:8080"; URL="http://[fd31::1]:8080"; else LISTEN="10.231.0.1:8080"; URL="http://10.231.0.1:8080"; fi
 for ns in "$NS_S" "$NS_C"; do ip -n "$ns" link set lo up; done
 ip -n "$NS_S" link set nmb-s up
 ip -n "$NS_C" link set nmb-c up
@@ -65,7 +69,7 @@ http {
   uwsgi_temp_path $TMP/uwsgi;
   scgi_temp_path $TMP/scgi;
   server {
-    listen 10.231.0.1:8080 backlog=4096;
+    listen $LISTEN backlog=4096;
     root $TMP/www;
   }
 }
@@ -81,16 +85,16 @@ sleep 1
 size_mb() { echo $(( $(stat -c %s "$OUT" 2>/dev/null || echo 0) / 1048576 )); }
 
 # many short connections (Connection: close), bounded in time
-ip netns exec "$NS_C" timeout 20 wrk -t 1 -c 50 -d 10s -H "Connection: close" http://10.231.0.1:8080/1k.bin | sed 's/^/  wrk: /'
+ip netns exec "$NS_C" timeout 20 wrk -t 1 -c 50 -d 10s -H "Connection: close" "$URL/1k.bin" | sed 's/^/  wrk: /'
 # a few bulk transfers
 for i in 1 2 3 4 5; do
   [ "$(size_mb)" -ge "$MAX_MB" ] && break
-  ip netns exec "$NS_C" timeout 20 curl -s -o /dev/null -w "  curl bulk $i: %{size_download} bytes in %{time_total}s\n" http://10.231.0.1:8080/10m.bin
+  ip netns exec "$NS_C" timeout 20 curl -s -o /dev/null -w "  curl bulk $i: %{size_download} bytes in %{time_total}s\n" "$URL/10m.bin"
 done
 # more bulk until the capture is a few hundred MB (bounded in count and time)
 for i in $(seq 1 30); do
   [ "$(size_mb)" -ge "$MAX_MB" ] && break
-  ip netns exec "$NS_C" timeout 20 curl -s -o /dev/null http://10.231.0.1:8080/10m.bin
+  ip netns exec "$NS_C" timeout 20 curl -s -o /dev/null "$URL/10m.bin"
 done
 sleep 1
 kill "$TCPDUMP_PID"; wait "$TCPDUMP_PID" 2>/dev/null || true; TCPDUMP_PID=""
