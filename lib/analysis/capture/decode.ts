@@ -213,33 +213,45 @@ export function v6WordsFromString(s: string, w: Int32Array, at: number): boolean
   return true;
 }
 
-/** RFC 5952 text form */
+/** RFC 5952 text form (no arrays or joins: a capture's summary formats tens of thousands of these) */
 export function v6ToString(b: Uint8Array, off: number): string {
-  const w: number[] = [];
-  for (let i = 0; i < 8; i++) w.push((b[off + 2 * i] << 8) | b[off + 2 * i + 1]);
-  if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) {
+  const G = V6_GROUPS;
+  for (let i = 0; i < 8; i++) G[i] = (b[off + 2 * i] << 8) | b[off + 2 * i + 1];
+  if (G[0] === 0 && G[1] === 0 && G[2] === 0 && G[3] === 0 && G[4] === 0 && G[5] === 0xffff) {
     return `::ffff:${b[off + 12]}.${b[off + 13]}.${b[off + 14]}.${b[off + 15]}`;
   }
+  // the longest run of two or more zero groups (the first of equal ones) becomes "::"
   let bestStart = -1;
-  let bestLen = 0;
+  let bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) {
+    if (G[i] !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
+    while (j < 8 && G[j] === 0) j++;
+    if (j - i > bestLen) {
       bestStart = i;
       bestLen = j - i;
     }
     i = j;
   }
-  if (bestStart < 0) return w.map((x) => x.toString(16)).join(":");
-  const head = w.slice(0, bestStart).map((x) => x.toString(16)).join(":");
-  const tail = w.slice(bestStart + bestLen).map((x) => x.toString(16)).join(":");
-  return `${head}::${tail}`;
+  let out = "";
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += "::";
+      i += bestLen - 1;
+      continue;
+    }
+    if (out.length > 0 && !out.endsWith(":")) out += ":";
+    out += HEX16[G[i]] ?? G[i].toString(16);
+  }
+  return out;
 }
+const V6_GROUPS = new Uint16Array(8);
+// hex text of the group values seen most (0–0xffff is 64 k strings: built on first use, per value)
+const HEX16: string[] = [];
+for (let i = 0; i < 256; i++) HEX16[i] = i.toString(16);
 
 const ETH_VLAN = 0x8100;
 const ETH_QINQ = 0x88a8;
