@@ -1,7 +1,8 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { run, withProgress } from "./capture";
+import { openCaptureFile, run, withProgress } from "./capture";
+import { summarizeCapture } from "../../lib/analysis/capture/index";
 
 const testdata = path.resolve(__dirname, "../../lib/analysis/capture/testdata");
 
@@ -64,6 +65,33 @@ describe("netmortem capture", () => {
     const docs = io.out().trim().split(/\n(?=\{)/).map((j) => JSON.parse(j) as { packets: number });
     expect(docs).toHaveLength(2);
     expect(docs[1].packets).toBe(docs[0].packets);
+  });
+});
+
+describe("openCaptureFile", () => {
+  // it reads into two buffers used in turn; a gzip file's chunks must be copied before gunzip sees them
+  // (they were Buffer views: any .pcap.gz of more than a chunk ended in "invalid distance too far back")
+  it("gzip-compressed captures read in chunks give the summary their bytes give", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const { gzipSync } = await import("node:zlib");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nm-gz-"));
+    try {
+      const gz = path.join(dir, "router.pcap.gz");
+      fs.writeFileSync(gz, gzipSync(fs.readFileSync(path.join(testdata, "router-any-nat-keepalive.pcap"))));
+      const corpusGz = path.resolve(__dirname, "../../../shared/corpus/pcap/http-window-full-gzip-compressed.pcap.gz");
+      for (const [file, packets] of [[gz, 432], [corpusGz, 289]] as const) {
+        const whole = await summarizeCapture(fs.readFileSync(file));
+        expect(whole.packets).toBe(packets);
+        for (const chunk of [1024, 16384, 65536]) {
+          const s = await summarizeCapture(openCaptureFile(file, chunk));
+          expect(s.error, `${path.basename(file)} in ${chunk}-byte chunks`).toBeUndefined();
+          expect([s.packets, s.bytes, s.flowsByState, s.retransmissions]).toEqual([whole.packets, whole.bytes, whole.flowsByState, whole.retransmissions]);
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
