@@ -39,6 +39,28 @@ describe("netmortem capture", () => {
     expect(text).not.toMatch(/:40080/);
   });
 
+  it("a directory, an empty file and a cut gzip stream are reported plainly", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const { gzipSync } = await import("node:zlib");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nm-cli-"));
+    try {
+      fs.writeFileSync(path.join(dir, "empty.pcap"), "");
+      fs.writeFileSync(path.join(dir, "cut.pcap.gz"), gzipSync(fs.readFileSync(path.join(testdata, "healthy-http.pcap"))).subarray(0, 1500));
+      const io = capture();
+      expect(await run([dir])).toBe(1);
+      expect(io.err()).toMatch(/cannot read .*: is a directory/);
+      expect(await run([path.join(dir, "empty.pcap")])).toBe(1);
+      expect(io.out()).toMatch(/^format - +link - +packets 0/m);
+      expect(io.out()).toMatch(/ERROR at byte 0: empty input/);
+      expect(await run([path.join(dir, "cut.pcap.gz")])).toBe(0);
+      expect(io.out()).toMatch(/^ERROR: unexpected end of file/m);
+      expect(io.out()).not.toMatch(/byte -1/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("bad usage and unreadable files", async () => {
     const io = capture();
     expect(await run([])).toBe(2);

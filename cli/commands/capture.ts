@@ -129,6 +129,7 @@ export async function run(args: string[]): Promise<number> {
     try {
       // summarizeCapture reports read errors inside the summary; a missing file deserves a plain message
       await access(file, constants.R_OK);
+      if ((await stat(file)).isDirectory()) throw new Error("is a directory (give a capture file, or - for standard input)");
     } catch (err) {
       process.stderr.write(`netmortem capture: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;
@@ -165,7 +166,9 @@ const hist = (h: Record<string, number>) =>
 
 export function formatSummary(s: CaptureSummary, flowsN: number): string {
   const L: string[] = [];
-  L.push(`format ${s.format}  link ${s.linkTypes.join(",") || "-"}  packets ${s.packets}  bytes ${s.bytes}`);
+  // nothing recognised (empty or not a capture): no format to name
+  const format = s.packets === 0 && s.linkTypes.length === 0 && s.error ? "-" : s.format;
+  L.push(`format ${format}  link ${s.linkTypes.join(",") || "-"}  packets ${s.packets}  bytes ${s.bytes}`);
   L.push(`time ${fmtTs(s.firstTs)} → ${fmtTs(s.lastTs)}`);
   L.push(`ipv4 ${s.ipv4}  ipv6 ${s.ipv6}  tcp ${s.tcpPackets}  udp ${s.udpPackets}  icmp ${s.icmpPackets}  tunnelled ${s.tunnelPackets}  max IP length ${s.maxIpLength}`);
   L.push(`flows tcp ${s.tcpFlows} udp ${s.udpFlows}  by state: ${Object.entries(s.flowsByState).map(([k, v]) => `${k} ${v}`).join(", ") || "-"}`);
@@ -187,7 +190,11 @@ export function formatSummary(s: CaptureSummary, flowsN: number): string {
   const sk = Object.entries(s.skipped);
   if (sk.length) L.push(`skipped: ${sk.map(([k, v]) => `${k} ${v}`).join(", ")}`);
   if (s.framesCutShort) L.push(`${s.framesCutShort} frames cut short by the snapshot length${s.snaplen ? ` (${s.snaplen} bytes)` : ""}: headers decoded, payloads incomplete`);
-  if (s.error) L.push(`ERROR at byte ${s.error.offset}: ${s.error.message} (the summary covers what was read before)`);
+  if (s.error) {
+    // offset -1: the error is not at a place in the file (a broken gzip stream, a failing read)
+    const where = s.error.offset >= 0 ? ` at byte ${s.error.offset}` : "";
+    L.push(`ERROR${where}: ${s.error.message} (the summary covers what was read before)`);
+  }
   if (flowsN > 0 && s.flows.length > 0) {
     L.push("");
     L.push(`flows, worst first (${Math.min(flowsN, s.flows.length)} of ${s.flows.length} kept):`);
