@@ -116,6 +116,14 @@ describe("netmortem evidence --json on a per-host bundle", () => {
     expect(r.stdout).toContain("notes.md");
   });
 
+  it("an empty directory says there is nothing in it", () => {
+    const empty = path.join(tmp, "empty-bundle");
+    fs.mkdirSync(empty, { recursive: true });
+    const r = runCli([empty]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(`no files found in ${empty}`);
+  });
+
   it("missing path: exit 2 with a clear message; corrupt archive: exit 1", () => {
     const r = runCli([path.join(tmp, "does-not-exist")]);
     expect(r.code).toBe(2);

@@ -144,7 +144,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(r.hosts, null, 2) + "\n");
     return 0;
   }
-  const text = r.hosts.map(hostText).join("\n\n");
+  // an empty directory or archive: say so rather than print nothing
+  const text = r.hosts.length > 0 ? r.hosts.map(hostText).join("\n\n") : `no files found in ${paths.join(", ")}`;
   process.stdout.write(text + (r.warnings.length ? `\n\nwarnings:\n${r.warnings.map((w) => `  ${w}`).join("\n")}` : "") + "\n");
   return 0;
 }

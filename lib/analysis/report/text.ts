@@ -11,7 +11,7 @@ export function formatText(a: Analysis): string {
   } else {
     lines.push(`Root cause: ${a.rootCause} (confidence ${top!.confidence})`);
   }
-  lines.push(`Hosts: ${a.hosts.map((h) => `${h.name}${h.kernel ? ` [${h.kernel}]` : ""} (${h.files.length} files${h.unrecognized?.length ? `, ${h.unrecognized.length} unrecognised` : ""})`).join(", ") || "none"}`);
+  lines.push(`Hosts: ${a.hosts.map((h) => `${h.name}${h.kernel ? ` [${h.kernel}]` : ""} (${h.files.length} files${h.unrecognized?.length ? `, ${h.unrecognized.length} unrecognised` : ""})`).join(", ") || "none (no files in the bundle)"}`);
   a.findings.forEach((f, i) => {
     lines.push("", `${i + 1}. ${f.title} — ${f.id}, confidence ${f.confidence}`, `   ${f.summary}`, "   Evidence:");
     for (const e of f.evidence) lines.push(`     - [${e.host}] ${e.file}${e.line ? `:${e.line}` : ""}: ${e.fact}`);
