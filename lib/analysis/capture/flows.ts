@@ -459,90 +459,71 @@ export class FlowEngine {
     if (this.s.icmpMtu.length < MAX_LIST) this.s.icmpMtu.push(entry);
   }
 
-  /** w: IPv6 words (the source at sAt, the destination at dAt), read when v6 */
-  private hashKey(proto: number, v6: boolean, s4: number, d4: number, w: Int32Array, sAt: number, dAt: number, sp: number, dp: number, vni: number): number {
-    const h = v6 ? mix(hash6(w, sAt), sp) + mix(hash6(w, dAt), dp) : mix(s4, sp) + mix(d4, dp);
-    return (h + proto * 0x3243f6a9 + vni * 0x2545f491) & 0x3fffffff;
+  private key4(proto: number, s4: number, d4: number, sp: number, dp: number, vni: number): number {
+    return (mix(s4, sp) + mix(d4, dp) + proto * 0x3243f6a9 + vni * 0x2545f491) & 0x3fffffff;
+  }
+
+  /** w: IPv6 words, the source at sAt, the destination at dAt */
+  private key6(proto: number, w: Int32Array, sAt: number, dAt: number, sp: number, dp: number, vni: number): number {
+    return (mix(hash6(w, sAt), sp) + mix(hash6(w, dAt), dp) + proto * 0x3243f6a9 + vni * 0x2545f491) & 0x3fffffff;
   }
 
   /** w6: the packet's IPv6 words (source 0–3, destination 4–7), read when v6 */
   private lookup(proto: number, v6: boolean, s4: number, d4: number, w6: Int32Array, sp: number, dp: number, vni: number): number {
-    const I = this.I;
     // consecutive packets mostly belong to the same flow (bulk transfers): try it before hashing
     const c = this.last;
-    if (c !== NONE && !v6) {
-      const b = c * NI;
-      if (I[b + N_V6] === 0 && I[b + N_PROTO] === proto && I[b + N_VNI] === vni) {
-        if (I[b + N_A4] === s4 && I[b + N_B4] === d4 && I[b + N_PA] === sp && I[b + N_PB] === dp) {
-          this.fromOrig = true;
-          return c;
-        }
-        if (I[b + N_A4] === d4 && I[b + N_B4] === s4 && I[b + N_PA] === dp && I[b + N_PB] === sp) {
-          this.fromOrig = false;
-          return c;
-        }
-      }
-    }
-    if (c !== NONE && v6) {
-      const b = c * NI;
-      if (I[b + N_V6] === 1 && I[b + N_PROTO] === proto && I[b + N_VNI] === vni) {
-        const a = c * 8;
-        const W = this.W6;
-        if (I[b + N_PA] === sp && I[b + N_PB] === dp && same6(W, a, w6, 0) && same6(W, a + 4, w6, 4)) {
-          this.fromOrig = true;
-          return c;
-        }
-        if (I[b + N_PA] === dp && I[b + N_PB] === sp && same6(W, a, w6, 4) && same6(W, a + 4, w6, 0)) {
-          this.fromOrig = false;
-          return c;
-        }
-      }
-    }
+    if (c !== NONE && (v6 ? this.match6(c, proto, w6, sp, dp, vni) : this.match4(c, proto, s4, d4, sp, dp, vni))) return c;
     const f = v6 ? this.lookup6(proto, w6, sp, dp, vni) : this.lookup4(proto, s4, d4, sp, dp, vni);
     if (f !== NONE) this.last = f;
     return f;
   }
 
+  /** is flow f this IPv4 packet's, either way? (sets fromOrig) */
+  private match4(f: number, proto: number, s4: number, d4: number, sp: number, dp: number, vni: number): boolean {
+    const I = this.I;
+    const b = f * NI;
+    if (I[b + N_PROTO] !== proto || I[b + N_VNI] !== vni || I[b + N_V6] !== 0) return false;
+    if (I[b + N_PA] === sp && I[b + N_PB] === dp && I[b + N_A4] === s4 && I[b + N_B4] === d4) {
+      this.fromOrig = true;
+      return true;
+    }
+    if (I[b + N_PA] === dp && I[b + N_PB] === sp && I[b + N_A4] === d4 && I[b + N_B4] === s4) {
+      this.fromOrig = false;
+      return true;
+    }
+    return false;
+  }
+
+  /** is flow f this IPv6 packet's (words w: source 0–3, destination 4–7), either way? (sets fromOrig) */
+  private match6(f: number, proto: number, w: Int32Array, sp: number, dp: number, vni: number): boolean {
+    const I = this.I;
+    const b = f * NI;
+    if (I[b + N_PROTO] !== proto || I[b + N_VNI] !== vni || I[b + N_V6] !== 1) return false;
+    const W = this.W6;
+    const a = f * 8;
+    if (I[b + N_PA] === sp && I[b + N_PB] === dp && same6(W, a, w, 0) && same6(W, a + 4, w, 4)) {
+      this.fromOrig = true;
+      return true;
+    }
+    if (I[b + N_PA] === dp && I[b + N_PB] === sp && same6(W, a, w, 4) && same6(W, a + 4, w, 0)) {
+      this.fromOrig = false;
+      return true;
+    }
+    return false;
+  }
+
   private lookup4(proto: number, s4: number, d4: number, sp: number, dp: number, vni: number): number {
     const I = this.I;
-    let f = this.buckets[this.hashKey(proto, false, s4, d4, this.q6, 0, 4, sp, dp, vni) & this.mask];
-    while (f !== NONE) {
-      const b = f * NI;
-      if (I[b + N_PROTO] === proto && I[b + N_VNI] === vni && I[b + N_V6] === 0) {
-        if (I[b + N_PA] === sp && I[b + N_PB] === dp && I[b + N_A4] === s4 && I[b + N_B4] === d4) {
-          this.fromOrig = true;
-          return f;
-        }
-        if (I[b + N_PA] === dp && I[b + N_PB] === sp && I[b + N_A4] === d4 && I[b + N_B4] === s4) {
-          this.fromOrig = false;
-          return f;
-        }
-      }
-      f = I[b + N_NEXT];
-    }
-    return NONE;
+    let f = this.buckets[this.key4(proto, s4, d4, sp, dp, vni) & this.mask];
+    while (f !== NONE && !this.match4(f, proto, s4, d4, sp, dp, vni)) f = I[f * NI + N_NEXT];
+    return f;
   }
 
   private lookup6(proto: number, w: Int32Array, sp: number, dp: number, vni: number): number {
     const I = this.I;
-    const W = this.W6;
-    let f = this.buckets[this.hashKey(proto, true, 0, 0, w, 0, 4, sp, dp, vni) & this.mask];
-    while (f !== NONE) {
-      const b = f * NI;
-      if (I[b + N_PROTO] === proto && I[b + N_VNI] === vni && I[b + N_V6] === 1) {
-        const a = f * 8;
-        if (I[b + N_PA] === sp && I[b + N_PB] === dp && same6(W, a, w, 0) && same6(W, a + 4, w, 4)) {
-          this.fromOrig = true;
-          return f;
-        }
-        if (I[b + N_PA] === dp && I[b + N_PB] === sp && same6(W, a, w, 4) && same6(W, a + 4, w, 0)) {
-          this.fromOrig = false;
-          return f;
-        }
-      }
-      f = I[b + N_NEXT];
-    }
-    return NONE;
+    let f = this.buckets[this.key6(proto, w, 0, 4, sp, dp, vni) & this.mask];
+    while (f !== NONE && !this.match6(f, proto, w, sp, dp, vni)) f = I[f * NI + N_NEXT];
+    return f;
   }
 
   /** a free slot, initialised */
@@ -663,7 +644,9 @@ export class FlowEngine {
     D[d + D_FIRSTTS] = p.ts;
     D[d + D_LASTTS] = p.ts;
     D[d + D_FIRSTINDEX] = p.index;
-    const key = this.hashKey(I[b + N_PROTO], v6, I[b + N_A4], I[b + N_B4], this.W6, f * 8, f * 8 + 4, I[b + N_PA], I[b + N_PB], -1);
+    const key = v6
+      ? this.key6(I[b + N_PROTO], this.W6, f * 8, f * 8 + 4, I[b + N_PA], I[b + N_PB], -1)
+      : this.key4(I[b + N_PROTO], I[b + N_A4], I[b + N_B4], I[b + N_PA], I[b + N_PB], -1);
     I[b + N_KEY] = key;
     const i = key & this.mask;
     I[b + N_NEXT] = this.buckets[i];
