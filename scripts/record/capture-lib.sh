@@ -4,7 +4,8 @@
 # everything it started on exit, also on failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-OUTDIR="$ROOT/lib/analysis/capture/testdata"
+# CAPTURE_OUTDIR: record elsewhere (to try a recorder without touching the committed files)
+OUTDIR="${CAPTURE_OUTDIR:-$ROOT/lib/analysis/capture/testdata}"
 PIDS=()
 CAP_PIDS=()
 NSES=()
@@ -62,3 +63,18 @@ stop_captures() {
 
 # bg NS CMD...: a background process inside NS, stopped on exit
 bg() { local ns=$1; shift; ip netns exec "$ns" "$@" & PIDS+=($!); }
+
+# http_server_dual NS DIR SECONDS: python3's http.server on [::]:8080 in NS for IPv4 and IPv6 clients
+# (one dual-stack socket), serving DIR, stopped after SECONDS
+http_server_dual() {
+  bg "$1" timeout "$3" python3 -c '
+import http.server, socket, sys
+class S(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
+h = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=sys.argv[1], **k)
+S(("::", 8080), h).serve_forever()
+' "$2"
+}

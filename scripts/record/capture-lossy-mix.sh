@@ -24,16 +24,7 @@ table inet lossy {
   }
 }
 NFT
-bg "$B" timeout 60 python3 -c '
-import http.server, socket, sys, os
-class S(http.server.ThreadingHTTPServer):
-    address_family = socket.AF_INET6
-    def server_bind(self):
-        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-        super().server_bind()
-h = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=sys.argv[1], **k)
-S(("::", 8080), h).serve_forever()
-' "$TMP/www"
+http_server_dual "$B" "$TMP/www" 60
 sleep 1
 OUT="$OUTDIR/lossy-mix-v4-v6.pcap"
 start_capture "$A" lm-c "$OUT" tcp port 8080

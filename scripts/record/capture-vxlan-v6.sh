@@ -21,16 +21,7 @@ for spec in "$A fd46::2 fd46::1 10.248.0.2 fd47::2" "$B fd46::1 fd46::2 10.248.0
   ip netns exec "$1" ethtool -K vx7 gro off gso off tso off >/dev/null 2>&1 || true
 done
 mkdir -p "$TMP/www"; head -c 40000 /dev/urandom > "$TMP/www/40k.bin"; chmod -R a+rX "$TMP"
-bg "$B" timeout 30 python3 -c '
-import http.server, socket, sys
-class S(http.server.ThreadingHTTPServer):
-    address_family = socket.AF_INET6
-    def server_bind(self):
-        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-        super().server_bind()
-h = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=sys.argv[1], **k)
-S(("::", 8080), h).serve_forever()
-' "$TMP/www"
+http_server_dual "$B" "$TMP/www" 30
 sleep 1
 OUT="$OUTDIR/vxlan-over-ipv6-dual-stack.pcap"
 start_capture "$B" v6-u-s "$OUT" udp port 4789
