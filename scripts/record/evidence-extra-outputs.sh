@@ -11,32 +11,8 @@ OUT=${OUT:-lib/analysis/evidence/testdata/recorded/extra}
 mkdir -p "$OUT"
 A=nmsysx-a
 B=nmsysx-b
-PIDS=()
-
-cleanup() {
-  set +e
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-  ip netns del "$A" 2>/dev/null
-  ip netns del "$B" 2>/dev/null
-}
-trap cleanup EXIT
-
-if [ "$(id -u)" != 0 ]; then echo "needs root (ip netns)" >&2; exit 1; fi
-ip netns del "$A" 2>/dev/null || true
-ip netns del "$B" 2>/dev/null || true
-ip netns add "$A"
-ip netns add "$B"
-a() { ip netns exec "$A" "$@"; }
-b() { ip netns exec "$B" "$@"; }
-
-a ip link set lo up
-b ip link set lo up
-ip -n "$A" link add veth0 type veth peer name veth1 netns "$B"
-a ip addr add 10.235.0.1/24 dev veth0
-b ip addr add 10.235.0.2/24 dev veth1
-a ip link set veth0 up
-b ip link set veth1 up
+NET=10.235.0
+source scripts/record/two-ns.sh
 a ip link add vxlan0 type vxlan id 7 dstport 8472 local 10.235.0.1 remote 10.235.0.2 dev veth0
 a ip link set vxlan0 up
 a ip addr add 10.236.0.1/24 dev vxlan0

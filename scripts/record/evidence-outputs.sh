@@ -14,34 +14,8 @@ mkdir -p "$OUT"
 A=nmsys-a
 B=nmsys-b
 TMP=$(mktemp -d /tmp/nmsys-record.XXXXXX)
-PIDS=()
-
-cleanup() {
-  set +e
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-  ip netns del "$A" 2>/dev/null
-  ip netns del "$B" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-if [ "$(id -u)" != 0 ]; then echo "needs root (ip netns)" >&2; exit 1; fi
-ip netns del "$A" 2>/dev/null || true
-ip netns del "$B" 2>/dev/null || true
-ip netns add "$A"
-ip netns add "$B"
-# background jobs call ip netns exec directly so that $! is the process itself, not a subshell
-a() { ip netns exec "$A" "$@"; }
-b() { ip netns exec "$B" "$@"; }
-
-a ip link set lo up
-b ip link set lo up
-ip -n "$A" link add veth0 type veth peer name veth1 netns "$B"
-a ip addr add 10.231.0.1/24 dev veth0
-b ip addr add 10.231.0.2/24 dev veth1
-a ip link set veth0 up
-b ip link set veth1 up
+NET=10.231.0
+source scripts/record/two-ns.sh
 # a bridge with a dummy port, an empty bridge (no carrier: its route shows linkdown), a vlan, a vxlan
 a ip link add br0 type bridge
 # this kernel has no dummy/vlan/ipip/geneve modules: a veth pair stands in as the bridge port
