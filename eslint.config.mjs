@@ -76,5 +76,9 @@ export default defineConfig([
     "test-results/**",
     "playwright-report/**",
     "e2e/lab/out/**",
+    // AssemblyScript (its own compiler checks it: npm run build:wasm); the generated module is data
+    "lib/analysis/capture/core/**",
+    "lib/analysis/capture/core-wasm.ts",
+    ".old-capture/**",
   ]),
 ]);

@@ -5,8 +5,9 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { CaptureSummary } from "./model";
 import type { Packet, TcpOptions } from "./packet";
-import { F_ACK, F_CWR, F_ECE, F_FIN, F_PSH, F_RST, F_SYN, F_URG, NO_TS, Scratch, v4FromString, v4ToString, v6WordsFromString } from "./decode";
-import { FlowEngine, type SummaryOptions } from "./flows";
+import { F_ACK, F_CWR, F_ECE, F_FIN, F_PSH, F_RST, F_SYN, F_URG, NO_TS, v4FromString, v4ToString, v6ToString, v6WordsFromString } from "./decode";
+import { FlowEngine, MODE_DECODE, type SummaryOptions } from "./flows";
+import * as L from "./layout";
 import { CaptureReader } from "./reader";
 
 export type { SummaryOptions } from "./flows";
@@ -93,17 +94,8 @@ export async function summarizeCapture(input: CaptureInput, opts: SummaryOptions
   if (snaplen !== undefined) s.snaplen = snaplen;
   if (reader.error) s.error = reader.error;
   engine.releaseStorage();
-  reader.releaseStorage();
-  _retained = [engine, reader];
   return s;
 }
-
-// The engine and reader of the last summary, with their storage released, are kept reachable on purpose.
-// A full garbage collection with none of them alive frees the hidden classes their fields built (map
-// transitions are weak) and clears the type feedback that refers to them; the next capture then ran
-// with ~15 deoptimisations of the hot functions (pcapRecords, ingest, create, tcp, …) and took ~0.1–0.3 s
-// longer (measured: 3–5 warm passes over the bench capture with a full GC between them, --trace-deopt).
-let _retained: [FlowEngine, CaptureReader] | undefined;
 
 async function* copies(it: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   // Uint8Array's slice copies; a Node Buffer's slice() is a view of the same memory, which the source
@@ -146,113 +138,107 @@ const FLAG_BITS: Array<[keyof NonNullable<Packet["tcp"]>["flags"], number]> = [
  */
 export function summarizePackets(packets: Iterable<Packet>, opts: SummaryOptions = {}): CaptureSummary {
   const engine = new FlowEngine(opts);
-  const p = new Scratch();
-  for (const pk of packets) {
-    engine.countFrame(pk.ts, pk.ipLength);
-    p.reset();
-    p.ts = pk.ts;
-    p.index = pk.index;
-    p.origLen = pk.ipLength;
-    p.ipVersion = pk.ipVersion;
-    if (pk.ipVersion === 4) {
-      const s = v4FromString(pk.src);
-      const d = v4FromString(pk.dst);
-      if (s === undefined || d === undefined) {
-        engine.skipNamed("bad-ip-header");
-        continue;
-      }
-      p.src4 = s;
-      p.dst4 = d;
-    } else {
-      // the flow table works on the addresses' words
-      if (!v6WordsFromString(pk.src, p.w6, 0) || !v6WordsFromString(pk.dst, p.w6, 4)) {
-        engine.skipNamed("bad-ip-header");
-        continue;
-      }
-      p.src6 = pk.src;
-      p.dst6 = pk.dst;
-      p.stale6 = false;
+  const core = engine.wasm;
+  const w = new Int32Array(8);
+  /** writes an address into the scratch: IPv4 as int32 at i4, IPv6 as its 16 bytes at i6; false when unparsable */
+  const address = (P: DataView, text: string, i4: number, i6: number): boolean => {
+    if (!text.includes(":")) {
+      const v = v4FromString(text);
+      if (v === undefined) return false;
+      P.setInt32(i4, v, true);
+      return true;
     }
-    p.ipLength = pk.ipLength;
-    p.ttl = pk.ttl ?? 0;
-    p.df = pk.dontFragment ?? false;
-    p.protocol = pk.protocol;
-    p.truncated = pk.truncated ?? false;
+    if (!v6WordsFromString(text, w, 0)) return false;
+    for (let i = 0; i < 4; i++) P.setInt32(i6 + 4 * i, w[i], false);
+    return true;
+  };
+  for (const pk of packets) {
+    core.countFrame(pk.ts, pk.ipLength, pk.ipLength);
+    const P = engine.scratch();
+    const set = (o: number, v: number) => P.setInt32(o, v, true);
+    // what the decoder resets per packet
+    for (const o of [L.P_L4, L.P_ISFRAG, L.P_FRAGOFF, L.P_FRAGMORE, L.P_DF, L.P_HASOPTS, L.P_HASQUOTED, L.P_TUNKIND, L.P_TRUNC, L.P_FLAGS, L.P_PAYLEN]) set(o, 0);
+    P.setFloat64(L.P_ICMPMTU, -1, true);
+    P.setFloat64(L.P_TS, pk.ts, true);
+    set(L.P_INDEX, pk.index);
+    set(L.P_ORIGLEN, pk.ipLength);
+    set(L.P_IPVER, pk.ipVersion);
+    const srcOk = pk.ipVersion === 4 ? !pk.src.includes(":") : pk.src.includes(":");
+    const dstOk = pk.ipVersion === 4 ? !pk.dst.includes(":") : pk.dst.includes(":");
+    if (!srcOk || !dstOk || !address(P, pk.src, L.P_SRC4, L.P_W6) || !address(P, pk.dst, L.P_DST4, L.P_W6 + 16)) {
+      engine.skipNamed("bad-ip-header");
+      continue;
+    }
+    set(L.P_IPLEN, pk.ipLength);
+    set(L.P_TTL, pk.ttl ?? 0);
+    set(L.P_DF, pk.dontFragment ? 1 : 0);
+    set(L.P_PROTO, pk.protocol);
+    set(L.P_TRUNC, pk.truncated ? 1 : 0);
     if (pk.fragment) {
-      p.isFragment = true;
-      p.fragOffset = pk.fragment.offset;
-      p.fragMore = pk.fragment.more;
-      p.fragId = pk.fragment.id;
+      set(L.P_ISFRAG, 1);
+      set(L.P_FRAGOFF, pk.fragment.offset);
+      set(L.P_FRAGMORE, pk.fragment.more ? 1 : 0);
+      P.setFloat64(L.P_FRAGID, pk.fragment.id, true);
     }
     if (pk.tcp) {
       const t = pk.tcp;
-      p.l4 = 6;
-      p.sport = t.srcPort;
-      p.dport = t.dstPort;
-      p.seq = t.seq | 0;
-      p.ack = t.ack | 0;
+      set(L.P_L4, 6);
+      set(L.P_SPORT, t.srcPort);
+      set(L.P_DPORT, t.dstPort);
+      set(L.P_SEQ, t.seq | 0);
+      set(L.P_ACK, t.ack | 0);
       let flags = 0;
       for (const [k, bit] of FLAG_BITS) if (t.flags[k]) flags |= bit;
-      p.flags = flags;
-      p.window = t.window;
-      p.payloadLength = t.payloadLength;
+      set(L.P_FLAGS, flags);
+      set(L.P_WINDOW, t.window);
+      set(L.P_PAYLEN, t.payloadLength);
       if (flags & F_SYN) {
-        p.hasOpts = true;
-        p.mss = t.options.mss ?? -1;
-        p.wscale = t.options.wscale ?? -1;
-        p.sackPerm = t.options.sackPermitted ?? false;
-        p.tsval = t.options.tsval ?? NO_TS;
-        p.tsecr = t.options.tsecr ?? NO_TS;
+        set(L.P_HASOPTS, 1);
+        set(L.P_MSS, t.options.mss ?? -1);
+        set(L.P_WSCALE, t.options.wscale ?? -1);
+        set(L.P_SACKPERM, t.options.sackPermitted ? 1 : 0);
+        P.setFloat64(L.P_TSVAL, t.options.tsval ?? NO_TS, true);
+        P.setFloat64(L.P_TSECR, t.options.tsecr ?? NO_TS, true);
       }
     } else if (pk.udp) {
-      p.l4 = 17;
-      p.sport = pk.udp.srcPort;
-      p.dport = pk.udp.dstPort;
-      p.payloadLength = pk.udp.payloadLength;
+      set(L.P_L4, 17);
+      set(L.P_SPORT, pk.udp.srcPort);
+      set(L.P_DPORT, pk.udp.dstPort);
+      set(L.P_PAYLEN, pk.udp.payloadLength);
     } else if (pk.icmp) {
-      p.l4 = pk.icmp.version === 4 ? 1 : 58;
-      p.icmpType = pk.icmp.type;
-      p.icmpCode = pk.icmp.code;
-      p.icmpMtu = pk.icmp.mtu ?? -1;
+      set(L.P_L4, pk.icmp.version === 4 ? 1 : 58);
+      set(L.P_ICMPTYPE, pk.icmp.type);
+      set(L.P_ICMPCODE, pk.icmp.code);
+      P.setFloat64(L.P_ICMPMTU, pk.icmp.mtu ?? -1, true);
       const q = pk.icmp.quoted;
       if (q) {
-        p.hasQuoted = true;
-        const qv = q.src.includes(":") ? 6 : 4;
-        p.qVersion = qv;
-        if (qv === 4) {
-          p.qSrc4 = v4FromString(q.src) ?? 0;
-          p.qDst4 = v4FromString(q.dst) ?? 0;
-        } else {
-          p.qSrc6 = q.src;
-          p.qDst6 = q.dst;
-        }
-        p.qProto = q.protocol;
-        p.qSport = q.srcPort ?? -1;
-        p.qDport = q.dstPort ?? -1;
-        p.qSeq = q.seq ?? -1;
+        set(L.P_HASQUOTED, 1);
+        set(L.P_QVER, q.src.includes(":") ? 6 : 4);
+        if (!address(P, q.src, L.P_QSRC4, L.P_QW6)) P.setInt32(L.P_QSRC4, 0, true);
+        if (!address(P, q.dst, L.P_QDST4, L.P_QW6 + 16)) P.setInt32(L.P_QDST4, 0, true);
+        set(L.P_QPROTO, q.protocol);
+        set(L.P_QSPORT, q.srcPort ?? -1);
+        set(L.P_QDPORT, q.dstPort ?? -1);
+        P.setFloat64(L.P_QSEQ, q.seq ?? -1, true);
       }
     }
     if (pk.tunnel) {
-      p.tunKind = pk.tunnel.kind === "vxlan" ? 1 : 2;
-      p.vni = pk.tunnel.vni;
-      const ov = pk.tunnel.outerSrc.includes(":") ? 6 : 4;
-      p.outerVersion = ov;
-      if (ov === 4) {
-        p.outerSrc4 = v4FromString(pk.tunnel.outerSrc) ?? 0;
-        p.outerDst4 = v4FromString(pk.tunnel.outerDst) ?? 0;
-      } else {
-        p.outerSrc6 = pk.tunnel.outerSrc;
-        p.outerDst6 = pk.tunnel.outerDst;
-      }
-      p.outerDstPort = pk.tunnel.outerDstPort;
-      p.outerLength = pk.tunnel.outerLength;
-      p.outerDf = pk.tunnel.outerDontFragment;
+      const t = pk.tunnel;
+      set(L.P_TUNKIND, t.kind === "vxlan" ? 1 : 2);
+      set(L.P_VNI, t.vni);
+      set(L.P_OUTERVER, t.outerSrc.includes(":") ? 6 : 4);
+      if (!address(P, t.outerSrc, L.P_OUTERSRC4, L.P_OUTERW6)) set(L.P_OUTERSRC4, 0);
+      if (!address(P, t.outerDst, L.P_OUTERDST4, L.P_OUTERW6 + 16)) set(L.P_OUTERDST4, 0);
+      set(L.P_OUTERDPORT, t.outerDstPort);
+      set(L.P_OUTERLEN, t.outerLength);
+      set(L.P_OUTERDF, t.outerDontFragment ? 1 : 0);
     }
-    engine.ingest(p);
+    core.ingest();
   }
   const s = engine.finish();
   s.format = "tcpdump-text";
   s.linkTypes = [];
+  engine.releaseStorage();
   return s;
 }
 
@@ -261,14 +247,16 @@ export function summarizePackets(packets: Iterable<Packet>, opts: SummaryOptions
  * path, for tests, tools and small captures: summarizeCapture never builds these.
  */
 export async function capturePackets(input: CaptureInput): Promise<{ packets: Packet[]; error?: { message: string; offset: number } }> {
-  const sink = new PacketCollector();
-  const reader = new CaptureReader(sink);
+  const engine = new FlowEngine();
+  const packets: Packet[] = [];
+  engine.onPacket = (P, M, at) => packets.push(toPacket(P, M, at));
+  const reader = new CaptureReader(engine, MODE_DECODE);
   for await (const chunk of chunks(input)) {
     reader.push(chunk);
     if (reader.done) break;
   }
   reader.end();
-  return reader.error ? { packets: sink.packets, error: reader.error } : { packets: sink.packets };
+  return reader.error ? { packets, error: reader.error } : { packets };
 }
 
 async function* chunks(input: CaptureInput): AsyncGenerator<Uint8Array> {
@@ -286,84 +274,86 @@ async function* chunks(input: CaptureInput): AsyncGenerator<Uint8Array> {
   else yield* all;
 }
 
-class PacketCollector {
-  readonly packets: Packet[] = [];
-  countFrame(): void {}
-  skip(): void {}
-  skipNamed(): void {}
-  ingest(p: Scratch): void {
-    if (p.ipVersion === 6) p.text6();
-    const addr = (v: 4 | 6, a4: number, a6: string) => (v === 4 ? v4ToString(a4) : a6);
-    const pk: Packet = {
-      ts: p.ts,
-      index: p.index,
-      ipVersion: p.ipVersion,
-      src: addr(p.ipVersion, p.src4, p.src6),
-      dst: addr(p.ipVersion, p.dst4, p.dst6),
-      ipLength: p.ipLength,
-      ttl: p.ttl,
-      dontFragment: p.df,
-      protocol: p.protocol,
+/** the decoded packet in the core's scratch (P, little-endian; M the core's memory, the scratch at `at`) as a Packet */
+function toPacket(P: DataView, M: Uint8Array, at: number): Packet {
+  const i = (o: number) => P.getInt32(o, true);
+  const addr = (v: number, i4: number, i6: number) => (v === 4 ? v4ToString(i(i4)) : v6ToString(M, at + i6));
+  const version = i(L.P_IPVER) === 4 ? 4 : 6;
+  const pk: Packet = {
+    ts: P.getFloat64(L.P_TS, true),
+    index: i(L.P_INDEX),
+    ipVersion: version,
+    src: addr(version, L.P_SRC4, L.P_W6),
+    dst: addr(version, L.P_DST4, L.P_W6 + 16),
+    ipLength: i(L.P_IPLEN),
+    ttl: i(L.P_TTL),
+    dontFragment: i(L.P_DF) !== 0,
+    protocol: i(L.P_PROTO),
+  };
+  if (i(L.P_ISFRAG)) pk.fragment = { offset: i(L.P_FRAGOFF), more: i(L.P_FRAGMORE) !== 0, id: P.getFloat64(L.P_FRAGID, true) };
+  if (i(L.P_TRUNC)) pk.truncated = true;
+  const l4 = i(L.P_L4);
+  if (l4 === 6) {
+    const f = i(L.P_FLAGS);
+    const options: TcpOptions = {};
+    if (i(L.P_HASOPTS)) {
+      if (i(L.P_MSS) >= 0) options.mss = i(L.P_MSS);
+      if (i(L.P_WSCALE) >= 0) options.wscale = i(L.P_WSCALE);
+      if (i(L.P_SACKPERM)) options.sackPermitted = true;
+      const tsval = P.getFloat64(L.P_TSVAL, true);
+      if (tsval >= 0) {
+        options.tsval = tsval;
+        options.tsecr = P.getFloat64(L.P_TSECR, true);
+      }
+    }
+    pk.tcp = {
+      srcPort: i(L.P_SPORT),
+      dstPort: i(L.P_DPORT),
+      seq: i(L.P_SEQ) >>> 0,
+      ack: i(L.P_ACK) >>> 0,
+      flags: {
+        fin: (f & F_FIN) !== 0,
+        syn: (f & F_SYN) !== 0,
+        rst: (f & F_RST) !== 0,
+        psh: (f & F_PSH) !== 0,
+        ack: (f & F_ACK) !== 0,
+        urg: (f & F_URG) !== 0,
+        ece: (f & F_ECE) !== 0,
+        cwr: (f & F_CWR) !== 0,
+      },
+      window: i(L.P_WINDOW),
+      options,
+      payloadLength: i(L.P_PAYLEN),
     };
-    if (p.isFragment) pk.fragment = { offset: p.fragOffset, more: p.fragMore, id: p.fragId };
-    if (p.truncated) pk.truncated = true;
-    if (p.l4 === 6) {
-      const f = p.flags;
-      const options: TcpOptions = {};
-      if (p.hasOpts) {
-        if (p.mss >= 0) options.mss = p.mss;
-        if (p.wscale >= 0) options.wscale = p.wscale;
-        if (p.sackPerm) options.sackPermitted = true;
-        if (p.tsval >= 0) {
-          options.tsval = p.tsval;
-          options.tsecr = p.tsecr;
-        }
+  } else if (l4 === 17) {
+    pk.udp = { srcPort: i(L.P_SPORT), dstPort: i(L.P_DPORT), payloadLength: i(L.P_PAYLEN) };
+  } else if (l4 === 1 || l4 === 58) {
+    const icmp: NonNullable<Packet["icmp"]> = { version: l4 === 1 ? 4 : 6, type: i(L.P_ICMPTYPE), code: i(L.P_ICMPCODE) };
+    const mtu = P.getFloat64(L.P_ICMPMTU, true);
+    if (mtu >= 0) icmp.mtu = mtu;
+    if (i(L.P_HASQUOTED)) {
+      const qv = i(L.P_QVER);
+      icmp.quoted = { src: addr(qv, L.P_QSRC4, L.P_QW6), dst: addr(qv, L.P_QDST4, L.P_QW6 + 16), protocol: i(L.P_QPROTO) };
+      if (i(L.P_QSPORT) >= 0) {
+        icmp.quoted.srcPort = i(L.P_QSPORT);
+        icmp.quoted.dstPort = i(L.P_QDPORT);
       }
-      pk.tcp = {
-        srcPort: p.sport,
-        dstPort: p.dport,
-        seq: p.seq >>> 0,
-        ack: p.ack >>> 0,
-        flags: {
-          fin: (f & F_FIN) !== 0,
-          syn: (f & F_SYN) !== 0,
-          rst: (f & F_RST) !== 0,
-          psh: (f & F_PSH) !== 0,
-          ack: (f & F_ACK) !== 0,
-          urg: (f & F_URG) !== 0,
-          ece: (f & F_ECE) !== 0,
-          cwr: (f & F_CWR) !== 0,
-        },
-        window: p.window,
-        options,
-        payloadLength: p.payloadLength,
-      };
-    } else if (p.l4 === 17) {
-      pk.udp = { srcPort: p.sport, dstPort: p.dport, payloadLength: p.payloadLength };
-    } else if (p.l4 === 1 || p.l4 === 58) {
-      const icmp: NonNullable<Packet["icmp"]> = { version: p.l4 === 1 ? 4 : 6, type: p.icmpType, code: p.icmpCode };
-      if (p.icmpMtu >= 0) icmp.mtu = p.icmpMtu;
-      if (p.hasQuoted) {
-        icmp.quoted = { src: addr(p.qVersion, p.qSrc4, p.qSrc6), dst: addr(p.qVersion, p.qDst4, p.qDst6), protocol: p.qProto };
-        if (p.qSport >= 0) {
-          icmp.quoted.srcPort = p.qSport;
-          icmp.quoted.dstPort = p.qDport;
-        }
-        if (p.qSeq >= 0) icmp.quoted.seq = p.qSeq;
-      }
-      pk.icmp = icmp;
+      const qseq = P.getFloat64(L.P_QSEQ, true);
+      if (qseq >= 0) icmp.quoted.seq = qseq;
     }
-    if (p.tunKind !== 0) {
-      pk.tunnel = {
-        kind: p.tunKind === 1 ? "vxlan" : "geneve",
-        vni: p.vni,
-        outerSrc: addr(p.outerVersion, p.outerSrc4, p.outerSrc6),
-        outerDst: addr(p.outerVersion, p.outerDst4, p.outerDst6),
-        outerDstPort: p.outerDstPort,
-        outerLength: p.outerLength,
-        outerDontFragment: p.outerDf,
-      };
-    }
-    this.packets.push(pk);
+    pk.icmp = icmp;
   }
+  if (i(L.P_TUNKIND) !== 0) {
+    const ov = i(L.P_OUTERVER);
+    pk.tunnel = {
+      kind: i(L.P_TUNKIND) === 1 ? "vxlan" : "geneve",
+      vni: i(L.P_VNI),
+      outerSrc: addr(ov, L.P_OUTERSRC4, L.P_OUTERW6),
+      outerDst: addr(ov, L.P_OUTERDST4, L.P_OUTERW6 + 16),
+      outerDstPort: i(L.P_OUTERDPORT),
+      outerLength: i(L.P_OUTERLEN),
+      outerDontFragment: i(L.P_OUTERDF) !== 0,
+    };
+  }
+  return pk;
 }

@@ -1,42 +1,29 @@
 /**
- * Streaming pcap / pcapng record reader. Chunks are pushed in; only the current chunk plus one partial
- * record is ever held. Every record is decoded in place (offsets into the chunk, no per-packet copies).
+ * Streaming pcap / pcapng record reader. Chunks are copied into the WebAssembly core's input area (or read
+ * into it directly, see reserve/commit); only the current chunk plus one partial record is ever held. pcap
+ * records are framed by the core itself; pcapng blocks here, each packet handed to the core in place.
  * Bad structure stops reading with `error` set; what was read before stays valid.
  */
-import { decodeFrame, LINKTYPE_NAMES, Scratch, Skip } from "./decode";
-import type { SkipReason } from "./model";
-
-/** what the reader feeds: the flow engine, or a collector of Packet objects */
-export interface PacketSink {
-  /** every record: its time, original length and captured length */
-  countFrame(ts: number, origLen: number, caplen: number): void;
-  skip(code: number): void;
-  skipNamed(name: SkipReason, n?: number): void;
-  ingest(p: Scratch): void;
-}
+import { LINKTYPE_NAMES } from "./decode";
+import { type FlowEngine, MODE_FLOWS } from "./flows";
 
 // wiretap refuses bigger records unless the file's snaplen says otherwise
 const MAX_RECORD = 262_144;
 // pcapng blocks beyond this are treated as corrupt rather than waited for
 const MAX_BLOCK = 64 * 1024 * 1024;
-const BRIDGE = 512 * 1024;
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const r = new Uint8Array(a.length + b.length);
-  r.set(a, 0);
-  r.set(b, a.length);
-  return r;
-}
+// bigger pushes are fed in pieces of this size, so the input area stays small
+const PIECE = 4 * 1024 * 1024;
 
 type Iface = { linkType: number; snaplen: number; unitsPerSec: number };
 
 export class CaptureReader {
   format: "pcap" | "pcapng" | undefined;
   error: { message: string; offset: number } | undefined;
-  private carryBuf = new Uint8Array(0);
+  /** bytes at the start of the input area not parsed yet (a partial record) */
   private carryLen = 0;
-  private bridgeBuf = new Uint8Array(0);
-  /** file offset of the first byte of the buffer being parsed */
+  /** where the input area is, after reserve() */
+  private area = 0;
+  /** file offset of the first byte of the input area */
   private base = 0;
   private stopped = false;
   private headerDone = false;
@@ -46,100 +33,62 @@ export class CaptureReader {
   private linkType = 0;
   private ifaces: Iface[] = [];
   private lastTs = 0;
-  private index = 0;
-  private readonly p = new Scratch();
   private readonly seenLinks = new Set<number>();
   private readonly ngSnaplens = new Set<number>();
-  private readonly hdr = new Uint8Array(16);
-  private readonly hdrView = new DataView(this.hdr.buffer);
   private lastLink = -1;
 
-  constructor(private readonly engine: PacketSink) {}
+  /** mode: MODE_FLOWS feeds the engine's flow table, MODE_DECODE only decodes (engine.onPacket) */
+  constructor(
+    private readonly engine: FlowEngine,
+    private readonly mode = MODE_FLOWS,
+  ) {}
 
   get done(): boolean {
     return this.stopped;
   }
 
   push(input: Uint8Array): void {
-    if (this.stopped || input.length === 0) return;
-    // Node's Buffer is a Uint8Array with another hidden class; the bridge buffer is a plain Uint8Array.
-    // Mixing the two made every byte read in the decoders polymorphic ("wrong map" deopts of
-    // pcapRecords, decodeIPv4, decodeL4, parseTcpOptions in the first pass): parse plain views only.
-    const chunk = Object.getPrototypeOf(input) === Uint8Array.prototype ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    let buf = chunk;
-    let start = 0;
-    const c = this.carryLen;
-    if (c > 0) {
-      // Bridge the partial record with just enough of the new chunk, so the chunk itself is parsed in
-      // place instead of being copied behind the carry. Both buffers are reused: fresh multi-MB
-      // allocations per chunk would make V8 collect garbage for "external memory pressure".
-      // Exactly the rest of the carried record when its header tells its length: copying more (up to
-      // BRIDGE) meant copying and parsing half of every 1 MB chunk from the bridge buffer.
-      const len = this.carriedRecordLength(chunk);
-      const take = len > c && len - c <= chunk.length ? len - c : Math.min(chunk.length, BRIDGE);
-      const bridge = this.bridgeFor(c + take);
-      bridge.set(this.carryBuf.subarray(0, c), 0);
-      bridge.set(chunk.subarray(0, take), c);
-      this.carryLen = 0;
-      const pos = this.run(bridge, 0);
-      if (this.stopped) return;
-      if (pos >= c) {
-        this.base += c;
-        start = pos - c;
-      } else if (take === chunk.length) {
-        this.base += pos;
-        this.keep(bridge.subarray(pos));
-        return;
-      } else {
-        // a record longer than the bridge: rare, copy it whole
-        buf = concat(bridge.subarray(pos), chunk.subarray(take));
-        this.base += pos;
-      }
+    for (let at = 0; at < input.length && !this.stopped; at += PIECE) {
+      const piece = input.subarray(at, Math.min(input.length, at + PIECE));
+      const to = this.reserve(piece.length);
+      this.engine.memory().set(piece, to);
+      this.commit(piece.length);
     }
-    const pos = this.run(buf, start);
-    if (this.stopped) return;
-    if (pos < buf.length) this.keep(buf.subarray(pos));
-    this.base += pos;
   }
 
   /**
-   * Length of the record (pcap) or block (pcapng) the carry starts with, its header completed from the
-   * chunk when the carry is shorter; -1 when unknown (file header, pcapng section header: byte order).
+   * Room for n more bytes in the core's memory: returns the offset in engine.memory() to write them at
+   * (valid until the next call into the engine), then commit(n) parses them.
    */
-  private carriedRecordLength(chunk: Uint8Array): number {
-    if (!this.headerDone) return -1;
+  reserve(n: number): number {
     const c = this.carryLen;
-    const need = this.format === "pcap" ? 16 : 8;
-    if (c + chunk.length < need) return -1;
-    const h = this.hdr;
-    for (let i = 0; i < need; i++) h[i] = i < c ? this.carryBuf[i] : chunk[i - c];
-    if (this.format === "pcap") return 16 + this.hdrView.getUint32(8, this.le);
-    if (this.hdrView.getUint32(0, this.le) === 0x0a0d0d0a) return -1;
-    return this.hdrView.getUint32(4, this.le);
+    this.area = this.engine.wasm.inputArea(c + n, c);
+    return this.area + c;
   }
 
-  private bridgeFor(n: number): Uint8Array {
-    if (this.bridgeBuf.length < n) this.bridgeBuf = new Uint8Array(Math.max(n, 2 * this.bridgeBuf.length));
-    return this.bridgeBuf.subarray(0, n);
+  commit(n: number): void {
+    if (this.stopped || n <= 0) return;
+    const area = this.area;
+    const len = this.carryLen + n;
+    const pos = this.run(area, area + len);
+    if (this.stopped) return;
+    const rest = area + len - pos;
+    if (rest > 0 && pos > area) this.engine.memory().copyWithin(area, pos, area + len);
+    this.base += pos - area;
+    this.carryLen = rest;
   }
 
-  private keep(rest: Uint8Array): void {
-    if (this.carryBuf.length < rest.length) this.carryBuf = new Uint8Array(Math.max(rest.length, 2 * this.carryBuf.length));
-    this.carryBuf.set(rest, 0);
-    this.carryLen = rest.length;
-  }
-
-  /** parses what it can of buf from start; returns the offset of the first unconsumed byte */
-  private run(buf: Uint8Array, start: number): number {
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  /** parses what it can of [start, end) of the core's memory; returns the offset of the first unconsumed byte */
+  private run(start: number, end: number): number {
     let pos = start;
     if (!this.headerDone) {
-      const used = this.header(buf.subarray(pos), new DataView(buf.buffer, buf.byteOffset + pos, buf.byteLength - pos));
+      const used = this.header(pos, end);
       if (used < 0 || this.stopped) return pos;
       pos += used;
       this.headerDone = true;
+      if (this.format === "pcap") this.seenLinks.add(this.linkType);
     }
-    return this.format === "pcap" ? this.pcapRecords(buf, dv, pos) : this.ngBlocks(buf, dv, pos);
+    return this.format === "pcap" ? this.pcapRecords(pos, end) : this.ngBlocks(pos, end);
   }
 
   end(): void {
@@ -153,12 +102,6 @@ export class CaptureReader {
     }
     this.carryLen = 0;
     this.stopped = true;
-  }
-
-  /** after end(): drops the buffers (see FlowEngine.releaseStorage) */
-  releaseStorage(): void {
-    this.carryBuf = new Uint8Array(0);
-    this.bridgeBuf = new Uint8Array(0);
   }
 
   /** the snapshot length the file states, if any (see CaptureSummary.snaplen) */
@@ -179,23 +122,31 @@ export class CaptureReader {
     this.carryLen = 0;
   }
 
+  /** a view of the core's memory (made afresh: the core may have grown it) */
+  private dv(): DataView {
+    const m = this.engine.memory();
+    return new DataView(m.buffer);
+  }
+
   /** returns bytes consumed, or -1 when more input is needed */
-  private header(b: Uint8Array, dv: DataView): number {
-    if (b.length < 4) return -1;
-    const m = dv.getUint32(0, false);
+  private header(at: number, end: number): number {
+    const avail = end - at;
+    if (avail < 4) return -1;
+    const dv = this.dv();
+    const m = dv.getUint32(at, false);
     if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1) {
       this.format = "pcap";
-      if (b.length < 24) return -1;
+      if (avail < 24) return -1;
       this.le = m === 0xd4c3b2a1 || m === 0x4d3cb2a1;
       this.tsDiv = m === 0xa1b23c4d || m === 0x4d3cb2a1 ? 1e9 : 1e6;
-      const major = dv.getUint16(4, this.le);
+      const major = dv.getUint16(at + 4, this.le);
       if (major !== 2) {
         this.fail(`pcap major version ${major} unsupported`, 4);
         return 0;
       }
-      this.snaplen = dv.getUint32(16, this.le);
+      this.snaplen = dv.getUint32(at + 16, this.le);
       // the upper bits carry FCS information, not the link type
-      this.linkType = dv.getUint32(20, this.le) & 0x03ffffff;
+      this.linkType = dv.getUint32(at + 20, this.le) & 0x03ffffff;
       return 24;
     }
     if (m === 0x0a0d0d0a) {
@@ -206,53 +157,32 @@ export class CaptureReader {
     return 0;
   }
 
-  private pcapRecords(b: Uint8Array, dv: DataView, start: number): number {
-    const le = this.le;
-    const n = b.length;
+  private pcapRecords(start: number, end: number): number {
     const maxCap = this.snaplen > MAX_RECORD ? this.snaplen : MAX_RECORD;
-    const div = this.tsDiv;
-    const link = this.linkType;
-    const engine = this.engine;
-    const p = this.p;
-    let pos = start;
-    while (pos + 16 <= n) {
-      const caplen = dv.getUint32(pos + 8, le);
-      if (caplen > maxCap) {
-        engine.skipNamed("bad-record-length");
-        this.fail(`packet record ${this.index + 1} claims ${caplen} bytes, more than the maximum ${maxCap}`, this.base + pos);
-        return pos;
-      }
-      if (pos + 16 + caplen > n) break;
-      const origLen = dv.getUint32(pos + 12, le);
-      const ts = dv.getUint32(pos, le) + dv.getUint32(pos + 4, le) / div;
-      this.frame(link, b, dv, pos + 16, caplen, origLen, ts, engine, p);
-      pos += 16 + caplen;
+    const core = this.engine.wasm;
+    const pos = core.pcapRecords(start, end, this.le ? 1 : 0, this.tsDiv, this.linkType, maxCap, this.mode);
+    const claim = core.stopClaim();
+    if (claim >= 0) {
+      this.engine.skipNamed("bad-record-length");
+      const index = this.engine.framesSeen() + 1;
+      this.fail(`packet record ${index} claims ${claim} bytes, more than the maximum ${maxCap}`, this.base + pos - this.area);
     }
     return pos;
   }
 
-  private frame(link: number, b: Uint8Array, dv: DataView, off: number, caplen: number, origLen: number, ts: number, engine: PacketSink, p: Scratch): void {
-    this.index++;
-    engine.countFrame(ts, origLen, caplen);
+  private frame(link: number, off: number, caplen: number, origLen: number, ts: number): void {
     if (link !== this.lastLink) {
       this.lastLink = link;
       this.seenLinks.add(link);
     }
-    const r = decodeFrame(link, b, dv, off, caplen, p);
-    if (r !== Skip.None) {
-      engine.skip(r);
-      return;
-    }
-    p.ts = ts;
-    p.index = this.index;
-    p.origLen = origLen;
-    engine.ingest(p);
+    this.engine.wasm.frame(link, off, caplen, origLen, ts, this.mode);
   }
 
-  private ngBlocks(b: Uint8Array, dv: DataView, start: number): number {
-    const n = b.length;
+  private ngBlocks(start: number, n: number): number {
     let pos = start;
     while (pos + 12 <= n) {
+      // afresh per block: a packet handed to the core may have grown its memory
+      const dv = this.dv();
       const type = dv.getUint32(pos, this.le);
       if (type === 0x0a0d0d0a) {
         // a new section may switch byte order: the byte-order magic decides
@@ -261,23 +191,23 @@ export class CaptureReader {
         if (bom === 0x1a2b3c4d) this.le = true;
         else if (bom === 0x4d3c2b1a) this.le = false;
         else {
-          this.fail("pcapng section header has a bad byte-order magic", this.base + pos + 8);
+          this.fail("pcapng section header has a bad byte-order magic", this.base - this.area + pos + 8);
           return pos;
         }
       }
       const len = dv.getUint32(pos + 4, this.le);
       const minLen = type === 0x0a0d0d0a ? 28 : 12;
       if (len < minLen || len % 4 !== 0 || len > MAX_BLOCK) {
-        this.fail(`pcapng block of type 0x${type.toString(16)} has an invalid length ${len}`, this.base + pos + 4);
+        this.fail(`pcapng block of type 0x${type.toString(16)} has an invalid length ${len}`, this.base - this.area + pos + 4);
         return pos;
       }
       if (pos + len > n) break;
       const trailer = dv.getUint32(pos + len - 4, this.le);
       if (trailer !== len) {
-        this.fail(`pcapng block length ${len} does not match its trailing copy ${trailer}`, this.base + pos + len - 4);
+        this.fail(`pcapng block length ${len} does not match its trailing copy ${trailer}`, this.base - this.area + pos + len - 4);
         return pos;
       }
-      const ok = this.ngBlock(type, b, dv, pos, len);
+      const ok = this.ngBlock(type, dv, pos, len);
       if (!ok) return pos;
       pos += len;
     }
@@ -285,7 +215,7 @@ export class CaptureReader {
   }
 
   /** returns false when the block is corrupt (reading stops) */
-  private ngBlock(type: number, b: Uint8Array, dv: DataView, pos: number, len: number): boolean {
+  private ngBlock(type: number, dv: DataView, pos: number, len: number): boolean {
     const le = this.le;
     const bodyEnd = pos + len - 4;
     switch (type) {
@@ -310,7 +240,7 @@ export class CaptureReader {
         const iface = this.ifaces[ifId];
         if (iface === undefined) return this.badBlock(`packet on undeclared interface ${ifId}`, pos);
         const ts = this.ngTs(dv.getUint32(pos + 12, le), dv.getUint32(pos + 16, le), iface);
-        this.frame(iface.linkType, b, dv, pos + 28, caplen, origLen, ts, this.engine, this.p);
+        this.frame(iface.linkType, pos + 28, caplen, origLen, ts);
         return true;
       }
       case 3: {
@@ -322,7 +252,7 @@ export class CaptureReader {
         if (origLen < caplen) caplen = origLen;
         if (iface.snaplen > 0 && iface.snaplen < caplen) caplen = iface.snaplen;
         // simple packets carry no timestamp: the previous one is the best estimate
-        this.frame(iface.linkType, b, dv, pos + 12, caplen, origLen, this.lastTs, this.engine, this.p);
+        this.frame(iface.linkType, pos + 12, caplen, origLen, this.lastTs);
         return true;
       }
       case 2: {
@@ -334,7 +264,7 @@ export class CaptureReader {
         const iface = this.ifaces[ifId];
         if (iface === undefined) return this.badBlock(`packet on undeclared interface ${ifId}`, pos);
         const ts = this.ngTs(dv.getUint32(pos + 12, le), dv.getUint32(pos + 16, le), iface);
-        this.frame(iface.linkType, b, dv, pos + 28, caplen, origLen, ts, this.engine, this.p);
+        this.frame(iface.linkType, pos + 28, caplen, origLen, ts);
         return true;
       }
       default:
@@ -350,7 +280,7 @@ export class CaptureReader {
   }
 
   private badBlock(message: string, pos: number): boolean {
-    this.fail(message, this.base + pos);
+    this.fail(message, this.base - this.area + pos);
     return false;
   }
 
@@ -363,7 +293,7 @@ export class CaptureReader {
       if (code === 0) return true;
       const padded = (olen + 3) & ~3;
       if (o + 4 + padded > end) {
-        this.fail(`pcapng option ${code} of length ${olen} runs past the end of its block`, this.base + o);
+        this.fail(`pcapng option ${code} of length ${olen} runs past the end of its block`, this.base - this.area + o);
         return false;
       }
       if (iface && code === 9 && olen >= 1) {
