@@ -14,11 +14,12 @@ import {
   D_FIRSTINDEX, D_FIRSTTS, D_HSRTT, D_LASTTS, D_O, D_OTS, D_R, D_RTS, D_SYN0, D_SYNACK0, MAX_HISTORY, N_A4,
   N_ANOM, N_B4, N_FLIPPED, N_HIST, N_NEXT, N_PA, N_PB, N_PROTO, N_SYNACKN, N_SYNN, N_V6, ND, NI, P_DST4, P_ICMPMTU,
   P_IPVER, P_OUTERDF, P_OUTERDST4, P_OUTERLEN, P_OUTERSRC4, P_OUTERVER, P_OUTERW6, P_QDPORT, P_QDST4, P_QPROTO, P_QSPORT,
-  P_QSRC4, P_QVER, P_QW6, P_HASQUOTED, P_SIZE, P_SRC4, P_TS, P_TSVAL, P_TUNKIND, P_VNI, P_W6, S_ACKEDUPTO,
+  P_QSRC4, P_QVER, P_QW6, P_HASQUOTED, P_SIZE, P_SRC4, P_TS, P_TUNKIND, P_VNI, P_W6, S_ACKEDUPTO,
   S_DUPACKS, S_HASLASTACK, S_HASOPTS, S_LARGEEND, S_LARGERETRANS, S_LARGESIZE, S_MAXSEG, S_OPTMSS, S_OPTSACK, S_OPTWS,
   S_PACKETS, S_RESETS, S_RETRANS, S_SMALLACKED, S_ZEROWIN, SD_BYTES, SD_TSECR, SD_TSVAL, SIDE_O,
   SIDE_R, T_BYTES, T_CUT, T_FIRST, T_FRAG, T_ICMP, T_IPV4, T_IPV6, T_LAST, T_MAXIP, T_PACKETS, T_SIZE, T_SKIP, T_TCP,
-  T_TUNNEL, T_UDP, MAX_TIMES,
+  T_TUNNEL, T_UDP, MAX_TIMES, TS_BACKWARD, TS_CLOCKS, TS_CONNECTIONS, TS_DST, TS_EXFROM, TS_EXTO, TS_EXTS, TS_HASEX,
+  TS_SRC, TS_V6, TSE,
 } from "./layout";
 import type { CaptureSummary, ConnState, Endpoint, FlowSummary, SkipReason } from "./model";
 import type { TcpOptions } from "./packet";
@@ -59,6 +60,8 @@ type Core = {
   setKeptFloor(x: number): void;
   setNodePortRange(lo: number, hi: number): void;
   aggregates(): number;
+  tsBase(): number;
+  tsCount(): number;
   frames(): number;
   stats(): number;
 };
@@ -86,47 +89,11 @@ const A_FAILED = 17;
 const A_REFUSED = 18;
 
 const LETTERS: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
-const TS_WINDOW_SEC = 60;
 const MAX_LIST = 1000;
 const NONE = -1;
 
-type SrcTs = {
-  addr: string;
-  peer: string;
-  lastTsval: number;
-  lastTs: number;
-  connections: number;
-  backwardSteps: number;
-  example?: { fromTsval: number; toTsval: number; ts: number };
-  /** last (time, TSval) of each clock seen; bounded */
-  clockTs: number[];
-  clockVal: number[];
-  clocks: number;
-};
-
-const MAX_CLOCKS = 64;
-
-/** does a SYN at (ts, tsval) continue the clock last seen at (cts, cval)? 50..1100 ticks per second */
-function sameClock(cts: number, cval: number, ts: number, tsval: number): boolean {
-  const dt = ts - cts;
-  const d = (tsval - cval) | 0;
-  return dt >= 0 && d >= dt * 50 - 20 && d <= dt * 1100 + 20;
-}
-
 // the core's skip codes (layout.ts SKIP_*), by number
 const SKIP_NAMES: SkipReason[] = ["garbage", "unknown-link-type", "not-ip", "bad-ip-header", "bad-l4-header", "snaplen-truncated"];
-
-/** hash of the IPv6 address whose big-endian words are w[at..at+3] */
-function hash6(w: Int32Array, at: number): number {
-  let h = Math.imul(w[at] ^ 0x811c9dc5, 0x01000193);
-  h = Math.imul(h ^ w[at + 1], 0x01000193);
-  h = Math.imul(h ^ w[at + 2], 0x01000193);
-  return Math.imul(h ^ w[at + 3], 0x01000193);
-}
-
-function same6(a: Int32Array, at: number, b: Int32Array, bt: number): boolean {
-  return a[at] === b[bt] && a[at + 1] === b[bt + 1] && a[at + 2] === b[bt + 2] && a[at + 3] === b[bt + 3];
-}
 
 const FAILED_STATES = new Set<ConnState>(["S0", "REJ", "RSTOS0", "SH", "RSTRH", "SHR"]);
 
@@ -148,7 +115,6 @@ export class FlowEngine {
   private M = new Uint8Array(0);
   /** the decoded packet (layout.ts P_*), little-endian */
   private P = new DataView(new ArrayBuffer(P_SIZE));
-  private readonly w8 = new Int32Array(8);
   private tunnels: Array<FlowSummary["tunnel"]> = [];
   private icmpNotes: Array<FlowSummary["icmpMtu"] | undefined> = [];
   private synMore: Array<number[] | undefined> = [];
@@ -161,10 +127,6 @@ export class FlowEngine {
   // flows that enter the list early and are trimmed out later never turn into objects
   private kept: Array<{ score: number; firstTs: number; f: number }> = [];
   private keptThreshold = -0.5;
-  // IPv6 pairs by a hash of their words, the words kept to tell colliding pairs apart
-  private readonly srcTs6 = new Map<number, Array<{ w: Int32Array; e: SrcTs }>>();
-  // IPv4 pairs by number: building a string key per SYN showed up in profiles
-  private readonly srcTs4 = new Map<number, Map<number, SrcTs>>();
   private readonly stateCounts = new Map<ConnState, number>();
   private readonly skipped = new Map<SkipReason, number>();
   /** decode-only mode: called with the decoded packet's view */
@@ -213,10 +175,6 @@ export class FlowEngine {
       synTime: (f: number, synAck: number, ts: number): void => {
         const lists = synAck ? this.synAckMore : this.synMore;
         (lists[f] ?? (lists[f] = [])).push(ts);
-      },
-      synTs: (): void => {
-        this.sync();
-        this.synTimestamp();
       },
       tunnelNew: (f: number): void => {
         this.sync();
@@ -350,82 +308,6 @@ export class FlowEngine {
       }
     }
     if (this.s.icmpMtu.length < MAX_LIST) this.s.icmpMtu.push(entry);
-  }
-
-  /** the first SYN of a connection carries a TCP timestamp (the scratch): per (source, destination) clocks */
-  private synTimestamp(): void {
-    const P = this.P;
-    const ts = P.getFloat64(P_TS, true);
-    const tsval = P.getFloat64(P_TSVAL, true);
-    const v4 = P.getInt32(P_IPVER, true) === 4;
-    let inner: Map<number, SrcTs> | undefined;
-    let list: Array<{ w: Int32Array; e: SrcTs }> | undefined;
-    let e: SrcTs | undefined;
-    const w = this.w8;
-    if (v4) {
-      const src4 = P.getInt32(P_SRC4, true);
-      inner = this.srcTs4.get(src4);
-      if (inner === undefined) {
-        inner = new Map();
-        this.srcTs4.set(src4, inner);
-      }
-      e = inner.get(P.getInt32(P_DST4, true));
-    } else {
-      for (let i = 0; i < 8; i++) w[i] = P.getInt32(P_W6 + 4 * i, false);
-      const key = (Math.imul(hash6(w, 0), 31) + hash6(w, 4)) | 0;
-      list = this.srcTs6.get(key);
-      if (list === undefined) {
-        list = [];
-        this.srcTs6.set(key, list);
-      }
-      for (let i = 0; i < list.length; i++) {
-        if (same6(list[i].w, 0, w, 0) && same6(list[i].w, 4, w, 4)) {
-          e = list[i].e;
-          break;
-        }
-      }
-    }
-    if (e === undefined) {
-      e = {
-        addr: this.addrAt(v4 ? 4 : 6, P_SRC4, P_W6),
-        peer: this.addrAt(v4 ? 4 : 6, P_DST4, P_W6 + 16),
-        lastTsval: tsval,
-        lastTs: ts,
-        connections: 1,
-        backwardSteps: 0,
-        clockTs: [ts],
-        clockVal: [tsval],
-        clocks: 1,
-      };
-      if (inner !== undefined) inner.set(P.getInt32(P_DST4, true), e);
-      else list?.push({ w: w.slice(), e });
-      return;
-    }
-    e.connections++;
-    let matched = false;
-    // one clock per connection so far (randomised offsets): stop matching, it would only cost time
-    const saturated = e.clockTs.length >= MAX_CLOCKS && e.clocks * 10 >= e.connections * 9;
-    for (let i = 0; !saturated && i < e.clockTs.length; i++) {
-      if (sameClock(e.clockTs[i], e.clockVal[i], ts, tsval)) {
-        e.clockTs[i] = ts;
-        e.clockVal[i] = tsval;
-        matched = true;
-        break;
-      }
-    }
-    if (!matched) {
-      e.clocks++;
-      if (e.clockTs.length < MAX_CLOCKS) {
-        e.clockTs.push(ts);
-        e.clockVal.push(tsval);
-      }
-    }
-    if (ts - e.lastTs <= TS_WINDOW_SEC && ((tsval - e.lastTsval) | 0) < 0) {
-      e.backwardSteps++;
-      if (e.example === undefined) e.example = { fromTsval: e.lastTsval, toTsval: tsval, ts };
-    }
-    e.lastTsval = tsval;
-    e.lastTs = ts;
   }
 
   private allLive(): number[] {
@@ -684,17 +566,35 @@ export class FlowEngine {
     for (const [k, v] of this.stateCounts) s.flowsByState[k] = v;
     const bits = new Uint32Array(this.M.buffer, this.core.mssBits(), 2048);
     for (let i = 0; i < 2048; i++) for (let x = bits[i], j = 0; x !== 0; x >>>= 1, j++) if (x & 1) s.mssSeen.push(i * 32 + j);
-    const allTs: SrcTs[] = [];
-    for (const l of this.srcTs6.values()) for (const x of l) allTs.push(x.e);
-    for (const m of this.srcTs4.values()) allTs.push(...m.values());
-    s.tsBackwards = allTs
-      .filter((e) => e.backwardSteps > 0 && e.example)
-      .sort((a, b) => b.backwardSteps - a.backwardSteps)
-      .slice(0, MAX_LIST)
-      .map((e) => ({ addr: e.addr, peer: e.peer, connections: e.connections, backwardSteps: e.backwardSteps, clocks: e.clocks, example: e.example! }));
+    s.tsBackwards = this.tsBackwards();
     return s;
   }
 
+  /** the core's TCP timestamp entries with backward steps, most steps first (then in order of appearance) */
+  private tsBackwards(): CaptureSummary["tsBackwards"] {
+    const base = this.core.tsBase();
+    const n = this.core.tsCount();
+    this.sync();
+    const V = new DataView(this.M.buffer);
+    const M = this.M;
+    const at: number[] = [];
+    for (let e = 0; e < n; e++) {
+      const p = base + e * TSE;
+      if (V.getInt32(p + TS_BACKWARD, true) > 0 && V.getInt32(p + TS_HASEX, true) !== 0) at.push(p);
+    }
+    at.sort((a, b) => V.getInt32(b + TS_BACKWARD, true) - V.getInt32(a + TS_BACKWARD, true) || a - b);
+    return at.slice(0, MAX_LIST).map((p) => {
+      const v6 = V.getInt32(p + TS_V6, true) !== 0;
+      return {
+        addr: v6 ? v6ToString(M, p + TS_SRC) : v4ToString(V.getInt32(p + TS_SRC, true)),
+        peer: v6 ? v6ToString(M, p + TS_DST) : v4ToString(V.getInt32(p + TS_DST, true)),
+        connections: V.getInt32(p + TS_CONNECTIONS, true),
+        backwardSteps: V.getInt32(p + TS_BACKWARD, true),
+        clocks: V.getInt32(p + TS_CLOCKS, true),
+        example: { fromTsval: V.getFloat64(p + TS_EXFROM, true), toTsval: V.getFloat64(p + TS_EXTO, true), ts: V.getFloat64(p + TS_EXTS, true) },
+      };
+    });
+  }
 
   /** after finish(): lets go of the core's memory */
   releaseStorage(): void {
@@ -703,8 +603,6 @@ export class FlowEngine {
     this.icmpNotes.length = 0;
     this.synMore.length = 0;
     this.synAckMore.length = 0;
-    this.srcTs6.clear();
-    this.srcTs4.clear();
     this.I = new Int32Array(0);
     this.D = new Float64Array(0);
     this.H = new Uint8Array(0);

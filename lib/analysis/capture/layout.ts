@@ -168,3 +168,26 @@ export const SD_TSECR = 1;
 export const ND = 16;
 export const MAX_HISTORY = 48;
 export const MAX_TIMES = 32;
+
+// ---- TCP timestamp clock entries (tsBase(), tsCount() of them, in creation order), byte offsets ----
+/** next entry in the same hash bucket, -1 at the end */
+export const TS_NEXT = 0;
+export const TS_V6 = 4;
+export const TS_KEY = 8;
+export const TS_CONNECTIONS = 12;
+export const TS_BACKWARD = 16;
+export const TS_CLOCKS = 20;
+/** clock pairs (time, TSval) stored at TS_CLKPTR, at most MAX_CLOCKS */
+export const TS_NCLOCK = 24;
+export const TS_CLKCAP = 28;
+export const TS_CLKPTR = 32;
+export const TS_HASEX = 36;
+export const TS_LASTTSVAL = 40;
+export const TS_LASTTS = 48;
+export const TS_EXFROM = 56;
+export const TS_EXTO = 64;
+export const TS_EXTS = 72;
+/** the source address: IPv4 as int32 at +0, IPv6 as 16 bytes */
+export const TS_SRC = 80;
+export const TS_DST = 96;
+export const TSE = 112;

@@ -25,7 +25,9 @@ import {
   S_OPTWS, S_PACKETS, S_RESETS, S_RETRANS, S_SEQINIT, S_SMALLACKED, S_SMALLPENDING, S_SMALLPENDINGEND, S_STATE,
   S_UDPACTIVE, S_ZEROWIN, SD_BYTES, SD_TSECR, SD_TSVAL, SIDE_O, SIDE_R, SKIP_BAD_IP, SKIP_BAD_L4, SKIP_NONE,
   SKIP_NOT_IP, SKIP_SNAPLEN, SKIP_UNKNOWN_LINK, T_BYTES, T_CUT, T_FIRST, T_FRAG, T_ICMP, T_IPV4, T_IPV6, T_LAST,
-  T_MAXIP, T_PACKETS, T_SIZE, T_SKIP, T_TCP, T_TUNNEL, T_UDP,
+  T_MAXIP, T_PACKETS, T_SIZE, T_SKIP, T_TCP, T_TUNNEL, T_UDP, TS_BACKWARD, TS_CLKCAP, TS_CLKPTR, TS_CLOCKS,
+  TS_CONNECTIONS, TS_DST, TS_EXFROM, TS_EXTO, TS_EXTS, TS_HASEX, TS_KEY, TS_LASTTS, TS_LASTTSVAL, TS_NCLOCK, TS_NEXT,
+  TS_SRC, TS_V6, TSE,
 } from "../layout";
 
 // ---- calls into TypeScript (flows.ts, FlowEngine) ----
@@ -33,8 +35,6 @@ import {
 @external("env", "finalize") declare function jsFinalize(f: i32): i32;
 /** a retransmitted SYN (synAck 0) or SYN-ACK (1) at ts: times after the first live in TypeScript */
 @external("env", "synTime") declare function jsSynTime(f: i32, synAck: i32, ts: f64): void;
-/** the first SYN of flow f carries a TCP timestamp: per (source, destination) clocks, read from the scratch */
-@external("env", "synTs") declare function jsSynTs(f: i32): void;
 /** flow f was created from a tunnelled packet (the scratch's outer fields) */
 @external("env", "tunnelNew") declare function jsTunnelNew(f: i32): void;
 /** another tunnelled packet of flow f */
@@ -1180,7 +1180,7 @@ function syn(f: i32, s: i32, fromOrig: bool): void {
     }
     if (seq != gi(s + S_LASTSYNSEQ)) add(f, fromOrig ? 83 : 115); // S/s
     // the first SYN of a connection only: retransmitted SYNs repeat a clock already compared
-    if (pD(P_TSVAL) >= 0 && gi(b + N_SYNN) == 1) jsSynTs(f);
+    if (pD(P_TSVAL) >= 0 && gi(b + N_SYNN) == 1) synTimestamp();
   }
   si(s + S_LASTSYNSEQ, seq);
   if (gi(s + S_HASOPTS) == 0 && pI(P_HASOPTS) != 0) {
@@ -1454,4 +1454,143 @@ function idleScan(at: f64, closedBefore: f64): void {
 /** records and packets handed to frame() so far */
 export function frames(): i32 {
   return frameIndex;
+}
+
+// ---- TCP timestamp clocks per (source, destination) address pair ----
+// Linux >= 4.13 offsets TSvals per address pair, so the first SYNs of a pair's connections are compared in
+// time order: a TSval that goes backwards within TS_WINDOW_SEC, and how many distinct clocks there are (a
+// SYN continues a clock when its TSval advanced by 50..1100 ticks per second since that clock's last SYN).
+// Entries: layout.ts TS_*.
+const MAX_CLOCKS: i32 = 64;
+const TS_WINDOW_SEC: f64 = 60;
+let tsP: i32 = 0;
+let tsCap: i32 = 0;
+let tsN: i32 = 0;
+let tsB: i32 = 0;
+let tsNB: i32 = 0;
+
+export function tsBase(): i32 { return tsP; }
+export function tsCount(): i32 { return tsN; }
+
+// @ts-ignore: decorator
+@inline function te(e: i32, o: i32): usize { return <usize>(tsP + e * TSE + o); }
+
+/** the packet's (source, destination) matches entry e */
+function tsSame(e: i32, v6: bool): bool {
+  if ((load<i32>(te(e, TS_V6)) != 0) != v6) return false;
+  if (v6) return same6(te(e, TS_SRC), SC + <usize>P_W6) && same6(te(e, TS_DST), SC + <usize>P_W6 + 16);
+  return load<i32>(te(e, TS_SRC)) == pI(P_SRC4) && load<i32>(te(e, TS_DST)) == pI(P_DST4);
+}
+
+/** TSval difference as the kernel sees it: modulo 2^32, signed */
+// @ts-ignore: decorator
+@inline function tsDiff(a: f64, b: f64): i32 { return <i32><i64>(a - b); }
+
+function sameClock(cts: f64, cval: f64, ts: f64, tsval: f64): bool {
+  const dt = ts - cts;
+  const d = <f64>tsDiff(tsval, cval);
+  return dt >= 0 && d >= dt * 50 - 20 && d <= dt * 1100 + 20;
+}
+
+function tsGrowBuckets(): void {
+  const n = tsNB == 0 ? 1024 : tsNB * 2;
+  const nb = alloc(n * 4);
+  memory.fill(<usize>nb, 0xff, <usize>(n * 4));
+  for (let e = 0; e < tsN; e++) {
+    const j = load<i32>(te(e, TS_KEY)) & (n - 1);
+    store<i32>(te(e, TS_NEXT), load<i32>(<usize>(nb + (j << 2))));
+    store<i32>(<usize>(nb + (j << 2)), e);
+  }
+  tsB = nb;
+  tsNB = n;
+}
+
+function synTimestamp(): void {
+  const v6 = pI(P_IPVER) == 6;
+  const ts = pD(P_TS);
+  const tsval = pD(P_TSVAL);
+  const key = v6 ? (hash6(SC + <usize>P_W6) * 31 + hash6(SC + <usize>P_W6 + 16)) & 0x3fffffff : key4(0, pI(P_SRC4), pI(P_DST4), 0, 0, 0);
+  if (tsNB == 0) tsGrowBuckets();
+  let e = load<i32>(<usize>(tsB + ((key & (tsNB - 1)) << 2)));
+  while (e != NONE && !(load<i32>(te(e, TS_KEY)) == key && tsSame(e, v6))) e = load<i32>(te(e, TS_NEXT));
+  if (e == NONE) {
+    if (tsN == tsCap) {
+      const ncap = tsCap == 0 ? 256 : tsCap * 2;
+      const np = alloc(ncap * TSE);
+      if (tsN > 0) memory.copy(<usize>np, <usize>tsP, <usize>(tsN * TSE));
+      tsP = np;
+      tsCap = ncap;
+    }
+    e = tsN++;
+    memory.fill(te(e, 0), 0, <usize>TSE);
+    store<i32>(te(e, TS_V6), v6 ? 1 : 0);
+    store<i32>(te(e, TS_KEY), key);
+    if (v6) memory.copy(te(e, TS_SRC), SC + <usize>P_W6, 32);
+    else {
+      store<i32>(te(e, TS_SRC), pI(P_SRC4));
+      store<i32>(te(e, TS_DST), pI(P_DST4));
+    }
+    store<i32>(te(e, TS_CONNECTIONS), 1);
+    store<i32>(te(e, TS_CLOCKS), 1);
+    const clk = alloc(16);
+    store<f64>(<usize>clk, ts);
+    store<f64>(<usize>(clk + 8), tsval);
+    store<i32>(te(e, TS_CLKPTR), clk);
+    store<i32>(te(e, TS_CLKCAP), 1);
+    store<i32>(te(e, TS_NCLOCK), 1);
+    store<f64>(te(e, TS_LASTTSVAL), tsval);
+    store<f64>(te(e, TS_LASTTS), ts);
+    if (tsN > tsNB) tsGrowBuckets();
+    else {
+      const j = key & (tsNB - 1);
+      store<i32>(te(e, TS_NEXT), load<i32>(<usize>(tsB + (j << 2))));
+      store<i32>(<usize>(tsB + (j << 2)), e);
+    }
+    return;
+  }
+  const connections = load<i32>(te(e, TS_CONNECTIONS)) + 1;
+  store<i32>(te(e, TS_CONNECTIONS), connections);
+  const clocks = load<i32>(te(e, TS_CLOCKS));
+  const n = load<i32>(te(e, TS_NCLOCK));
+  const clk = load<i32>(te(e, TS_CLKPTR));
+  let matched = false;
+  // one clock per connection so far (randomised offsets): stop matching, it would only cost time
+  const saturated = n >= MAX_CLOCKS && clocks * 10 >= connections * 9;
+  for (let i = 0; !saturated && i < n; i++) {
+    const c = <usize>(clk + (i << 4));
+    if (sameClock(load<f64>(c), load<f64>(c + 8), ts, tsval)) {
+      store<f64>(c, ts);
+      store<f64>(c + 8, tsval);
+      matched = true;
+      break;
+    }
+  }
+  if (!matched) {
+    store<i32>(te(e, TS_CLOCKS), clocks + 1);
+    if (n < MAX_CLOCKS) {
+      let cp = clk;
+      const ccap = load<i32>(te(e, TS_CLKCAP));
+      if (n == ccap) {
+        cp = alloc(ccap * 2 * 16);
+        memory.copy(<usize>cp, <usize>clk, <usize>(n * 16));
+        store<i32>(te(e, TS_CLKPTR), cp);
+        store<i32>(te(e, TS_CLKCAP), ccap * 2);
+      }
+      store<f64>(<usize>(cp + (n << 4)), ts);
+      store<f64>(<usize>(cp + (n << 4) + 8), tsval);
+      store<i32>(te(e, TS_NCLOCK), n + 1);
+    }
+  }
+  const lastTsval = load<f64>(te(e, TS_LASTTSVAL));
+  if (ts - load<f64>(te(e, TS_LASTTS)) <= TS_WINDOW_SEC && tsDiff(tsval, lastTsval) < 0) {
+    store<i32>(te(e, TS_BACKWARD), load<i32>(te(e, TS_BACKWARD)) + 1);
+    if (load<i32>(te(e, TS_HASEX)) == 0) {
+      store<i32>(te(e, TS_HASEX), 1);
+      store<f64>(te(e, TS_EXFROM), lastTsval);
+      store<f64>(te(e, TS_EXTO), tsval);
+      store<f64>(te(e, TS_EXTS), ts);
+    }
+  }
+  store<f64>(te(e, TS_LASTTSVAL), tsval);
+  store<f64>(te(e, TS_LASTTS), ts);
 }
