@@ -128,6 +128,8 @@ export class FlowEngine {
   private kept: Array<{ score: number; firstTs: number; f: number }> = [];
   private keptThreshold = -0.5;
   private readonly stateCounts = new Map<ConnState, number>();
+  private readonly histories = new Map<number, string>();
+  private readonly v4Text = new Map<number, string>();
   private readonly skipped = new Map<SkipReason, number>();
   /** decode-only mode: called with the decoded packet's view */
   onPacket: ((p: DataView, m: Uint8Array, scratchAt: number) => void) | undefined;
@@ -322,9 +324,31 @@ export class FlowEngine {
     const n = this.I[f * NI + N_HIST];
     const H = this.H;
     const h0 = f * MAX_HISTORY;
+    // most flows share a few short histories ("ShADadFf"): up to 7 letters (7 bits each) and the length
+    // make an exact numeric key, and the string is made once
+    if (n <= 7) {
+      let key = n;
+      for (let i = 0; i < n; i++) key = key * 128 + H[h0 + i];
+      const known = this.histories.get(key);
+      if (known !== undefined) return known;
+      let h = "";
+      for (let i = 0; i < n; i++) h += LETTERS[H[h0 + i]];
+      this.histories.set(key, h);
+      return h;
+    }
     let h = "";
     for (let i = 0; i < n; i++) h += LETTERS[H[h0 + i]];
     return h;
+  }
+
+  /** an IPv4 address's text, made once per address */
+  private v4(a: number): string {
+    let t = this.v4Text.get(a);
+    if (t === undefined) {
+      t = v4ToString(a);
+      this.v4Text.set(a, t);
+    }
+    return t;
   }
 
   private connState(f: number): ConnState {
@@ -432,11 +456,11 @@ export class FlowEngine {
   }
 
   private addrA(f: number): string {
-    return this.I[f * NI + N_V6] === 1 ? v6ToString(this.W6, f * 32) : v4ToString(this.I[f * NI + N_A4]);
+    return this.I[f * NI + N_V6] === 1 ? v6ToString(this.W6, f * 32) : this.v4(this.I[f * NI + N_A4]);
   }
 
   private addrB(f: number): string {
-    return this.I[f * NI + N_V6] === 1 ? v6ToString(this.W6, f * 32 + 16) : v4ToString(this.I[f * NI + N_B4]);
+    return this.I[f * NI + N_V6] === 1 ? v6ToString(this.W6, f * 32 + 16) : this.v4(this.I[f * NI + N_B4]);
   }
 
   private options(side: number, ds: number): TcpOptions | undefined {
