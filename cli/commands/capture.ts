@@ -4,7 +4,7 @@
 import { constants } from "node:fs";
 import { access, open, stat } from "node:fs/promises";
 import path from "node:path";
-import { summarizeCapture } from "../../lib/analysis/capture/index";
+import { summarizeCapture, summarizeCaptureFile } from "../../lib/analysis/capture/index";
 import type { CaptureSummary, FlowSummary } from "../../lib/analysis/capture/model";
 
 export const summary = "summarise a pcap/pcapng capture: flows, handshakes, retransmissions, MTU problems";
@@ -36,17 +36,13 @@ export async function* openCaptureFile(path: string, chunkBytes = 1024 * 1024): 
   }
 }
 
+type ProgressOpts = { tty: boolean; everyMs?: number; now?: () => number };
+
 /**
- * Passes chunks through and reports how far reading got: every `everyMs` (after the first `everyMs`, so a
- * short run prints nothing on the way) and once at the end. `tty`: updates rewrite one line.
+ * Reports how far reading got: every `everyMs` (after the first `everyMs`, so a short run prints nothing on
+ * the way) and once at the end. `tty`: updates rewrite one line. `at(bytes)` with the bytes read so far.
  */
-export async function* withProgress(
-  src: AsyncIterable<Uint8Array>,
-  name: string,
-  total: number,
-  write: (s: string) => void,
-  opts: { tty: boolean; everyMs?: number; now?: () => number } = { tty: false },
-): AsyncGenerator<Uint8Array> {
+export function progressReporter(name: string, total: number, write: (s: string) => void, opts: ProgressOpts = { tty: false }): { at(bytes: number): void; end(): void } {
   const now = opts.now ?? (() => performance.now());
   const every = opts.everyMs ?? 500;
   const t0 = now();
@@ -59,20 +55,41 @@ export async function* withProgress(
     return `reading ${name}: ${mb(done)}${total > 0 ? ` of ${mb(total)}` : ""} MB${pct}${rate}`;
   };
   let shown = false;
+  return {
+    at(bytes: number): void {
+      done = bytes;
+      const t = now();
+      if (t >= next) {
+        write(opts.tty ? `\r${line(t)}\x1b[K` : `${line(t)}\n`);
+        shown = true;
+        next = t + every;
+      }
+    },
+    end(): void {
+      const t = now();
+      if (opts.tty) {
+        if (shown) write("\r\x1b[K");
+      } else write(`${line(t)}, done in ${((t - t0) / 1000).toFixed(2)} s\n`);
+    },
+  };
+}
+
+/** Passes chunks through, reporting how far reading got (progressReporter) */
+export async function* withProgress(
+  src: AsyncIterable<Uint8Array>,
+  name: string,
+  total: number,
+  write: (s: string) => void,
+  opts: ProgressOpts = { tty: false },
+): AsyncGenerator<Uint8Array> {
+  const p = progressReporter(name, total, write, opts);
+  let done = 0;
   for await (const chunk of src) {
     done += chunk.length;
-    const t = now();
-    if (t >= next) {
-      write(opts.tty ? `\r${line(t)}\x1b[K` : `${line(t)}\n`);
-      shown = true;
-      next = t + every;
-    }
+    p.at(done);
     yield chunk;
   }
-  const t = now();
-  if (opts.tty) {
-    if (shown) write("\r\x1b[K");
-  } else write(`${line(t)}, done in ${((t - t0) / 1000).toFixed(2)} s\n`);
+  p.end();
 }
 
 const HELP = `Usage: netmortem capture <file | -> [--json] [--flows N] [--nodeport-range LO-HI] [--idle-timeout SEC]
@@ -136,13 +153,20 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   const tty = process.stderr.isTTY === true;
-  // standard input: Node's stream hands over a fresh Buffer per chunk, which summarizeCapture may keep
-  let source: AsyncIterable<Uint8Array> = fromStdin ? (process.stdin as AsyncIterable<Uint8Array>) : openCaptureFile(file);
-  if (progress ?? tty) {
-    const total = fromStdin ? 0 : (await stat(file)).size;
-    source = withProgress(source, fromStdin ? "standard input" : path.basename(file), total, (t) => process.stderr.write(t), { tty });
+  const opts = { nodePortRange, idleTimeoutSec };
+  const show = progress ?? tty;
+  let s: CaptureSummary;
+  if (fromStdin) {
+    // standard input: Node's stream hands over a fresh Buffer per chunk, which summarizeCapture may keep
+    let source = process.stdin as AsyncIterable<Uint8Array>;
+    if (show) source = withProgress(source, "standard input", 0, (t) => process.stderr.write(t), { tty });
+    s = await summarizeCapture(source, opts);
+  } else {
+    // a file is read straight into the engine's memory (summarizeCaptureFile)
+    const p = show ? progressReporter(path.basename(file), (await stat(file)).size, (t) => process.stderr.write(t), { tty }) : undefined;
+    s = await summarizeCaptureFile(file, opts, p ? (n) => p.at(n) : undefined);
+    p?.end();
   }
-  const s: CaptureSummary = await summarizeCapture(source, { nodePortRange, idleTimeoutSec });
   if (json) {
     const out = flowsN === undefined ? s : { ...s, flows: s.flows.slice(0, flowsN) };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

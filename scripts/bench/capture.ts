@@ -26,8 +26,8 @@ function vmHwmKb(): number {
 
 async function child(file: string, runs: number): Promise<void> {
   // imports (and tsx's transpiling) happen before the clock starts; every run reads the whole file afresh
-  const { summarizeCapture } = await import("../../lib/analysis/capture/index");
-  const { openCaptureFile } = await import("../../cli/commands/capture");
+  // what `netmortem capture FILE` runs
+  const { summarizeCaptureFile } = await import("../../lib/analysis/capture/index");
   const out: Array<Record<string, unknown>> = [];
   for (let i = 0; i < runs; i++) {
     // each pass's peak RSS on its own: collect the previous pass's garbage, then reset VmHWM (Linux)
@@ -39,7 +39,7 @@ async function child(file: string, runs: number): Promise<void> {
     }
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
-    const s = await summarizeCapture(openCaptureFile(file));
+    const s = await summarizeCaptureFile(file);
     const sec = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage(c0);
     out.push({

@@ -14,7 +14,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const source = path.join(root, "lib/analysis/capture/core/engine.ts");
 const target = path.join(root, "lib/analysis/capture/core-wasm.ts");
 // the flags are part of the output: keep them in the generated file's header
-export const ASC_FLAGS = ["-O3", "--runtime", "stub", "--noAssert", "--initialMemory", "64"];
+// shared memory (imported as env.memory): it never moves or detaches when it grows, so file reads can go
+// straight into it while the core runs (see CaptureReader.pumpFile); 32 768 pages = 2 GB, the most the
+// core's int32 offsets address
+export const ASC_FLAGS = ["-O3", "--runtime", "stub", "--noAssert", "--enable", "threads", "--importMemory", "--sharedMemory", "--initialMemory", "64", "--maximumMemory", "32768"];
 
 export function compileCore(): Buffer {
   const dir = mkdtempSync(path.join(tmpdir(), "netmortem-wasm-"));

@@ -35,14 +35,14 @@ export type SummaryOptions = {
 
 /** what core/engine.ts exports */
 type Core = {
-  memory: WebAssembly.Memory;
   init(idleTimeoutSec: number): void;
   frame(link: number, off: number, caplen: number, origLen: number, ts: number, mode: number): void;
   countFrame(ts: number, origLen: number, caplen: number): void;
   pcapRecords(start: number, n: number, le: number, div: number, link: number, maxCap: number, mode: number): number;
   stopClaim(): number;
   ingest(): void;
-  inputArea(size: number, keep: number): number;
+  inputArea(size: number): number;
+  fixedArea(size: number): number;
   freeSlot(f: number): void;
   clearTable(): void;
   scratch(): number;
@@ -103,6 +103,7 @@ function round3(x: number): number {
 
 export class FlowEngine {
   private readonly core: Core;
+  private readonly mem: WebAssembly.Memory;
   // views of the core's memory, made afresh when core.gen() says the memory grew or an area moved
   private gen = -1;
   private I = new Int32Array(0);
@@ -198,7 +199,9 @@ export class FlowEngine {
         throw new Error("capture engine core aborted");
       },
     };
-    const instance = new WebAssembly.Instance(coreModule(), { env });
+    // shared: it never moves or detaches when it grows (reads into it may be in flight, see pumpFile)
+    this.mem = new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true });
+    const instance = new WebAssembly.Instance(coreModule(), { env: { ...env, memory: this.mem } });
     this.core = instance.exports as unknown as Core;
     this.core.init(opts.idleTimeoutSec ?? 300);
     this.core.setNodePortRange(this.npLo, this.npHi);
@@ -216,7 +219,7 @@ export class FlowEngine {
     if (g === this.gen) return;
     this.gen = g;
     const c = this.core;
-    const buf = c.memory.buffer;
+    const buf = this.mem.buffer;
     const n = c.slots();
     this.M = new Uint8Array(buf);
     this.I = new Int32Array(buf, c.iBase(), n * NI);
@@ -227,7 +230,7 @@ export class FlowEngine {
     this.P = new DataView(buf, c.scratch(), P_SIZE);
   }
 
-  /** the core's memory as bytes, current */
+  /** the core's memory as bytes, current (a view of a SharedArrayBuffer) */
   memory(): Uint8Array {
     this.sync();
     return this.M;

@@ -1,6 +1,7 @@
 /**
  * Public entry points of the capture engine. See README.md in this folder.
  */
+import { type FileHandle, open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { CaptureSummary } from "./model";
@@ -84,8 +85,60 @@ export async function summarizeCapture(input: CaptureInput, opts: SummaryOptions
     }
   } catch (err) {
     // a broken gzip stream or a failing source ends reading; what was read is still summarised
-    if (!reader.error) reader.error = { message: err instanceof Error ? err.message : String(err), offset: -1 };
+    readFailed(reader, err);
   }
+  return done(engine, reader);
+}
+
+function readFailed(reader: CaptureReader, err: unknown): void {
+  if (!reader.error) reader.error = { message: err instanceof Error ? err.message : String(err), offset: -1 };
+}
+
+/**
+ * summarizeCapture for a file: plain pcap and pcapng files are read straight into the engine's memory
+ * (no copy of their bytes, the next chunk read while the current one is parsed); gzip-compressed ones go
+ * through summarizeCapture. `onRead`: bytes of the file read so far (for progress).
+ * Throws only when the file cannot be opened.
+ */
+export async function summarizeCaptureFile(
+  path: string,
+  opts: SummaryOptions = {},
+  onRead?: (bytes: number) => void,
+  /** for tests: the reader's chunk size and the room for a straddling record (see CaptureReader.pumpFile) */
+  sizes?: { chunk: number; room: number },
+): Promise<CaptureSummary> {
+  const fh = await open(path, "r");
+  try {
+    const head = new Uint8Array(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    if (bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b) return await summarizeCapture(fileChunks(fh, onRead), opts);
+    const engine = new FlowEngine(opts);
+    const reader = new CaptureReader(engine);
+    try {
+      await reader.pumpFile(fh, onRead, sizes);
+    } catch (err) {
+      readFailed(reader, err);
+    }
+    return done(engine, reader);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** a file's bytes in 1 MB chunks (fresh buffers: gunzip may hold several) */
+async function* fileChunks(fh: FileHandle, onRead?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  let pos = 0;
+  for (;;) {
+    const buf = new Uint8Array(GUNZIP_CHUNK);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+    if (bytesRead === 0) return;
+    pos += bytesRead;
+    onRead?.(pos);
+    yield buf.subarray(0, bytesRead);
+  }
+}
+
+function done(engine: FlowEngine, reader: CaptureReader): CaptureSummary {
   reader.end();
   const s = engine.finish();
   if (reader.format) s.format = reader.format;

@@ -4,6 +4,7 @@
  * records are framed by the core itself; pcapng blocks here, each packet handed to the core in place.
  * Bad structure stops reading with `error` set; what was read before stays valid.
  */
+import type { FileHandle } from "node:fs/promises";
 import { LINKTYPE_NAMES } from "./decode";
 import { type FlowEngine, MODE_FLOWS } from "./flows";
 
@@ -11,19 +12,23 @@ import { type FlowEngine, MODE_FLOWS } from "./flows";
 const MAX_RECORD = 262_144;
 // pcapng blocks beyond this are treated as corrupt rather than waited for
 const MAX_BLOCK = 64 * 1024 * 1024;
-// bigger pushes are fed in pieces of this size, so the input area stays small
-const PIECE = 4 * 1024 * 1024;
+// bigger pushes are fed in pieces of this size, so the input area stays small and in the cache
+const PIECE = 1024 * 1024;
+// pumpFile's chunks (1 MB: a chunk just read is still in the CPU's cache when it is parsed; see
+// cli/commands/capture.ts openCaptureFile) and the room before each for a straddling pcap record
+const CHUNK = 1024 * 1024;
+const ROOM = MAX_RECORD + 16;
 
 type Iface = { linkType: number; snaplen: number; unitsPerSec: number };
 
 export class CaptureReader {
   format: "pcap" | "pcapng" | undefined;
   error: { message: string; offset: number } | undefined;
-  /** bytes at the start of the input area not parsed yet (a partial record) */
+  /** bytes not parsed yet (a partial record), at carryAt in the core's memory */
   private carryLen = 0;
-  /** where the input area is, after reserve() */
+  private carryAt = 0;
+  /** where the bytes being parsed start in the core's memory; base: their offset in the file */
   private area = 0;
-  /** file offset of the first byte of the input area */
   private base = 0;
   private stopped = false;
   private headerDone = false;
@@ -57,25 +62,73 @@ export class CaptureReader {
   }
 
   /**
-   * Room for n more bytes in the core's memory: returns the offset in engine.memory() to write them at
-   * (valid until the next call into the engine), then commit(n) parses them.
+   * Room for n more bytes in the core's memory, right after the carried partial record (moved to the
+   * start of the input area): returns the offset in engine.memory() to write them at; commit(n) parses them.
    */
   reserve(n: number): number {
     const c = this.carryLen;
-    this.area = this.engine.wasm.inputArea(c + n, c);
-    return this.area + c;
+    const area = this.engine.wasm.inputArea(c + n);
+    // the memory is shared and never moves: the carry is still where the last parse left it
+    if (c > 0 && this.carryAt !== area) this.engine.memory().copyWithin(area, this.carryAt, this.carryAt + c);
+    this.carryAt = area;
+    return area + c;
   }
 
   commit(n: number): void {
     if (this.stopped || n <= 0) return;
-    const area = this.area;
-    const len = this.carryLen + n;
-    const pos = this.run(area, area + len);
+    this.parse(this.carryAt, this.carryLen + n);
+  }
+
+  /** parses [at, at + len) of the core's memory; what is left (a partial record) becomes the carry, in place */
+  private parse(at: number, len: number): void {
+    this.area = at;
+    const pos = this.run(at, at + len);
     if (this.stopped) return;
-    const rest = area + len - pos;
-    if (rest > 0 && pos > area) this.engine.memory().copyWithin(area, pos, area + len);
-    this.base += pos - area;
-    this.carryLen = rest;
+    this.base += pos - at;
+    this.carryAt = pos;
+    this.carryLen = at + len - pos;
+  }
+
+  /**
+   * Reads a file straight into the core's memory and parses it, the next chunk being read (in libuv's thread
+   * pool) while the core parses the current one. No copy of the file's bytes beyond the kernel's own: the two
+   * chunk areas are fixed in the (shared, never moving) memory, each with room before it for the record that
+   * straddles from the previous chunk (a bigger one takes the general path, with a copy). onRead: bytes read
+   * so far. sizes: for tests (small chunks and room exercise the straddling and the general path).
+   */
+  async pumpFile(fh: FileHandle, onRead?: (bytes: number) => void, sizes: { chunk: number; room: number } = { chunk: CHUNK, room: ROOM }): Promise<void> {
+    const { chunk: CHUNK, room: ROOM } = sizes;
+    const mem = () => this.engine.memory();
+    const areas = [this.engine.wasm.fixedArea(ROOM + CHUNK), this.engine.wasm.fixedArea(ROOM + CHUNK)];
+    let filePos = 0;
+    let k = 0;
+    let pending: Promise<{ bytesRead: number }> | undefined = fh.read(mem(), areas[0] + ROOM, CHUNK, 0);
+    try {
+      while (!this.stopped) {
+        const { bytesRead } = await (pending as Promise<{ bytesRead: number }>);
+        pending = undefined;
+        if (bytesRead === 0) return;
+        filePos += bytesRead;
+        onRead?.(filePos);
+        const at = areas[k] + ROOM;
+        const c = this.carryLen;
+        if (c > ROOM) {
+          // a block bigger than the room (pcapng allows 64 MB): the general path, with a copy
+          const to = this.reserve(bytesRead);
+          mem().copyWithin(to, at, at + bytesRead);
+          pending = fh.read(mem(), areas[k ^ 1] + ROOM, CHUNK, filePos);
+          this.commit(bytesRead);
+        } else {
+          if (c > 0) mem().copyWithin(at - c, this.carryAt, this.carryAt + c);
+          // the other area is free now: its carry was just moved
+          pending = fh.read(mem(), areas[k ^ 1] + ROOM, CHUNK, filePos);
+          this.parse(at - c, c + bytesRead);
+        }
+        k ^= 1;
+      }
+    } finally {
+      if (pending) await pending.catch(() => undefined);
+    }
   }
 
   /** parses what it can of [start, end) of the core's memory; returns the offset of the first unconsumed byte */

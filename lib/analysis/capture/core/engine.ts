@@ -663,15 +663,18 @@ export function stats(): i32 {
 let inP: i32 = 0;
 let inCap: i32 = 0;
 
-/** the input area, at least `size` bytes; its first `keep` bytes survive a move */
-export function inputArea(size: i32, keep: i32): i32 {
+/** the input area, at least `size` bytes (a new one when it must grow; the old one stays readable) */
+export function inputArea(size: i32): i32 {
   if (size > inCap) {
-    const p = alloc(size);
-    if (keep > 0) memory.copy(<usize>p, <usize>inP, <usize>keep);
-    inP = p;
-    inCap = size;
+    inP = alloc(max(size, inCap * 2));
+    inCap = max(size, inCap * 2);
   }
   return inP;
+}
+
+/** an area of `size` bytes that never moves (the file reader's double buffers) */
+export function fixedArea(size: i32): i32 {
+  return alloc(size);
 }
 
 /** a decoded IP packet in the scratch */
