@@ -18,6 +18,9 @@ const PIECE = 1024 * 1024;
 // cli/commands/capture.ts openCaptureFile) and the room before each for a straddling pcap record
 const CHUNK = 1024 * 1024;
 const ROOM = MAX_RECORD + 16;
+// chunk areas: AREAS - 1 reads in flight. With one, the core waited for reads ~55-70 ms per pass of the
+// bench capture (its bulk part parses faster than a 1 MB read plus the round trip through the event loop)
+const AREAS = 4;
 
 type Iface = { linkType: number; snaplen: number; unitsPerSec: number };
 
@@ -99,35 +102,47 @@ export class CaptureReader {
   async pumpFile(fh: FileHandle, onRead?: (bytes: number) => void, sizes: { chunk: number; room: number } = { chunk: CHUNK, room: ROOM }): Promise<void> {
     const { chunk: CHUNK, room: ROOM } = sizes;
     const mem = () => this.engine.memory();
-    const areas = [this.engine.wasm.fixedArea(ROOM + CHUNK), this.engine.wasm.fixedArea(ROOM + CHUNK)];
-    let filePos = 0;
-    let k = 0;
-    let pending: Promise<{ bytesRead: number }> | undefined = fh.read(mem(), areas[0] + ROOM, CHUNK, 0);
+    const areas: number[] = [];
+    for (let i = 0; i < AREAS; i++) areas.push(this.engine.wasm.fixedArea(ROOM + CHUNK));
+    // chunk i is read into areas[i % AREAS] at file offset i * CHUNK; AREAS - 1 reads are in flight
+    const pending: Array<Promise<number> | undefined> = new Array<Promise<number> | undefined>(AREAS).fill(undefined);
+    const fill = async (i: number): Promise<number> => {
+      // a full chunk unless the file ends: a short read is completed here (a regular file rarely gives one)
+      const at = areas[i % AREAS] + ROOM;
+      let got = 0;
+      while (got < CHUNK) {
+        const { bytesRead } = await fh.read(mem(), at + got, CHUNK - got, i * CHUNK + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got;
+    };
+    for (let i = 0; i < AREAS - 1; i++) pending[i] = fill(i);
     try {
-      while (!this.stopped) {
-        const { bytesRead } = await (pending as Promise<{ bytesRead: number }>);
-        pending = undefined;
-        if (bytesRead === 0) return;
-        filePos += bytesRead;
-        onRead?.(filePos);
+      for (let i = 0; !this.stopped; i++) {
+        const k = i % AREAS;
+        const got = await (pending[k] as Promise<number>);
+        pending[k] = undefined;
+        if (got === 0) return;
+        onRead?.(i * CHUNK + got);
         const at = areas[k] + ROOM;
         const c = this.carryLen;
         if (c > ROOM) {
           // a block bigger than the room (pcapng allows 64 MB): the general path, with a copy
-          const to = this.reserve(bytesRead);
-          mem().copyWithin(to, at, at + bytesRead);
-          pending = fh.read(mem(), areas[k ^ 1] + ROOM, CHUNK, filePos);
-          this.commit(bytesRead);
+          const to = this.reserve(got);
+          mem().copyWithin(to, at, at + got);
+          if (got === CHUNK) pending[(i + AREAS - 1) % AREAS] = fill(i + AREAS - 1);
+          this.commit(got);
         } else {
           if (c > 0) mem().copyWithin(at - c, this.carryAt, this.carryAt + c);
-          // the other area is free now: its carry was just moved
-          pending = fh.read(mem(), areas[k ^ 1] + ROOM, CHUNK, filePos);
-          this.parse(at - c, c + bytesRead);
+          // the area before this one is free now: its carry was just moved
+          if (got === CHUNK) pending[(i + AREAS - 1) % AREAS] = fill(i + AREAS - 1);
+          this.parse(at - c, c + got);
         }
-        k ^= 1;
+        if (got < CHUNK) return;
       }
     } finally {
-      if (pending) await pending.catch(() => undefined);
+      for (const p of pending) if (p) await p.catch(() => 0);
     }
   }
 
