@@ -44,6 +44,7 @@ export class CaptureReader {
   private readonly seenLinks = new Set<number>();
   private readonly ngSnaplens = new Set<number>();
   private lastLink = -1;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
   /** mode: MODE_FLOWS feeds the engine's flow table, MODE_DECODE only decodes (engine.onPacket) */
   constructor(
@@ -193,7 +194,9 @@ export class CaptureReader {
   /** a view of the core's memory (made afresh: the core may have grown it) */
   private dv(): DataView {
     const m = this.engine.memory();
-    return new DataView(m.buffer);
+    // one per memory size, not one per block (a pcapng file has one block per packet)
+    if (this.view.buffer !== m.buffer) this.view = new DataView(m.buffer);
+    return this.view;
   }
 
   /** returns bytes consumed, or -1 when more input is needed */
