@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { openCaptureFile, run, withProgress } from "./capture";
+import { run, summarizeCaptureFile, withProgress } from "./capture";
 import { summarizeCapture } from "../../lib/analysis/capture/index";
 
 const testdata = path.resolve(__dirname, "../../lib/analysis/capture/testdata");
@@ -90,9 +90,25 @@ describe("netmortem capture", () => {
   });
 });
 
-describe("openCaptureFile", () => {
-  // it reads into two buffers used in turn; a gzip file's chunks must be copied before gunzip sees them
-  // (they were Buffer views: any .pcap.gz of more than a chunk ended in "invalid distance too far back")
+/** a file in chunks read into two buffers used in turn, as a reader that allocates nothing per chunk does */
+async function* reusedBufferChunks(file: string, chunkBytes: number): AsyncGenerator<Uint8Array> {
+  const fs = await import("node:fs");
+  const fd = fs.openSync(file, "r");
+  try {
+    const bufs = [Buffer.alloc(chunkBytes), Buffer.alloc(chunkBytes)];
+    for (let i = 0; ; i ^= 1) {
+      const n = fs.readSync(fd, bufs[i], 0, chunkBytes, null);
+      if (n === 0) return;
+      yield bufs[i].subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+describe("a stream whose source reuses its buffers", () => {
+  // a gzip stream's chunks must be copied before gunzip sees them (they were Buffer views of the source's
+  // two buffers: any .pcap.gz of more than a chunk ended in "invalid distance too far back")
   it("gzip-compressed captures read in chunks give the summary their bytes give", async () => {
     const fs = await import("node:fs");
     const os = await import("node:os");
@@ -106,11 +122,38 @@ describe("openCaptureFile", () => {
         const whole = await summarizeCapture(fs.readFileSync(file));
         expect(whole.packets).toBe(packets);
         for (const chunk of [1024, 16384, 65536]) {
-          const s = await summarizeCapture(openCaptureFile(file, chunk));
+          const s = await summarizeCapture(reusedBufferChunks(file, chunk));
           expect(s.error, `${path.basename(file)} in ${chunk}-byte chunks`).toBeUndefined();
           expect([s.packets, s.bytes, s.flowsByState, s.retransmissions]).toEqual([whole.packets, whole.bytes, whole.flowsByState, whole.retransmissions]);
         }
       }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("summarizeCaptureFile (what `netmortem capture FILE` runs)", () => {
+  it("a file, plain or gzip-compressed, in 1 MB or tiny chunks, gives the summary its bytes give", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const { gzipSync } = await import("node:zlib");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nm-file-"));
+    try {
+      const plainFile = path.join(testdata, "lossy-mix-v4-v6.pcap");
+      const gz = path.join(dir, "lossy.pcap.gz");
+      fs.writeFileSync(gz, gzipSync(fs.readFileSync(plainFile)));
+      const whole = JSON.parse(JSON.stringify(await summarizeCapture(fs.readFileSync(plainFile)))) as unknown;
+      const read: number[] = [];
+      for (const s of [
+        await summarizeCaptureFile(plainFile, {}, (n) => read.push(n)),
+        await summarizeCaptureFile(plainFile, {}, undefined, { chunk: 999, room: 400 }),
+        await summarizeCaptureFile(gz),
+      ]) {
+        expect(JSON.parse(JSON.stringify(s))).toEqual(whole);
+      }
+      expect(read.at(-1)).toBe(fs.statSync(plainFile).size);
+      await expect(summarizeCaptureFile(path.join(dir, "missing.pcap"))).rejects.toThrow(/ENOENT/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

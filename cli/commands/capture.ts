@@ -4,34 +4,21 @@
 import { constants } from "node:fs";
 import { access, open, stat } from "node:fs/promises";
 import path from "node:path";
-import { summarizeCapture, summarizeCaptureFile } from "../../lib/analysis/capture/index";
+import { summarizeCapture, summarizeCaptureSource, type SummaryOptions } from "../../lib/analysis/capture/index";
 import type { CaptureSummary, FlowSummary } from "../../lib/analysis/capture/model";
 
 export const summary = "summarise a pcap/pcapng capture: flows, handshakes, retransmissions, MTU problems";
 
 /**
- * Edge helper: a capture file as a stream of large chunks, read into two buffers used in turn, so reading
- * a multi-GB file allocates nothing per chunk. The next chunk is read (in libuv's thread pool) while the
- * caller parses the current one. A chunk stays valid until the caller asks for the next one
- * (summarizeCapture is done with each chunk by then: it copies partial records).
- * 1 MB chunks: a chunk just read is still in the CPU's cache (2 MB of L2 per core here) when it is
- * parsed; with 8 MB chunks the warm passes of the bench capture took ~10 % longer (0.47 vs 0.44 s
- * median); 256 kB chunks pay more per read() than they save.
+ * Edge helper: summarises a capture file, read straight into the engine's memory (summarizeCaptureSource:
+ * the file's bytes are not copied again after the kernel's read; gzip-compressed files are streamed).
+ * Throws when the file cannot be opened; read errors end up in the summary's `error`.
  */
-export async function* openCaptureFile(path: string, chunkBytes = 1024 * 1024): AsyncGenerator<Uint8Array> {
-  const fh = await open(path, "r");
-  const bufs = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
-  let pending: Promise<{ bytesRead: number }> | undefined = fh.read(bufs[0], 0, chunkBytes, null);
+export async function summarizeCaptureFile(file: string, opts: SummaryOptions = {}, onRead?: (bytes: number) => void, sizes?: { chunk: number; room: number }): Promise<CaptureSummary> {
+  const fh = await open(file, "r");
   try {
-    for (let i = 0; ; i ^= 1) {
-      const { bytesRead }: { bytesRead: number } = await pending;
-      pending = undefined;
-      if (bytesRead === 0) return;
-      pending = fh.read(bufs[i ^ 1], 0, chunkBytes, null);
-      yield bufs[i].subarray(0, bytesRead);
-    }
+    return await summarizeCaptureSource({ read: async (into, offset, length, position) => (await fh.read(into, offset, length, position)).bytesRead }, opts, onRead, sizes);
   } finally {
-    if (pending) await pending.catch(() => undefined);
     await fh.close();
   }
 }

@@ -27,7 +27,7 @@ function vmHwmKb(): number {
 async function child(file: string, runs: number): Promise<void> {
   // imports (and tsx's transpiling) happen before the clock starts; every run reads the whole file afresh
   // what `netmortem capture FILE` runs
-  const { summarizeCaptureFile } = await import("../../lib/analysis/capture/index");
+  const { summarizeCaptureFile } = await import("../../cli/commands/capture");
   const out: Array<Record<string, unknown>> = [];
   for (let i = 0; i < runs; i++) {
     // each pass's peak RSS on its own: collect the previous pass's garbage, then reset VmHWM (Linux)

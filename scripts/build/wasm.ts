@@ -15,7 +15,7 @@ const source = path.join(root, "lib/analysis/capture/core/engine.ts");
 const target = path.join(root, "lib/analysis/capture/core-wasm.ts");
 // the flags are part of the output: keep them in the generated file's header
 // shared memory (imported as env.memory): it never moves or detaches when it grows, so file reads can go
-// straight into it while the core runs (see CaptureReader.pumpFile); 32 768 pages = 2 GB, the most the
+// straight into it while the core runs (see CaptureReader.pumpSource); 32 768 pages = 2 GB, the most the
 // core's int32 offsets address
 export const ASC_FLAGS = ["-O3", "--runtime", "stub", "--noAssert", "--enable", "threads", "--importMemory", "--sharedMemory", "--initialMemory", "64", "--maximumMemory", "32768"];
 

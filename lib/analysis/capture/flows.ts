@@ -199,7 +199,7 @@ export class FlowEngine {
         throw new Error("capture engine core aborted");
       },
     };
-    // shared: it never moves or detaches when it grows (reads into it may be in flight, see pumpFile)
+    // shared: it never moves or detaches when it grows (reads into it may be in flight, see CaptureReader.pumpSource)
     this.mem = new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true });
     const instance = new WebAssembly.Instance(coreModule(), { env: { ...env, memory: this.mem } });
     this.core = instance.exports as unknown as Core;

@@ -1,7 +1,6 @@
 /**
  * Public entry points of the capture engine. See README.md in this folder.
  */
-import { type FileHandle, open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { CaptureSummary } from "./model";
@@ -9,9 +8,10 @@ import type { Packet, TcpOptions } from "./packet";
 import { F_ACK, F_CWR, F_ECE, F_FIN, F_PSH, F_RST, F_SYN, F_URG, NO_TS, v4FromString, v4ToString, v6ToString, v6WordsFromString } from "./decode";
 import { FlowEngine, MODE_DECODE, type SummaryOptions } from "./flows";
 import * as L from "./layout";
-import { CaptureReader } from "./reader";
+import { type ByteSource, CaptureReader } from "./reader";
 
 export type { SummaryOptions } from "./flows";
+export type { ByteSource } from "./reader";
 export type CaptureInput = Uint8Array | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
 
 function isReadableStream(x: unknown): x is ReadableStream<Uint8Array> {
@@ -95,46 +95,41 @@ function readFailed(reader: CaptureReader, err: unknown): void {
 }
 
 /**
- * summarizeCapture for a file: plain pcap and pcapng files are read straight into the engine's memory
- * (no copy of their bytes, the next chunk read while the current one is parsed); gzip-compressed ones go
- * through summarizeCapture. `onRead`: bytes of the file read so far (for progress).
- * Throws only when the file cannot be opened.
+ * summarizeCapture for a random-access source (a file: the CLI's summarizeCaptureFile opens one): plain
+ * pcap and pcapng are read straight into the engine's memory (no copy of their bytes, the next chunks read
+ * while the current one is parsed); gzip-compressed ones go through summarizeCapture. `onRead`: bytes read so
+ * far (for progress). Never throws on bad input; a failing read ends reading like a structural error.
  */
-export async function summarizeCaptureFile(
-  path: string,
+export async function summarizeCaptureSource(
+  src: ByteSource,
   opts: SummaryOptions = {},
   onRead?: (bytes: number) => void,
-  /** for tests: the reader's chunk size and the room for a straddling record (see CaptureReader.pumpFile) */
+  /** for tests: the reader's chunk size and the room for a straddling record (see CaptureReader.pumpSource) */
   sizes?: { chunk: number; room: number },
 ): Promise<CaptureSummary> {
-  const fh = await open(path, "r");
+  const engine = new FlowEngine(opts);
+  const reader = new CaptureReader(engine);
   try {
     const head = new Uint8Array(2);
-    const { bytesRead } = await fh.read(head, 0, 2, 0);
-    if (bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b) return await summarizeCapture(fileChunks(fh, onRead), opts);
-    const engine = new FlowEngine(opts);
-    const reader = new CaptureReader(engine);
-    try {
-      await reader.pumpFile(fh, onRead, sizes);
-    } catch (err) {
-      readFailed(reader, err);
-    }
-    return done(engine, reader);
-  } finally {
-    await fh.close();
+    const n = await src.read(head, 0, 2, 0);
+    if (n === 2 && head[0] === 0x1f && head[1] === 0x8b) return await summarizeCapture(sourceChunks(src, onRead), opts);
+    await reader.pumpSource(src, onRead, sizes);
+  } catch (err) {
+    readFailed(reader, err);
   }
+  return done(engine, reader);
 }
 
-/** a file's bytes in 1 MB chunks (fresh buffers: gunzip may hold several) */
-async function* fileChunks(fh: FileHandle, onRead?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+/** a source's bytes in 1 MB chunks (fresh buffers: gunzip may hold several) */
+async function* sourceChunks(src: ByteSource, onRead?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
   let pos = 0;
   for (;;) {
     const buf = new Uint8Array(GUNZIP_CHUNK);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-    if (bytesRead === 0) return;
-    pos += bytesRead;
+    const n = await src.read(buf, 0, buf.length, pos);
+    if (n === 0) return;
+    pos += n;
     onRead?.(pos);
-    yield buf.subarray(0, bytesRead);
+    yield buf.subarray(0, n);
   }
 }
 
@@ -152,7 +147,7 @@ function done(engine: FlowEngine, reader: CaptureReader): CaptureSummary {
 
 async function* copies(it: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   // Uint8Array's slice copies; a Node Buffer's slice() is a view of the same memory, which the source
-  // (openCaptureFile's two buffers) overwrites while gunzip still holds it: "invalid distance too far back"
+  // (e.g. a file reader's two buffers used in turn) overwrites while gunzip still holds it: "invalid distance too far back"
   for await (const c of it) yield Uint8Array.prototype.slice.call(c);
 }
 

@@ -4,8 +4,14 @@
  * records are framed by the core itself; pcapng blocks here, each packet handed to the core in place.
  * Bad structure stops reading with `error` set; what was read before stays valid.
  */
-import type { FileHandle } from "node:fs/promises";
 import { LINKTYPE_NAMES } from "./decode";
+
+/**
+ * Bytes that can be read at any position, as a file can (FileHandle.read): copies up to `length` bytes from
+ * `position` into `into` at `offset` and resolves to how many it copied (0 at the end). `into` may be a view
+ * of a SharedArrayBuffer (the engine's memory). The edge (cli/commands/capture.ts) opens the file.
+ */
+export type ByteSource = { read(into: Uint8Array, offset: number, length: number, position: number): Promise<number> };
 import { type FlowEngine, MODE_FLOWS } from "./flows";
 
 // wiretap refuses bigger records unless the file's snaplen says otherwise
@@ -14,8 +20,8 @@ const MAX_RECORD = 262_144;
 const MAX_BLOCK = 64 * 1024 * 1024;
 // bigger pushes are fed in pieces of this size, so the input area stays small and in the cache
 const PIECE = 1024 * 1024;
-// pumpFile's chunks (1 MB: a chunk just read is still in the CPU's cache when it is parsed; see
-// cli/commands/capture.ts openCaptureFile) and the room before each for a straddling pcap record
+// pumpSource's chunks (1 MB: a chunk just read is still in the CPU's cache when it is parsed; 8 MB chunks
+// were ~10 % slower, 256 kB ones paid more per read) and the room before each for a straddling pcap record
 const CHUNK = 1024 * 1024;
 const ROOM = MAX_RECORD + 16;
 // chunk areas: AREAS - 1 reads in flight. With one, the core waited for reads ~55-70 ms per pass of the
@@ -94,13 +100,13 @@ export class CaptureReader {
   }
 
   /**
-   * Reads a file straight into the core's memory and parses it, the next chunk being read (in libuv's thread
-   * pool) while the core parses the current one. No copy of the file's bytes beyond the kernel's own: the two
+   * Reads a random-access source (a file: see ByteSource) straight into the core's memory and parses it, the
+   * next chunks being read (for a file, in libuv's thread pool) while the core parses the current one. No copy of the file's bytes beyond the kernel's own: the two
    * chunk areas are fixed in the (shared, never moving) memory, each with room before it for the record that
    * straddles from the previous chunk (a bigger one takes the general path, with a copy). onRead: bytes read
    * so far. sizes: for tests (small chunks and room exercise the straddling and the general path).
    */
-  async pumpFile(fh: FileHandle, onRead?: (bytes: number) => void, sizes: { chunk: number; room: number } = { chunk: CHUNK, room: ROOM }): Promise<void> {
+  async pumpSource(src: ByteSource, onRead?: (bytes: number) => void, sizes: { chunk: number; room: number } = { chunk: CHUNK, room: ROOM }): Promise<void> {
     const { chunk: CHUNK, room: ROOM } = sizes;
     const mem = () => this.engine.memory();
     const areas: number[] = [];
@@ -108,11 +114,11 @@ export class CaptureReader {
     // chunk i is read into areas[i % AREAS] at file offset i * CHUNK; AREAS - 1 reads are in flight
     const pending: Array<Promise<number> | undefined> = new Array<Promise<number> | undefined>(AREAS).fill(undefined);
     const fill = async (i: number): Promise<number> => {
-      // a full chunk unless the file ends: a short read is completed here (a regular file rarely gives one)
+      // a full chunk unless the source ends: a short read is completed here (a regular file rarely gives one)
       const at = areas[i % AREAS] + ROOM;
       let got = 0;
       while (got < CHUNK) {
-        const { bytesRead } = await fh.read(mem(), at + got, CHUNK - got, i * CHUNK + got);
+        const bytesRead = await src.read(mem(), at + got, CHUNK - got, i * CHUNK + got);
         if (bytesRead === 0) break;
         got += bytesRead;
       }

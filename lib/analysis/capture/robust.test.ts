@@ -29,7 +29,7 @@ describe("corrupt files give a clear partial result", () => {
     const bytes = corpus("corrupt-record-length-after-6-packets.pcap");
     let served = 0;
     let closed = false;
-    // a source like openCaptureFile: an async generator that releases its file in `finally`
+    // a source like a file reader: an async generator that releases its file in `finally`
     async function* source(): AsyncGenerator<Uint8Array> {
       try {
         for (let o = 0; o < bytes.length; o += 1000) {
