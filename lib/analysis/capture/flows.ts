@@ -31,6 +31,11 @@ export type SummaryOptions = {
   idleTimeoutSec?: number;
   /** how many finalised flows are kept (worst first); aggregate counts stay exact; default 10 000 */
   maxFlowsKept?: number;
+  /**
+   * the engine's memory (flow table, buffers) may grow to this; beyond it reading stops with an error and
+   * what was read is summarised. Default and maximum 2048 (about 3.5 M flows alive at once)
+   */
+  memoryLimitMB?: number;
 };
 
 /** what core/engine.ts exports */
@@ -54,8 +59,8 @@ type Core = {
   bBase(): number;
   slots(): number;
   bucketCount(): number;
-  liveFlows(): number;
   mssBits(): number;
+  liveFlows(): number;
   connState(f: number): number;
   setKeptFloor(x: number): void;
   setNodePortRange(lo: number, hi: number): void;
@@ -104,6 +109,9 @@ function round3(x: number): number {
 export class FlowEngine {
   private readonly core: Core;
   private readonly mem: WebAssembly.Memory;
+  readonly memoryLimitMB: number;
+  // the core trapped (out of memory): no more calls that could allocate in it
+  private broken = false;
   // views of the core's memory, made afresh when core.gen() says the memory grew or an area moved
   private gen = -1;
   private I = new Int32Array(0);
@@ -195,12 +203,14 @@ export class FlowEngine {
         this.sync();
         this.onPacket?.(this.P, this.M, this.core.scratch());
       },
+      // the stub runtime aborts on an allocation above 1 GB: out of memory, as a trap is
       abort: (): void => {
-        throw new Error("capture engine core aborted");
+        throw new WebAssembly.RuntimeError("capture engine core aborted (allocation too large)");
       },
     };
     // shared: it never moves or detaches when it grows (reads into it may be in flight, see CaptureReader.pumpSource)
-    this.mem = new WebAssembly.Memory({ initial: 64, maximum: 32768, shared: true });
+    this.memoryLimitMB = Math.min(2048, Math.max(8, Math.floor(opts.memoryLimitMB ?? 2048)));
+    this.mem = new WebAssembly.Memory({ initial: 64, maximum: this.memoryLimitMB * 16, shared: true });
     const instance = new WebAssembly.Instance(coreModule(), { env: { ...env, memory: this.mem } });
     this.core = instance.exports as unknown as Core;
     this.core.init(opts.idleTimeoutSec ?? 300);
@@ -262,8 +272,18 @@ export class FlowEngine {
   /** a kept flow dropped from the list: its slot goes back to the core */
   private freeSlot(f: number): void {
     this.clearSide(f);
+    if (this.broken) return;
     this.core.freeSlot(f);
     this.sync();
+  }
+
+  /** the core trapped: finish() may still read it, but nothing more is freed or allocated in it */
+  stopped(): void {
+    this.broken = true;
+  }
+
+  liveFlowCount(): number {
+    return this.core.liveFlows();
   }
 
   /** text of an address in the scratch: IPv4 at i4, IPv6 bytes at i6 */
@@ -636,10 +656,6 @@ export class FlowEngine {
     this.W6 = new Uint8Array(0);
     this.buckets = new Int32Array(0);
     this.M = new Uint8Array(0);
-  }
-
-  get liveFlows(): number {
-    return this.core.liveFlows();
   }
 }
 

@@ -85,13 +85,19 @@ export async function summarizeCapture(input: CaptureInput, opts: SummaryOptions
     }
   } catch (err) {
     // a broken gzip stream or a failing source ends reading; what was read is still summarised
-    readFailed(reader, err);
+    readFailed(engine, reader, err);
   }
   return done(engine, reader);
 }
 
-function readFailed(reader: CaptureReader, err: unknown): void {
-  if (!reader.error) reader.error = { message: err instanceof Error ? err.message : String(err), offset: -1 };
+function readFailed(engine: FlowEngine, reader: CaptureReader, err: unknown): void {
+  let message = err instanceof Error ? err.message : String(err);
+  if (err instanceof WebAssembly.RuntimeError) {
+    // the core trapped: its only trap is running out of memory (too many flows alive at once)
+    engine.stopped();
+    message = `the capture engine reached its memory limit (${engine.memoryLimitMB} MB) with ${engine.liveFlowCount()} flows alive; summarised what was read (lower the idle timeout, or raise memoryLimitMB)`;
+  }
+  if (!reader.error) reader.error = { message, offset: -1 };
 }
 
 /**
@@ -115,7 +121,7 @@ export async function summarizeCaptureSource(
     if (n === 2 && head[0] === 0x1f && head[1] === 0x8b) return await summarizeCapture(sourceChunks(src, onRead), opts);
     await reader.pumpSource(src, onRead, sizes);
   } catch (err) {
-    readFailed(reader, err);
+    readFailed(engine, reader, err);
   }
   return done(engine, reader);
 }

@@ -283,3 +283,52 @@ describe("pcapng block kinds the corpus lacks (real frames, hand-built container
     expect(s.error?.offset).toBe(shb.length + idb.length);
   });
 });
+
+describe("memory limit", () => {
+  /** a pcap of n SYNs from n source ports (Ethernet, IPv4, TCP with no options): n flows alive at once */
+  function synFlood(n: number): Uint8Array {
+    const frame = 54;
+    const out = new Uint8Array(24 + n * (16 + frame));
+    const dv = new DataView(out.buffer);
+    dv.setUint32(0, 0xa1b2c3d4, true);
+    dv.setUint16(4, 2, true);
+    dv.setUint16(6, 4, true);
+    dv.setUint32(16, 65535, true);
+    dv.setUint32(20, 1, true);
+    for (let i = 0; i < n; i++) {
+      const r = 24 + i * (16 + frame);
+      dv.setUint32(r, 1_700_000_000, true);
+      dv.setUint32(r + 4, i, true);
+      dv.setUint32(r + 8, frame, true);
+      dv.setUint32(r + 12, frame, true);
+      const f = r + 16;
+      dv.setUint16(f + 12, 0x0800);
+      out[f + 14] = 0x45;
+      dv.setUint16(f + 16, 40);
+      out[f + 22] = 64;
+      out[f + 23] = 6;
+      dv.setUint32(f + 26, 0x0a000000 + (i >> 14));
+      dv.setUint32(f + 30, 0x0a0000ff);
+      dv.setUint16(f + 34, 1024 + (i & 0x3fff));
+      dv.setUint16(f + 36, 80);
+      dv.setUint32(f + 38, i * 7919);
+      out[f + 46] = 0x50;
+      out[f + 47] = 0x02;
+      dv.setUint16(f + 48, 64240);
+    }
+    return out;
+  }
+
+  it("a flood of flows beyond memoryLimitMB stops reading with a clear error and keeps what was read", async () => {
+    const flood = synFlood(40_000);
+    const full = await summarizeCapture(flood);
+    expect(full.error).toBeUndefined();
+    expect(full.flowsByState).toEqual({ S0: 40_000 });
+    const limited = await summarizeCapture(flood, { memoryLimitMB: 8 });
+    expect(limited.error?.message).toMatch(/memory limit \(8 MB\) with \d+ flows alive/);
+    expect(limited.packets).toBeGreaterThan(1000);
+    expect(limited.packets).toBeLessThan(40_000);
+    expect(limited.flowsByState.S0).toBe(limited.tcpFlows);
+    expect(limited.tcpFlows).toBeGreaterThan(1000);
+  });
+});

@@ -639,8 +639,8 @@ export function wBase(): i32 { return Wp; }
 export function bBase(): i32 { return Bp; }
 export function slots(): i32 { return cap; }
 export function bucketCount(): i32 { return nBuckets; }
-export function liveFlows(): i32 { return live; }
 export function mssBits(): i32 { return <i32>MSSBITS; }
+export function liveFlows(): i32 { return live; }
 
 /** the per-capture counters, written into the statistics block */
 export function stats(): i32 {
