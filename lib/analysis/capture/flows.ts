@@ -33,7 +33,7 @@ export type SummaryOptions = {
   maxFlowsKept?: number;
   /**
    * the engine's memory (flow table, buffers) may grow to this; beyond it reading stops with an error and
-   * what was read is summarised. Default and maximum 2048 (about 3.5 M flows alive at once)
+   * what was read is summarised. Default and maximum 2048 (about 1 M flows alive at once)
    */
   memoryLimitMB?: number;
 };
