@@ -508,7 +508,8 @@ export class FlowEngine {
     const o = b + SIDE_O;
     const r = b + SIDE_R;
     const state = this.connState(f);
-    const blackhole = this.blackhole(f);
+    // only anomalous flows can be black holes (and the check is the bulk of this function's code)
+    const blackhole = I[b + N_ANOM] !== 0 ? this.blackhole(f) : undefined;
     const synTimes = this.times(D[d + D_SYN0], this.synMore[f], I[b + N_SYNN]);
     const synAckTimes = this.times(D[d + D_SYNACK0], this.synAckMore[f], I[b + N_SYNACKN]);
     const synOffsets: number[] = [];
