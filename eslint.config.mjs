@@ -80,5 +80,6 @@ export default defineConfig([
     "lib/analysis/capture/core/**",
     "lib/analysis/capture/core-wasm.ts",
     ".old-capture/**",
+    ".vs-revision-*/**",
   ]),
 ]);
