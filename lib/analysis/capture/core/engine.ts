@@ -1,5 +1,6 @@
 /**
- * The capture engine's per-packet core, in AssemblyScript (compiled to core.wasm by `npm run build:wasm`).
+ * The capture engine's per-packet core, in AssemblyScript (`npm run build:wasm` compiles it into
+ * ../core-wasm.ts, base64; core-wasm.test.ts fails when that is stale).
  *
  * Why WebAssembly: the same code in JavaScript ran at the same speed once optimised, but a fresh process
  * spent its first ~0.15–0.2 s of every capture in V8's interpreter and optimising compiler (68 compilations,
@@ -7,10 +8,12 @@
  *
  * What is here: pcap record framing, link → IP → L4 decoding into the scratch packet, the flow table and
  * the TCP/UDP per-packet state (Zeek's endpoint state machine, history letters, retransmissions, duplicate
- * ACKs, zero windows, the MTU black-hole counters), and the closing and idle sweeps. What is not: whatever
- * makes strings or objects. Finalising a flow, SYN time lists, TCP timestamp clocks, tunnels and ICMP notes
- * are calls into the TypeScript around it (flows.ts), rare per packet. The logic is a port of flows.ts and
- * decode.ts of session 2 and must stay equal to what tshark and the tests say (streams.test.ts).
+ * ACKs, zero windows, the MTU black-hole counters), the closing and idle sweeps, TCP timestamp clocks per
+ * address pair, and the finalising of plain flows (connState, counts). What is not: whatever makes strings
+ * or objects. Finalising the other flows, SYN time lists, tunnels and ICMP notes are calls into the
+ * TypeScript around it (flows.ts), rare per packet. The logic is a port of session 2's flows.ts and
+ * decode.ts (scripts/check/vs-revision.ts 79f1d3f: equal on every capture) and must stay equal to what
+ * tshark and the tests say (streams.test.ts). Offsets shared with TypeScript are in ../layout.ts.
  */
 import {
   D_CLOSEDAT, D_FIRSTINDEX, D_FIRSTTS, D_HSRTT, D_LASTTS, D_O, D_OTS, D_R, D_RTS, D_SYN0, D_SYNACK0, D_SYNLAST,
