@@ -95,6 +95,7 @@ const A_REFUSED = 18;
 
 const LETTERS: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 const MAX_LIST = 1000;
+const V6_CACHE = 4;
 const NONE = -1;
 
 // the core's skip codes (layout.ts SKIP_*), by number
@@ -139,6 +140,9 @@ export class FlowEngine {
   private readonly stateCounts = new Map<ConnState, number>();
   private readonly histories = new Map<number, string>();
   private readonly v4Text = new Map<number, string>();
+  private readonly v6Bytes = new Uint8Array(16 * V6_CACHE);
+  private readonly v6Texts: string[] = new Array<string>(V6_CACHE).fill("");
+  private v6Next = 0;
   private readonly skipped = new Map<SkipReason, number>();
   /** decode-only mode: called with the decoded packet's view */
   onPacket: ((p: DataView, m: Uint8Array, scratchAt: number) => void) | undefined;
@@ -479,11 +483,29 @@ export class FlowEngine {
   }
 
   private addrA(f: number): string {
-    return this.I[f * NI + N_V6] === 1 ? v6ToString(this.W6, f * 32) : this.v4(this.I[f * NI + N_A4]);
+    return this.I[f * NI + N_V6] === 1 ? this.v6(f * 32) : this.v4(this.I[f * NI + N_A4]);
   }
 
   private addrB(f: number): string {
-    return this.I[f * NI + N_V6] === 1 ? v6ToString(this.W6, f * 32 + 16) : this.v4(this.I[f * NI + N_B4]);
+    return this.I[f * NI + N_V6] === 1 ? this.v6(f * 32 + 16) : this.v4(this.I[f * NI + N_B4]);
+  }
+
+  /** the text of the IPv6 address at W6[at..at+16): the last few are remembered (most flows share a pair) */
+  private v6(at: number): string {
+    const W = this.W6;
+    const C = this.v6Bytes;
+    for (let k = 0; k < V6_CACHE; k++) {
+      const c = k * 16;
+      let i = 0;
+      while (i < 16 && C[c + i] === W[at + i]) i++;
+      if (i === 16 && this.v6Texts[k] !== "") return this.v6Texts[k];
+    }
+    const text = v6ToString(W, at);
+    const k = this.v6Next;
+    this.v6Next = (k + 1) % V6_CACHE;
+    C.set(W.subarray(at, at + 16), k * 16);
+    this.v6Texts[k] = text;
+    return text;
   }
 
   private options(side: number, ds: number): TcpOptions | undefined {
