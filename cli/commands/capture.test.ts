@@ -154,6 +154,16 @@ describe("summarizeCaptureFile (what `netmortem capture FILE` runs)", () => {
       }
       expect(read.at(-1)).toBe(fs.statSync(plainFile).size);
       await expect(summarizeCaptureFile(path.join(dir, "missing.pcap"))).rejects.toThrow(/ENOENT/);
+      // a FIFO (or /dev/stdin, or <(tcpdump -w -)) cannot be read at positions: it is streamed (it read 0
+      // packets, "ESPIPE", before that was handled)
+      const fifo = path.join(dir, "capture.fifo");
+      execFileSync("mkfifo", [fifo]);
+      const writer = spawn("sh", ["-c", `cat "$0" > "$1"`, plainFile, fifo], { stdio: "ignore" });
+      const written = new Promise((r) => writer.on("close", r));
+      const viaFifo = await summarizeCaptureFile(fifo, {}, (n) => read.push(n));
+      expect(await written).toBe(0);
+      expect(JSON.parse(JSON.stringify(viaFifo))).toEqual(whole);
+      expect(read.at(-1)).toBe(fs.statSync(plainFile).size);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

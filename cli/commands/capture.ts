@@ -10,16 +10,29 @@ import type { CaptureSummary, FlowSummary } from "../../lib/analysis/capture/mod
 export const summary = "summarise a pcap/pcapng capture: flows, handshakes, retransmissions, MTU problems";
 
 /**
- * Edge helper: summarises a capture file, read straight into the engine's memory (summarizeCaptureSource:
- * the file's bytes are not copied again after the kernel's read; gzip-compressed files are streamed).
- * Throws when the file cannot be opened; read errors end up in the summary's `error`.
+ * Edge helper: summarises a capture file. A regular file is read straight into the engine's memory
+ * (summarizeCaptureSource: its bytes are not copied again after the kernel's read; gzip-compressed ones
+ * are streamed); anything else that opens (a FIFO, /dev/stdin, a process substitution `<(tcpdump -w -)`)
+ * cannot be read at positions and is streamed through summarizeCapture. Throws when the file cannot be
+ * opened; read errors end up in the summary's `error`.
  */
 export async function summarizeCaptureFile(file: string, opts: SummaryOptions = {}, onRead?: (bytes: number) => void, sizes?: { chunk: number; room: number }): Promise<CaptureSummary> {
   const fh = await open(file, "r");
   try {
+    if (!(await fh.stat()).isFile()) return await summarizeCapture(counted(fh.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false }), onRead), opts);
     return await summarizeCaptureSource({ read: async (into, offset, length, position) => (await fh.read(into, offset, length, position)).bytesRead }, opts, onRead, sizes);
   } finally {
     await fh.close();
+  }
+}
+
+/** passes chunks through, telling onRead the bytes so far */
+async function* counted(src: AsyncIterable<Uint8Array>, onRead?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  let n = 0;
+  for await (const chunk of src) {
+    n += chunk.length;
+    onRead?.(n);
+    yield chunk;
   }
 }
 
