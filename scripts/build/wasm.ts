@@ -17,7 +17,7 @@ const target = path.join(root, "lib/analysis/capture/core-wasm.ts");
 // shared memory (imported as env.memory): it never moves or detaches when it grows, so file reads can go
 // straight into it while the core runs (see CaptureReader.pumpSource); 32 768 pages = 2 GB, the most the
 // core's int32 offsets address
-export const ASC_FLAGS = ["-O3", "--runtime", "stub", "--noAssert", "--enable", "threads", "--importMemory", "--sharedMemory", "--initialMemory", "64", "--maximumMemory", "32768"];
+export const ASC_FLAGS = ["-O3", "--runtime", "stub", "--noAssert", "--enable", "threads", "--importMemory", "--sharedMemory", "--initialMemory", "16", "--maximumMemory", "32768"];
 
 export function compileCore(): Buffer {
   const dir = mkdtempSync(path.join(tmpdir(), "netmortem-wasm-"));

@@ -214,7 +214,7 @@ export class FlowEngine {
     };
     // shared: it never moves or detaches when it grows (reads into it may be in flight, see CaptureReader.pumpSource)
     this.memoryLimitMB = Math.min(2048, Math.max(8, Math.floor(opts.memoryLimitMB ?? 2048)));
-    this.mem = new WebAssembly.Memory({ initial: 64, maximum: this.memoryLimitMB * 16, shared: true });
+    this.mem = new WebAssembly.Memory({ initial: 16, maximum: this.memoryLimitMB * 16, shared: true });
     const instance = new WebAssembly.Instance(coreModule(), { env: { ...env, memory: this.mem } });
     this.core = instance.exports as unknown as Core;
     this.core.init(opts.idleTimeoutSec ?? 300);

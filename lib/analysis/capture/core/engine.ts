@@ -597,7 +597,7 @@ const CLOSE_GRACE_SEC: f64 = 1;
 const CONTROL_CLOSE_GRACE_SEC: f64 = 5;
 const SWEEP_EVERY_SEC: f64 = 0.5;
 const INITIAL_BUCKETS: i32 = 1 << 14;
-const INITIAL_SLOTS: i32 = 1024;
+const INITIAL_SLOTS: i32 = 256;
 
 let Ip: i32 = 0;
 let Dp: i32 = 0;
