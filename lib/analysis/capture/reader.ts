@@ -101,9 +101,10 @@ export class CaptureReader {
 
   /**
    * Reads a random-access source (a file: see ByteSource) straight into the core's memory and parses it, the
-   * next chunks being read (for a file, in libuv's thread pool) while the core parses the current one. No copy of the file's bytes beyond the kernel's own: the two
-   * chunk areas are fixed in the (shared, never moving) memory, each with room before it for the record that
-   * straddles from the previous chunk (a bigger one takes the general path, with a copy). onRead: bytes read
+   * next chunks being read (for a file, in libuv's thread pool) while the core parses the current one. No copy
+   * of the file's bytes beyond the kernel's own: the AREAS chunk areas are fixed in the (shared, never moving)
+   * memory, each with room before it for the record that straddles from the previous chunk (a bigger one
+   * takes the general path, with a copy). onRead: bytes read
    * so far. sizes: for tests (small chunks and room exercise the straddling and the general path).
    */
   async pumpSource(src: ByteSource, onRead?: (bytes: number) => void, sizes: { chunk: number; room: number } = { chunk: CHUNK, room: ROOM }): Promise<void> {
