@@ -113,12 +113,19 @@ export async function summarizeCaptureSource(
   /** for tests: the reader's chunk size and the room for a straddling record (see CaptureReader.pumpSource) */
   sizes?: { chunk: number; room: number },
 ): Promise<CaptureSummary> {
+  const head = new Uint8Array(2);
+  let n = 0;
+  let failure: unknown;
+  try {
+    n = await src.read(head, 0, 2, 0);
+  } catch (err) {
+    failure = err;
+  }
+  if (failure === undefined && n === 2 && head[0] === 0x1f && head[1] === 0x8b) return summarizeCapture(sourceChunks(src, onRead), opts);
   const engine = new FlowEngine(opts);
   const reader = new CaptureReader(engine);
   try {
-    const head = new Uint8Array(2);
-    const n = await src.read(head, 0, 2, 0);
-    if (n === 2 && head[0] === 0x1f && head[1] === 0x8b) return await summarizeCapture(sourceChunks(src, onRead), opts);
+    if (failure !== undefined) throw failure;
     await reader.pumpSource(src, onRead, sizes);
   } catch (err) {
     readFailed(engine, reader, err);
@@ -310,6 +317,7 @@ export async function capturePackets(input: CaptureInput): Promise<{ packets: Pa
     if (reader.done) break;
   }
   reader.end();
+  engine.releaseStorage();
   return reader.error ? { packets, error: reader.error } : { packets };
 }
 

@@ -639,8 +639,53 @@ let maxIp: i32 = 0;
 // @ts-ignore: decorator
 @inline function setBucket(i: i32, v: i32): void { store<i32>(<usize>(Bp + (i << 2)), v); }
 
-/** a fresh engine: call once per capture, on a fresh instance */
+/**
+ * A fresh engine for the next capture. An instance is reused from capture to capture (flows.ts keeps a few),
+ * so this resets everything: the heap (its memory is reused; every area is written before it is read), the
+ * static areas, and every global below (a global missed here would leak one capture into the next:
+ * pool.test.ts summarises the captures one after another on one instance and compares with fresh ones).
+ */
 export function init(idleTimeoutSec: f64): void {
+  __reset();
+  memory.fill(SC, 0, <usize>P_SIZE);
+  memory.fill(ST, 0, <usize>T_SIZE);
+  memory.fill(MSSBITS, 0, 8192);
+  memory.fill(QD, 0, 48);
+  memory.fill(AGG, 0, 4 * 20);
+  frameIndex = 0;
+  nPackets = 0;
+  nCut = 0;
+  nBytes = 0;
+  tFirst = NaN;
+  tLast = NaN;
+  stopCaplen = -1;
+  used = 0;
+  live = 0;
+  last = NONE;
+  fromOrig = true;
+  now = -Infinity;
+  nextSweep = -Infinity;
+  nextIdleScan = -Infinity;
+  tmpP = 0;
+  tmpCap = 0;
+  nIpv4 = 0;
+  nIpv6 = 0;
+  nTcp = 0;
+  nUdp = 0;
+  nIcmp = 0;
+  nTunnel = 0;
+  nFrag = 0;
+  maxIp = 0;
+  inP = 0;
+  inCap = 0;
+  keptFloor = -0.5;
+  npLo = 30000;
+  npHi = 32767;
+  tsP = 0;
+  tsCap = 0;
+  tsN = 0;
+  tsB = 0;
+  tsNB = 0;
   idle = idleTimeoutSec;
   Ip = alloc(INITIAL_SLOTS * NI * 4);
   Dp = alloc(INITIAL_SLOTS * ND * 8);
