@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { Analysis } from "../../lib/analysis/diagnosis/model";
 import { parseArgs, parseLatency, run } from "./analyze";
+import { sharedPath } from "../../lib/testing/shared";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -64,7 +65,7 @@ describe("analyze arguments", () => {
     const d = mkdtempSync(path.join(tmpdir(), "nm-analyze-"));
     dirs.push(d);
     mkdirSync(path.join(d, "centos"));
-    const src = path.resolve(__dirname, "../../../shared/corpus/cmd/sysctl-a_centos-7.7_jc.out");
+    const src = sharedPath("corpus", "cmd", "sysctl-a_centos-7.7_jc.out");
     writeFileSync(path.join(d, "centos", "sysctl.txt"), (await import("node:fs")).readFileSync(src));
     const r = await capture([d, "--json", "--latency", "31.7s"]);
     expect(r.code).toBe(0);

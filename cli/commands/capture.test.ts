@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { run, summarizeCaptureFile, withProgress } from "./capture";
 import { summarizeCapture } from "../../lib/analysis/capture/index";
+import { sharedPath } from "../../lib/testing/shared";
 
 const testdata = path.resolve(__dirname, "../../lib/analysis/capture/testdata");
 
@@ -117,7 +118,7 @@ describe("a stream whose source reuses its buffers", () => {
     try {
       const gz = path.join(dir, "router.pcap.gz");
       fs.writeFileSync(gz, gzipSync(fs.readFileSync(path.join(testdata, "router-any-nat-keepalive.pcap"))));
-      const corpusGz = path.resolve(__dirname, "../../../shared/corpus/pcap/http-window-full-gzip-compressed.pcap.gz");
+      const corpusGz = sharedPath("corpus", "pcap", "http-window-full-gzip-compressed.pcap.gz");
       for (const [file, packets] of [[gz, 432], [corpusGz, 289]] as const) {
         const whole = await summarizeCapture(fs.readFileSync(file));
         expect(whole.packets).toBe(packets);

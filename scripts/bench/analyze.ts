@@ -13,9 +13,10 @@ import { fileURLToPath } from "node:url";
 import { readBundle } from "../../lib/analysis/bundle";
 import { summarizeCapture, summarizePackets } from "../../lib/analysis/capture";
 import { analyzeBundle, diagnose, type CaptureInput } from "../../lib/analysis/diagnosis";
+import { sharedPath } from "../../lib/testing/shared";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const CORPUS = path.resolve(REPO, "../shared/corpus");
+const CORPUS = sharedPath("corpus");
 const TARGET_BYTES = Number(process.env.BENCH_BYTES ?? 50 * 1024 * 1024);
 
 function walk(dir: string): string[] {

@@ -14,9 +14,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readBundle } from "../../lib/analysis/bundle/index";
+import { sharedPath } from "../../lib/testing/shared";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const CORPUS = path.resolve(REPO, "../shared/corpus");
+const CORPUS = sharedPath("corpus");
 const REC = path.join(REPO, "lib/analysis/evidence/testdata/recorded");
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 40);
 const TARGET_MB = Number(process.env.BENCH_MB ?? 50);

@@ -7,7 +7,7 @@ set -euo pipefail
 OUT="$(cd "$(dirname "$0")/../.." && pwd)/lib/analysis/evidence/testdata/recorded"
 tcpdump -r "$OUT/tcpdump-eth0.pcap" -nn -e > "$OUT/tcpdump-nn-e.txt" 2>/dev/null
 # UDP/DNS, ICMPv6 packet too big, VXLAN and Geneve as tcpdump prints them, from public corpus captures
-CORPUS="$(cd "$(dirname "$0")/../.." && pwd)/../shared/corpus/pcap"
+CORPUS="${NETMORTEM_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/../shared}/corpus/pcap"
 if [ -d "$CORPUS" ]; then
   tcpdump -r "$CORPUS/dns-noreply-retries.pcapng" -nn > "$OUT/tcpdump-corpus-dns-nn.txt" 2>/dev/null
   tcpdump -r "$CORPUS/icmp6-packet-too-big.pcap" -nn -v > "$OUT/tcpdump-corpus-icmp6-ptb-nn-v.txt" 2>/dev/null

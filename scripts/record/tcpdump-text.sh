@@ -40,7 +40,7 @@ tcpdump -r "$WORK/eth0.pcap" -nn -tttt > "$OUT/tcpdump-nn-tttt.txt" 2>/dev/null
 tcpdump -r "$WORK/eth0.pcap" -nn -t   > "$OUT/tcpdump-nn-t.txt" 2>/dev/null
 tcpdump -r "$WORK/eth0.pcap" -nn -v   > "$OUT/tcpdump-nn-v.txt" 2>/dev/null
 # IPv6 and SACK text, rendered from two public corpus captures (see ../shared/corpus/SOURCES.md)
-CORPUS="$(cd "$(dirname "$0")/../.." && pwd)/../shared/corpus/pcap"
+CORPUS="${NETMORTEM_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/../shared}/corpus/pcap"
 if [ -d "$CORPUS" ]; then
   tcpdump -r "$CORPUS/http-ipv6-loopback.pcap" -n > "$OUT/tcpdump-corpus-ipv6-n.txt" 2>/dev/null || true
   tcpdump -r "$CORPUS/tcp-dupack-fast-retrans-sack.pcapng" -nn -tttt > "$OUT/tcpdump-corpus-sack-tttt.txt" 2>/dev/null || true

@@ -14,10 +14,11 @@ import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseTsharkFields, tsharkArgs, type TsharkStream } from "../../lib/analysis/capture/compare-tshark";
+import { sharedPath } from "../../lib/testing/shared";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const dirs: Array<[string, string]> = [
-  ["corpus", path.resolve(root, "../shared/corpus/pcap")],
+  ["corpus", sharedPath("corpus", "pcap")],
   ["testdata", path.join(root, "lib/analysis/capture/testdata")],
 ];
 // tshark refuses these outright or stops at the corrupt record; the robustness tests cover them

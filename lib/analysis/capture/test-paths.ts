@@ -1,5 +1,6 @@
 import path from "node:path";
+import { sharedPath } from "../../testing/shared";
 
 /** the shared corpus, read in place (never copied into the project) */
-export const CORPUS = path.resolve(__dirname, "../../../../shared/corpus/pcap");
+export const CORPUS = sharedPath("corpus", "pcap");
 export const TESTDATA = path.resolve(__dirname, "testdata");

@@ -12,12 +12,13 @@ import { summarizeCapture } from "../capture";
 import { evidenceFromTexts } from "../evidence";
 import { emptyHost } from "../evidence/model";
 import { analyzeBundle } from "./analyze";
+import { sharedPath } from "../../testing/shared";
 import { diagnose } from "./diagnose";
 import { Analysis, ROOT_CAUSE_THRESHOLD } from "./model";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SEEDS = path.join(HERE, "testdata", "seeds");
-const CORPUS = path.resolve(HERE, "../../../../shared/corpus");
+const CORPUS = sharedPath("corpus");
 const corpus = (p: string) => ({ path: path.basename(p), text: readFileSync(path.join(CORPUS, p), "utf8") });
 const find = (a: Analysis, id: string) => a.findings.find((f) => f.id === id);
 

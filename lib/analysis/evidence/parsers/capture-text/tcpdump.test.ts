@@ -1,8 +1,8 @@
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Packet } from "../../../capture/packet";
-import { recorded, REPO } from "../../testdata/paths";
+import { sharedPath } from "../../../../testing/shared";
+import { recorded } from "../../testdata/paths";
 import { recognise } from "../../registry";
 import { tcpdumpTextParser } from "./tcpdump";
 
@@ -171,14 +171,14 @@ describe("other shapes", () => {
   });
 
   it("pasted in the seeds: -nnnn -ttt without the leading space (seed 004), and a `1 | … |` frame (seed 003)", () => {
-    const seed4 = fs.readFileSync(path.resolve(REPO, "../shared/seeds/004_213a5698a3675888.txt"), "utf8")
+    const seed4 = fs.readFileSync(sharedPath("seeds", "004_213a5698a3675888.txt"), "utf8")
       .split("\n").filter((l) => /^00:00:\d\d\.\d{6} IP /.test(l)).join("\n");
     const ps = packets(seed4);
     expect(ps).toHaveLength(7);
     // deltas 0, 1.032218, 2.011962, 4.127943, 8.192056, 16.127983, 33.791988 (SYN retransmissions)
     expect(ps[6].ts).toBeCloseTo(1.032218 + 2.011962 + 4.127943 + 8.192056 + 16.127983 + 33.791988, 5);
     expect(ps.every((p) => p.tcp?.flags.syn && p.tcp.seq === 416500297 && p.tcp.options.mss === 1424)).toBe(true);
-    const seed3 = fs.readFileSync(path.resolve(REPO, "../shared/seeds/003_2c378692034d592a.txt"), "utf8")
+    const seed3 = fs.readFileSync(sharedPath("seeds", "003_2c378692034d592a.txt"), "utf8")
       .split("\n").filter((l) => l.includes("Flags [S]")).join("\n");
     const p3 = packets(seed3);
     expect(p3[0]).toMatchObject({ src: "192.168.2.174", dst: "10.151.11.172", tcp: { srcPort: 52506, dstPort: 8990, seq: 3492286538, options: { mss: 1410, tsval: 2320837474, wscale: 7 } } });

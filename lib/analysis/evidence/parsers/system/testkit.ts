@@ -2,11 +2,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { sharedPath } from "../../../../testing/shared";
 import type { FileFacts, TextParser, Warning } from "../../parser";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const REPO = path.resolve(here, "../../../../..");
-export const corpusPath = (...p: string[]) => path.resolve(REPO, "../shared/corpus", ...p);
+export const corpusPath = (...p: string[]) => sharedPath("corpus", ...p);
 export const recordedPath = (...p: string[]) => path.resolve(here, "../../testdata/recorded", ...p);
 export const readCorpus = (...p: string[]) => readFileSync(corpusPath(...p), "utf8");
 export const readRecorded = (...p: string[]) => readFileSync(recordedPath(...p), "utf8");
