@@ -12,7 +12,7 @@ import { CORE_WASM_BASE64 } from "./core-wasm";
 import { v4ToString, v6ToString } from "./decode";
 import {
   D_FIRSTINDEX, D_FIRSTTS, D_HSRTT, D_LASTTS, D_O, D_OTS, D_R, D_RTS, D_SYN0, D_SYNACK0, MAX_HISTORY, N_A4,
-  N_ANOM, N_B4, N_FLIPPED, N_HIST, N_NEXT, N_PA, N_PB, N_PROTO, N_SYNACKN, N_SYNN, N_V6, ND, NI, P_DST4, P_ICMPMTU,
+  N_ANOM, N_B4, N_HIST, N_NEXT, N_PA, N_PB, N_PROTO, N_SYNACKN, N_SYNN, N_V6, ND, NI, P_DST4, P_ICMPMTU,
   P_IPVER, P_OUTERDF, P_OUTERDST4, P_OUTERLEN, P_OUTERSRC4, P_OUTERVER, P_OUTERW6, P_QDPORT, P_QDST4, P_QPROTO, P_QSPORT,
   P_QSRC4, P_QVER, P_QW6, P_HASQUOTED, P_SIZE, P_SRC4, P_TS, P_TUNKIND, P_VNI, P_W6, S_ACKEDUPTO,
   S_DUPACKS, S_HASLASTACK, S_HASOPTS, S_LARGEEND, S_LARGERETRANS, S_LARGESIZE, S_MAXSEG, S_OPTMSS, S_OPTSACK, S_OPTWS,
@@ -62,6 +62,8 @@ type Core = {
   mssBits(): number;
   liveFlows(): number;
   connState(f: number): number;
+  countFlow(f: number, state: number): void;
+  failedState(state: number): number;
   setKeptFloor(x: number): void;
   setNodePortRange(lo: number, hi: number): void;
   aggregates(): number;
@@ -141,8 +143,6 @@ const NONE = -1;
 // the core's skip codes (layout.ts SKIP_*), by number
 const SKIP_NAMES: SkipReason[] = ["garbage", "unknown-link-type", "not-ip", "bad-ip-header", "bad-l4-header", "snaplen-truncated"];
 
-const FAILED_STATES = new Set<ConnState>(["S0", "REJ", "RSTOS0", "SH", "RSTRH", "SHR"]);
-
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
@@ -179,7 +179,6 @@ export class FlowEngine {
   // flows that enter the list early and are trimmed out later never turn into objects
   private kept: Array<{ score: number; firstTs: number; f: number }> = [];
   private keptThreshold = -0.5;
-  private readonly stateCounts = new Map<ConnState, number>();
   private readonly histories = new Map<number, string>();
   private readonly v4Text = new Map<number, string>();
   private readonly v6Bytes = new Uint8Array(16 * V6_CACHE);
@@ -442,12 +441,12 @@ export class FlowEngine {
     const d = f * ND;
     const o = b + SIDE_O;
     const r = b + SIDE_R;
-    const state = this.connState(f);
-    this.stateCounts.set(state, (this.stateCounts.get(state) ?? 0) + 1);
+    const code = this.core.connState(f);
+    const state = STATE_NAMES[code];
+    // state, TCP/UDP and handshake counts: the core's, as for the flows it finalises itself
+    this.core.countFlow(f, code);
     const tcp = I[b + N_PROTO] === 6;
     const anom = I[b + N_ANOM] !== 0;
-    if (tcp) s.tcpFlows++;
-    else s.udpFlows++;
     const synN = I[b + N_SYNN];
     const synAckN = I[b + N_SYNACKN];
     // arrays only for the few flows with retransmitted SYNs or SYN-ACKs
@@ -467,13 +466,6 @@ export class FlowEngine {
         for (let i = 0; i < synAckOffsets.length; i++) bump(s.synAckRetransHistogram, synAckOffsets[i]);
       }
       if (anom) s.retransmissions += I[o + S_RETRANS] + I[r + S_RETRANS];
-      if (synN > 0 && I[b + N_FLIPPED] === 0) {
-        s.handshakes.attempted++;
-        if (state === "REJ") s.handshakes.refused++;
-        // answered by a SYN-ACK and acknowledged by the originator
-        else if (synAckN > 0 && I[o + S_HASLASTACK] !== 0) s.handshakes.completed++;
-        else s.handshakes.failed++;
-      }
     }
     const blackhole = anom ? this.blackhole(f) : undefined;
     if (blackhole) s.mtuBlackholeFlows++;
@@ -490,7 +482,7 @@ export class FlowEngine {
     // 1e12; a field that turns from small integer to double mid-capture deoptimises its users)
     let score = -0;
     if (blackhole) score += 1e12;
-    if (tcp && FAILED_STATES.has(state)) score += 1e11;
+    if (tcp && this.core.failedState(code)) score += 1e11;
     if (anom) {
       if (I[o + S_RESETS] + I[r + S_RESETS] > 0) score += 1e10;
       score += (Math.max(0, synN - 1) + Math.max(0, synAckN - 1)) * 1e7;
@@ -667,16 +659,12 @@ export class FlowEngine {
     }
     for (const [k, v] of this.skipped) s.skipped[k] = v;
     s.flows = this.kept.map((k) => this.build(k.f));
-    // what the core finalised itself (plain flows)
+    // every finalised flow was counted by the core (countFlow)
     const A = new Int32Array(this.M.buffer, this.core.aggregates(), 20);
-    for (let k = 0; k < STATE_NAMES.length; k++) if (A[k] > 0) this.stateCounts.set(STATE_NAMES[k], (this.stateCounts.get(STATE_NAMES[k]) ?? 0) + A[k]);
-    s.tcpFlows += A[A_TCP];
-    s.udpFlows += A[A_UDP];
-    s.handshakes.attempted += A[A_ATTEMPTED];
-    s.handshakes.completed += A[A_COMPLETED];
-    s.handshakes.failed += A[A_FAILED];
-    s.handshakes.refused += A[A_REFUSED];
-    for (const [k, v] of this.stateCounts) s.flowsByState[k] = v;
+    for (let k = 0; k < STATE_NAMES.length; k++) if (A[k] > 0) s.flowsByState[STATE_NAMES[k]] = A[k];
+    s.tcpFlows = A[A_TCP];
+    s.udpFlows = A[A_UDP];
+    s.handshakes = { attempted: A[A_ATTEMPTED], completed: A[A_COMPLETED], failed: A[A_FAILED], refused: A[A_REFUSED] };
     const bits = new Uint32Array(this.M.buffer, this.core.mssBits(), 2048);
     for (let i = 0; i < 2048; i++) for (let x = bits[i], j = 0; x !== 0; x >>>= 1, j++) if (x & 1) s.mssSeen.push(i * 32 + j);
     s.tsBackwards = this.tsBackwards();

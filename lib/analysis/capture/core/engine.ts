@@ -1451,25 +1451,41 @@ function finalize(f: i32): void {
     const pa = gi(b + N_PA);
     if (!(tcp && pa >= npLo && pa <= npHi)) {
       const state = connState(f);
-      const failed = state == ST_S0 || state == ST_REJ || state == ST_RSTOS0 || state == ST_SH || state == ST_RSTRH || state == ST_SHR;
-      const score: f64 = tcp && failed ? 1e11 : 0;
+      const score: f64 = tcp && failedState(state) ? 1e11 : 0;
       if (score <= keptFloor) {
-        bumpAgg(state);
-        if (tcp) {
-          bumpAgg(A_TCP);
-          if (gi(b + N_SYNN) > 0 && gi(b + N_FLIPPED) == 0) {
-            bumpAgg(A_ATTEMPTED);
-            if (state == ST_REJ) bumpAgg(A_REFUSED);
-            else if (gi(b + N_SYNACKN) > 0 && gi(b + SIDE_O + S_HASLASTACK) != 0) bumpAgg(A_COMPLETED);
-            else bumpAgg(A_FAILED);
-          }
-        } else bumpAgg(A_UDP);
+        countFlow(f, state);
         freeSlot(f);
         return;
       }
     }
   }
   if (jsFinalize(f) == 0) freeSlot(f);
+}
+
+/** a failed connection (S0 REJ RSTOS0 SH RSTRH SHR): ranks high among the worst flows (flows.ts summarise) */
+export function failedState(state: i32): bool {
+  return state == ST_S0 || state == ST_REJ || state == ST_RSTOS0 || state == ST_SH || state == ST_RSTRH || state == ST_SHR;
+}
+
+/**
+ * Counts a finalised flow (state ST_* of connState) into the aggregates: its state, TCP or UDP, and for a
+ * TCP flow whose originator sent a SYN, the handshake: refused (REJ), completed (a SYN-ACK seen and the
+ * originator's ACK), or failed. Every flow is counted here, whichever side finalises it.
+ */
+export function countFlow(f: i32, state: i32): void {
+  const b = f * NI;
+  bumpAgg(state);
+  if (gi(b + N_PROTO) != 6) {
+    bumpAgg(A_UDP);
+    return;
+  }
+  bumpAgg(A_TCP);
+  if (gi(b + N_SYNN) > 0 && gi(b + N_FLIPPED) == 0) {
+    bumpAgg(A_ATTEMPTED);
+    if (state == ST_REJ) bumpAgg(A_REFUSED);
+    else if (gi(b + N_SYNACKN) > 0 && gi(b + SIDE_O + S_HASLASTACK) != 0) bumpAgg(A_COMPLETED);
+    else bumpAgg(A_FAILED);
+  }
 }
 
 function sweep(at: f64): void {
