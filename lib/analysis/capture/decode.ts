@@ -3,28 +3,6 @@
  * the WebAssembly core (core/engine.ts); these turn its numeric addresses into text and back.
  */
 
-export const Skip = {
-  None: 0,
-  UnknownLinkType: 1,
-  NotIp: 2,
-  BadIpHeader: 3,
-  BadL4Header: 4,
-  SnaplenTruncated: 5,
-} as const;
-export type Skip = (typeof Skip)[keyof typeof Skip];
-
-/** "no TCP timestamp": negative, and a double (see Scratch) */
-export const NO_TS = -0.5;
-
-export const F_FIN = 0x01;
-export const F_SYN = 0x02;
-export const F_RST = 0x04;
-export const F_PSH = 0x08;
-export const F_ACK = 0x10;
-export const F_URG = 0x20;
-export const F_ECE = 0x40;
-export const F_CWR = 0x80;
-
 export const LINKTYPE_NAMES: Record<number, string> = {
   0: "NULL",
   1: "ETHERNET",

@@ -5,9 +5,10 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { CaptureSummary } from "./model";
 import type { Packet, TcpOptions } from "./packet";
-import { F_ACK, F_CWR, F_ECE, F_FIN, F_PSH, F_RST, F_SYN, F_URG, NO_TS, v4FromString, v4ToString, v6ToString, v6WordsFromString } from "./decode";
+import { v4FromString, v4ToString, v6ToString, v6WordsFromString } from "./decode";
 import { FlowEngine, MODE_DECODE, type SummaryOptions } from "./flows";
 import * as L from "./layout";
+import { F_ACK, F_CWR, F_ECE, F_FIN, F_PSH, F_RST, F_SYN, F_URG, NO_TS } from "./layout";
 import { type ByteSource, CaptureReader } from "./reader";
 
 export type { SummaryOptions } from "./flows";

@@ -1,7 +1,7 @@
 /**
  * Memory layout shared by the WebAssembly core (core/engine.ts, AssemblyScript) and the TypeScript around
- * it: byte offsets of the decoded packet ("scratch") and of the statistics block, and the flow record's
- * field indexes. This file is compiled by both compilers, so it holds integer constants only.
+ * it: byte offsets of the decoded packet ("scratch") and of the statistics block, the flow record's field
+ * indexes, TCP flag bits. This file is compiled by both compilers, so it holds numeric constants only.
  */
 
 // ---- the decoded packet (scratch), byte offsets; f64 fields first, then i32 ----
@@ -82,6 +82,17 @@ export const T_MAXIP = 60;
 /** skip counters by decoder code (Skip), 8 int32 */
 export const T_SKIP = 64;
 export const T_SIZE = 96;
+
+// ---- TCP flags; "no TCP timestamp" (negative: a TSval is 0..2^32-1) ----
+export const F_FIN = 0x01;
+export const F_SYN = 0x02;
+export const F_RST = 0x04;
+export const F_PSH = 0x08;
+export const F_ACK = 0x10;
+export const F_URG = 0x20;
+export const F_ECE = 0x40;
+export const F_CWR = 0x80;
+export const NO_TS = -0.5;
 
 // ---- decoder results ----
 export const SKIP_NONE = 0;

@@ -30,7 +30,7 @@ import {
   SKIP_NOT_IP, SKIP_SNAPLEN, SKIP_UNKNOWN_LINK, T_BYTES, T_CUT, T_FIRST, T_FRAG, T_ICMP, T_IPV4, T_IPV6, T_LAST,
   T_MAXIP, T_PACKETS, T_SIZE, T_SKIP, T_TCP, T_TUNNEL, T_UDP, TS_BACKWARD, TS_CLKCAP, TS_CLKPTR, TS_CLOCKS,
   TS_CONNECTIONS, TS_DST, TS_EXFROM, TS_EXTO, TS_EXTS, TS_HASEX, TS_KEY, TS_LASTTS, TS_LASTTSVAL, TS_NCLOCK, TS_NEXT,
-  TS_SRC, TS_V6, TSE,
+  TS_SRC, TS_V6, TSE, F_ACK, F_FIN, F_RST, F_SYN, NO_TS,
 } from "../layout";
 
 // ---- calls into TypeScript (flows.ts, FlowEngine) ----
@@ -119,10 +119,6 @@ function alloc(size: i32): i32 {
 // @ts-ignore: decorator
 @inline function le32(p: i32): u32 { return load<u32>(<usize>p); }
 
-const F_FIN: i32 = 0x01;
-const F_SYN: i32 = 0x02;
-const F_RST: i32 = 0x04;
-const F_ACK: i32 = 0x10;
 
 // ---- decoding (decode.ts) ----
 const ETH_VLAN: i32 = 0x8100;
@@ -130,7 +126,6 @@ const ETH_QINQ: i32 = 0x88a8;
 const ETH_QINQ_OLD: i32 = 0x9100;
 const ETH_IP4: i32 = 0x0800;
 const ETH_IP6: i32 = 0x86dd;
-const NO_TS: f64 = -0.5;
 
 function resetScratch(): void {
   setP(P_L4, 0);
