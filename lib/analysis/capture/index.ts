@@ -195,6 +195,9 @@ const FLAG_BITS: Array<[keyof NonNullable<Packet["tcp"]>["flags"], number]> = [
   ["cwr", F_CWR],
 ];
 
+// the scratch fields the core's decoder zeroes before each packet (resetScratch in core/engine.ts)
+const RESET_FIELDS = [L.P_L4, L.P_ISFRAG, L.P_FRAGOFF, L.P_FRAGMORE, L.P_DF, L.P_HASOPTS, L.P_HASQUOTED, L.P_TUNKIND, L.P_TRUNC, L.P_FLAGS, L.P_PAYLEN];
+
 /**
  * The same flow analysis for packets that were parsed elsewhere (tcpdump text). Packets should be in time order.
  */
@@ -219,7 +222,7 @@ export function summarizePackets(packets: Iterable<Packet>, opts: SummaryOptions
     const P = engine.scratch();
     const set = (o: number, v: number) => P.setInt32(o, v, true);
     // what the decoder resets per packet
-    for (const o of [L.P_L4, L.P_ISFRAG, L.P_FRAGOFF, L.P_FRAGMORE, L.P_DF, L.P_HASOPTS, L.P_HASQUOTED, L.P_TUNKIND, L.P_TRUNC, L.P_FLAGS, L.P_PAYLEN]) set(o, 0);
+    for (const o of RESET_FIELDS) set(o, 0);
     P.setFloat64(L.P_ICMPMTU, -1, true);
     P.setFloat64(L.P_TS, pk.ts, true);
     set(L.P_INDEX, pk.index);
