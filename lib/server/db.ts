@@ -18,6 +18,12 @@ export interface Database {
   prisma: PrismaClient;
   /** Raw SQL on one connection (migrations, advisory locks). */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * LISTEN on `channel` (lower-case: PGlite does not deliver mixed-case channels). PostgreSQL: on a dedicated
+   * client outside the pool, reconnected with backoff; `onReconnect` runs after each re-LISTEN, since what was
+   * notified while disconnected is lost. PGlite: the in-process listen. Resolves once listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -56,6 +62,12 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
     kind: "pglite",
     prisma,
     withSession: (fn) => fn(session),
+    listen: async (channel, onPayload) => {
+      const unlisten = await client.listen(channel, onPayload);
+      return async () => {
+        if (!closed) await unlisten();
+      };
+    },
     close: async () => {
       if (closed) return;
       closed = true;
@@ -87,9 +99,19 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
   pool.on("error", (err) => console.error("[db] idle PostgreSQL connection failed:", err.message));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, schema ? { schema } : undefined) });
   let closed = false;
+  const listeners = new Set<() => Promise<void>>();
   return {
     kind: "postgresql",
     prisma,
+    listen: async (channel, onPayload, onReconnect) => {
+      const stop = await listenPostgres(url.toString(), channel, onPayload, onReconnect);
+      const remove = async () => {
+        listeners.delete(remove);
+        await stop();
+      };
+      listeners.add(remove);
+      return remove;
+    },
     withSession: async (fn) => {
       const conn = await pool.connect();
       try {
@@ -108,9 +130,79 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
     close: async () => {
       if (closed) return;
       closed = true;
+      await Promise.all([...listeners].map((stop) => stop()));
       await prisma.$disconnect();
       await pool.end();
     },
+  };
+}
+
+/**
+ * A LISTEN on its own pg.Client (a pooled connection would be handed to other queries: brianc/node-postgres #967).
+ * A dropped connection is re-opened with backoff (0.5 s doubling to 10 s) and LISTENs again.
+ */
+async function listenPostgres(
+  connectionString: string,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onReconnect?: () => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let delay = 500;
+
+  const connect = async (): Promise<void> => {
+    // named so an operator (or a test) can tell this process's listener from its pooled connections
+    const c = new pg.Client({ connectionString, application_name: `netmortem listen ${process.pid}` });
+    c.on("notification", (msg) => {
+      if (msg.channel === channel && msg.payload !== undefined) onPayload(msg.payload);
+    });
+    const lost = (err?: Error) => {
+      if (client !== c) return;
+      client = null;
+      c.removeAllListeners("error");
+      c.on("error", () => undefined);
+      void c.end().catch(() => undefined);
+      if (stopped) return;
+      console.error(`[db] LISTEN ${channel} connection lost${err ? `: ${err.message}` : ""}; reconnecting`);
+      schedule();
+    };
+    c.on("error", lost);
+    c.on("end", () => lost());
+    await c.connect();
+    await c.query(`LISTEN ${quoteIdent(channel)}`);
+    if (stopped) {
+      await c.end();
+      return;
+    }
+    client = c;
+    delay = 500;
+  };
+
+  const schedule = () => {
+    timer = setTimeout(() => {
+      timer = null;
+      connect()
+        .then(() => {
+          if (!stopped) onReconnect?.();
+        })
+        .catch((err: unknown) => {
+          console.error(`[db] LISTEN ${channel} reconnect failed: ${err instanceof Error ? err.message : String(err)}`);
+          delay = Math.min(delay * 2, 10_000);
+          if (!stopped) schedule();
+        });
+    }, delay);
+    timer.unref();
+  };
+
+  await connect();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const c = client;
+    client = null;
+    if (c) await c.end().catch(() => undefined);
   };
 }
 
