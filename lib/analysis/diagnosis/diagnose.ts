@@ -2,7 +2,8 @@
  * diagnose(): run every rule over all hosts' evidence, rank the findings, explain the latencies.
  * Pure and synchronous: no I/O.
  */
-import { Analysis, ROOT_CAUSE_THRESHOLD, type Finding } from "./model";
+import { Analysis, LEADING_THRESHOLD, ROOT_CAUSE_THRESHOLD, type Finding } from "./model";
+import { mayLead } from "./signals";
 import type { DiagnoseInput, RuleContext } from "./context";
 import { RULES } from "./rules";
 import { explainLatency, fmtS } from "./timing";
@@ -37,8 +38,11 @@ export function diagnose(input: DiagnoseInput): Analysis {
   findings.sort((a, b) => b.confidence - a.confidence || RULES.findIndex((r) => r.id === a.id) - RULES.findIndex((r) => r.id === b.id));
   const top = findings[0];
   const rootCause = top && top.confidence >= ROOT_CAUSE_THRESHOLD ? top.id : "none";
+  // the leading hypothesis: the strongest finding below the threshold that rests on something observed
+  // (or on a definite misconfiguration); settings that only make a cause possible do not lead
+  const lead = rootCause === "none" ? findings.find((f) => f.confidence >= LEADING_THRESHOLD && mayLead(f)) : undefined;
   if (rootCause === "none") {
-    checked.push({ id: "none", result: top ? `the strongest finding (${top.id}, ${top.confidence}) is below ${ROOT_CAUSE_THRESHOLD}` : "no rule found a signal in the evidence" });
+    checked.push({ id: "none", result: top ? `the strongest finding (${top.id}, ${top.confidence}) is below ${ROOT_CAUSE_THRESHOLD}${lead ? `; leading hypothesis: ${lead.id}` : ""}` : "no rule found a signal in the evidence" });
   }
 
   const kernelHost = input.hosts.find((h) => h.kernel);
@@ -62,6 +66,7 @@ export function diagnose(input: DiagnoseInput): Analysis {
 
   const analysis: Analysis = {
     rootCause,
+    leading: lead ? { id: lead.id, confidence: lead.confidence, next: lead.next ?? [] } : null,
     findings,
     checked,
     hosts: input.hosts.map((h) => {

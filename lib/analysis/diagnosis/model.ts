@@ -31,6 +31,14 @@ export type EvidenceItem = z.infer<typeof EvidenceItem>;
 export const Fix = z.object({ command: z.string(), risk: z.string() });
 export type Fix = z.infer<typeof Fix>;
 
+/**
+ * The next thing to collect for an open hypothesis: on which host (a host of the bundle, or a description
+ * such as "the server 10.0.0.5 (destination of the unanswered SYNs)" when it is not in the bundle), the
+ * exact command, and what its output would confirm or rule out.
+ */
+export const NextStep = z.object({ host: z.string(), command: z.string(), why: z.string() });
+export type NextStep = z.infer<typeof NextStep>;
+
 export const Finding = z.object({
   id: RootCauseId.exclude(["none"]),
   confidence: z.number().min(0).max(1),
@@ -40,12 +48,26 @@ export const Finding = z.object({
   against: z.array(z.string()),
   fix: z.array(Fix),
   references: z.array(z.string()),
+  /** what to collect next to confirm or rule this out (most telling first); empty when nothing is missing */
+  next: z.array(NextStep).optional(),
+  /**
+   * "observed": at least one signal is something that happened (a counter that rose or stands non-zero, a
+   * log line, a capture, a latency); "configuration": only settings that make it possible were seen, so the
+   * finding is capped below the root-cause threshold (a risky setting is not an incident by itself).
+   */
+  basis: z.enum(["observed", "configuration"]).optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
 export const Analysis = z.object({
   rootCause: RootCauseId,
   findings: z.array(Finding),
+  /**
+   * The leading hypothesis when the evidence is too thin to confirm a root cause (rootCause "none") but
+   * points at one, with what to collect next; null when there is a root cause or nothing points anywhere
+   * (a healthy system). See ../shared/domain/root-causes.md.
+   */
+  leading: z.object({ id: RootCauseId.exclude(["none"]), confidence: z.number().min(0).max(1), next: z.array(NextStep) }).nullable().optional(),
   /** what every rule checked, so a `none` still says what was looked at */
   checked: z.array(z.object({ id: RootCauseId, result: z.string() })),
   latency: z.array(z.object({ seconds: z.number(), explanation: z.string() })).optional(),
@@ -71,3 +93,7 @@ export type Analysis = z.infer<typeof Analysis>;
 
 /** Below this, a finding is shown but does not become the root cause. */
 export const ROOT_CAUSE_THRESHOLD = 0.5;
+/** A finding below the threshold leads (`leading`) from this confidence on, when it rests on something observed or on an H-grade setting. */
+export const LEADING_THRESHOLD = 0.3;
+/** A finding that rests on configuration alone never exceeds this (it cannot become the root cause). */
+export const CONFIGURATION_CAP = 0.45;

@@ -8,6 +8,10 @@ export function formatText(a: Analysis): string {
   const top = a.findings[0];
   if (a.rootCause === "none") {
     lines.push(`Root cause: none found${top ? ` (strongest lead ${top.id} at ${top.confidence}, below ${ROOT_CAUSE_THRESHOLD})` : ""}`);
+    if (a.leading) {
+      lines.push(`Leading hypothesis: ${a.leading.id} (confidence ${a.leading.confidence}); to confirm or rule it out, collect:`);
+      for (const n of a.leading.next) lines.push(`  - on ${n.host}: ${n.command}`, `    ${n.why}`);
+    }
   } else {
     lines.push(`Root cause: ${a.rootCause} (confidence ${top!.confidence})`);
   }
@@ -18,6 +22,10 @@ export function formatText(a: Analysis): string {
     if (f.against.length) {
       lines.push("   Against:");
       for (const x of f.against) lines.push(`     - ${x}`);
+    }
+    if (f.next?.length && f.id !== a.leading?.id) {
+      lines.push("   Next to collect:");
+      for (const n of f.next) lines.push(`     - on ${n.host}: ${n.command}`, `       ${n.why}`);
     }
     lines.push("   Fix:");
     for (const x of f.fix) lines.push(`     - ${x.command}`, `       risk: ${x.risk}`);

@@ -5,6 +5,8 @@
 import { delta, deltaFact, hasDeltasFor, item, kernelOf, sysctlInt, versionAtLeast, type Rule } from "../context";
 import { Case } from "../signals";
 import { captureItem, counterSignal, latticeLatencies } from "./common";
+import { anyTwoReadings, serverHost, step, twoReadings } from "./next";
+import type { NextStep } from "../model";
 
 export const rule: Rule = {
   id: "accept_queue_overflow",
@@ -73,7 +75,15 @@ export const rule: Rule = {
     const withListeners = new Set(ctx.hosts.filter((h) => h.listeners.length > 0).map((h) => h.host));
     const relevant = withListeners.size > 0 ? flatHosts.filter((h) => withListeners.has(h)) : flatHosts;
     if (!c.has("listen-overflows")) for (const host of relevant) c.against(`${host}: TcpExt.ListenOverflows did not change between the two counter readings`, 0.5);
+    const next: NextStep[] = [];
+    const server = serverHost(ctx);
+    const sport = server.port ? ` 'sport = :${server.port}'` : "";
+    if (!c.has("recvq-full")) next.push(step(server.name, `ss -ltn${sport}`, "on the listener, Recv-Q ≥ Send-Q (the backlog) during the incident confirms a full accept queue; Recv-Q near 0 rules it out"));
+    if (!anyTwoReadings(ctx, "TcpExt.ListenOverflows")) next.push(step(server.name, twoReadings("TcpExtListenOverflows", "TcpExtListenDrops"), "in the server's own network namespace (the pod's, with nsenter -n -t <pid>): a rise while clients wait confirms the queue overflows now; the values alone count since boot or since the namespace was created"));
+    if (!ctx.hosts.some((h) => h.sysctls["net.core.somaxconn"])) next.push(step(server.name, "sysctl net.core.somaxconn net.ipv4.tcp_max_syn_backlog net.ipv4.tcp_syncookies", "the cap on every listen() backlog in that namespace (128 before 5.4, 4096 since)"));
+    if (!c.has("listen-overflows") && !c.has("recvq-full") && ctx.captures.length === 0) next.push(step(server.name, `tcpdump -i any -nn -c 200 'tcp[tcpflags] & (tcp-syn) != 0${server.port ? ` and port ${server.port}` : ""}'`, "SYNs that arrive and get no SYN-ACK (or SYN-ACKs retransmitted after the client's ACK) show the server dropping them"));
     return c.finding({
+      next,
       id: "accept_queue_overflow",
       title: "Listen (accept/SYN) queue overflow",
       summary: "A listening socket's accept queue — min(application backlog, net.core.somaxconn) — or its SYN queue filled up, so the kernel dropped SYNs or the clients' final ACKs. Clients then wait for their SYN retransmission timer (1, 3, 7… s) or see the server retransmit its SYN-ACK. The usual cause is a backlog too small for bursts or a slow accept loop.",

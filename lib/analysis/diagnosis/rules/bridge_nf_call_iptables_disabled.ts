@@ -5,6 +5,8 @@
 import { item, type Rule } from "../context";
 import type { Endpoint, FlowSummary } from "../../capture/model";
 import { Case } from "../signals";
+import { step, theHost } from "./next";
+import type { NextStep } from "../model";
 
 const ep = (e: Endpoint) => `${e.addr}:${e.port}`;
 const same = (a: Endpoint, b: Endpoint) => a.addr === b.addr && a.port === b.port;
@@ -52,15 +54,15 @@ export const rule: Rule = {
         ? item(h.host, f.cite, "net.bridge.bridge-nf-call-iptables = 0: bridged traffic bypasses iptables")
         : { host: h.host, file: h.files.find((x) => x.kind === "sysctl")?.path ?? "(sysctl)", fact: "net.bridge.bridge-nf-call-iptables is absent from a full sysctl dump: br_netfilter is not loaded, bridged traffic bypasses iptables" };
       if (members.length > 0 && (svcNat.length > 0 || ctx.context.kubeProxyMode !== undefined || h.kubernetes.proxyMode)) {
-        c.support("sysctl-bridge-k8s", "H", [
+        c.condition("sysctl-bridge-k8s", "H", [
           base,
           item(h.host, members[0]!.cite, `${members.length} interface(s) enslaved to bridge ${members[0]!.master} (a bridge CNI: same-node pod traffic is bridged)`),
           ...(svcNat[0] ? [item(h.host, svcNat[0].cite, `Service NAT rules exist (${svcNat.length}, e.g. chain ${svcNat[0].chain}): their reverse NAT is skipped for bridged replies`)] : []),
         ]);
       } else if (members.length > 0) {
-        c.support("sysctl-bridge", "M", [base, item(h.host, members[0]!.cite, `${members.length} interface(s) enslaved to bridge ${members[0]!.master}`)]);
+        c.condition("sysctl-bridge", "M", [base, item(h.host, members[0]!.cite, `${members.length} interface(s) enslaved to bridge ${members[0]!.master}`)]);
       } else {
-        c.support("sysctl-only", "L", base);
+        c.condition("sysctl-only", "L", base);
       }
     }
     let unNatted = 0;
@@ -79,7 +81,12 @@ export const rule: Rule = {
     ctx.check(`net.bridge.bridge-nf-call-iptables (${looked.join("; ") || "no hosts"}), bridge CNI members, Service NAT rules, SYN-ACKs from an address other than the one dialled in ${ctx.captures.length} captures${unNatted ? ` (${unNatted} with one)` : ""}`);
     if (!c.hasSignals) return null;
     if (!c.has("sysctl-bridge-k8s")) c.against("no bridge with pod members carrying Service (DNAT) traffic was seen: routed CNIs and hosts without Services are unaffected", c.has("sysctl-bridge") ? 0.9 : 0.7);
+    const next: NextStep[] = [];
+    const node = ctx.hosts.find((h) => h.sysctls["net.bridge.bridge-nf-call-iptables"])?.host ?? theHost(ctx, "the node of the client and backend pods");
+    if (!c.has("capture-un-natted-reply")) next.push(step(node, "tcpdump -i cni0 -nn -c 100 'tcp[tcpflags] & (tcp-syn|tcp-ack) == (tcp-syn|tcp-ack)'", "a SYN-ACK from the backend pod's own address answering a SYN sent to the ClusterIP (and the client's RST) confirms the reverse NAT is skipped"));
+    next.push(step(node, "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables; ip -d link show master cni0", "br_netfilter loaded with the sysctl at 1 rules this out; a bridge with pod members and the sysctl at 0 (or the module missing) makes it possible"));
     return c.finding({
+      next,
       id: "bridge_nf_call_iptables_disabled",
       title: "bridge-nf-call-iptables disabled on a bridge CNI",
       summary: "net.bridge.bridge-nf-call-iptables is 0 (or br_netfilter is not loaded), so traffic between pods on the same bridge is switched at layer 2 and never passes iptables. A ClusterIP connection DNATed to a backend on the same node gets its reply straight from the backend's pod IP, without the reverse NAT; the client drops or resets it. Only same-node Service traffic fails.",

@@ -5,6 +5,8 @@
 import type { HostEvidence, Route } from "../../evidence/model";
 import { hostPart, ipv4ToInt, item, parsePrefix, prefixContains, prefixesOverlap, type Rule } from "../context";
 import { Case } from "../signals";
+import { step, theHost } from "./next";
+import type { NextStep } from "../model";
 
 const CONTAINER_DEV = /^(docker0|docker_gwbridge|br-[0-9a-f]+|cni0|cbr0|flannel\.\d+|flannel-wg|cilium_\w+|vxlan\.calico|cali\w+|tunl0|kube-bridge|weave)$/;
 
@@ -68,7 +70,7 @@ export const rule: Rule = {
             { host: t.host, file: t.file, ...(t.line ? { line: t.line } : {}), fact: `${r.dst} is a destination the incident is about (${t.why})` },
           ]);
         } else if (!servesContainers(h, r.dev)) {
-          c.support("route-get-uncorroborated", "L", item(h.host, r.cite, `ip route get ${r.dst} → dev ${r.dev} (a container device); nothing else in the evidence says ${r.dst} should be outside the bridge`));
+          c.condition("route-get-uncorroborated", "L", item(h.host, r.cite, `ip route get ${r.dst} → dev ${r.dev} (a container device); nothing else in the evidence says ${r.dst} should be outside the bridge`));
         }
       }
       // 2. a container route overlapping another route to a different device (a LAN route)
@@ -80,7 +82,7 @@ export const rule: Rule = {
           if (r.type && r.type !== "unicast") continue;
           const rp = parsePrefix(r.dst);
           if (!rp || !prefixesOverlap(bp, rp)) continue;
-          c.support("route-overlap", "M", [
+          c.condition("route-overlap", "M", [
             item(h.host, b.cite, `container route ${b.dst} dev ${b.dev}`),
             item(h.host, r.cite, `overlaps the LAN route ${r.dst}${r.via ? ` via ${r.via}` : ""} dev ${r.dev}: the ${bp.len >= rp.len ? "container route wins for the overlap (more specific or equal)" : "more specific LAN route wins, the rest goes to the bridge"}`),
           ]);
@@ -89,7 +91,7 @@ export const rule: Rule = {
           if (a.family !== "inet" || a.ifname === b.dev || isContainerDev(h, a.ifname)) continue;
           const ap = parsePrefix(`${a.address}/${a.prefixLen}`);
           if (ap && a.ifname !== "lo" && prefixesOverlap(ap, bp)) {
-            c.support("route-overlap", "M", [item(h.host, b.cite, `container route ${b.dst} dev ${b.dev}`), item(h.host, a.cite, `overlaps ${a.ifname}'s own network ${a.address}/${a.prefixLen}`)]);
+            c.condition("route-overlap", "M", [item(h.host, b.cite, `container route ${b.dst} dev ${b.dev}`), item(h.host, a.cite, `overlaps ${a.ifname}'s own network ${a.address}/${a.prefixLen}`)]);
           }
         }
         // 3. a destination the incident is about sits inside the bridge's subnet, yet is not a local container
@@ -110,7 +112,13 @@ export const rule: Rule = {
     ctx.check(`${bridgeRoutes} container/bridge routes against the other routes and addresses, 'ip route get' answers, and ${tg.size} incident destinations (proxy upstreams, SYN-SENT peers, unanswered SYNs)`);
     if (!c.hasSignals) return null;
     if (!c.has("route-get") && !c.has("target-in-bridge")) c.against("no destination named in the incident is routed into a bridge (no 'ip route get' for it, no upstream or unanswered SYN inside a bridge subnet)", 0.8);
+    const next: NextStep[] = [];
+    const where = ctx.hosts.find((h) => h.routes.some((r) => r.source === "table" && isContainerDev(h, r.dev)))?.host ?? theHost(ctx, "the host that cannot reach the destination");
+    const dst = [...tg.keys()][0];
+    if (!c.has("route-get")) next.push(step(where, `ip route get ${dst ?? "<unreachable destination>"}`, "'dev docker0' (or br-…, cni0) instead of the uplink confirms that traffic to it goes into the bridge; the uplink rules it out"));
+    next.push(step(where, "ip route; docker network ls -q | xargs -r docker network inspect -f '{{.Name}} {{range .IPAM.Config}}{{.Subnet}} {{end}}'", "bridge subnets next to the LAN prefixes the failing clients or servers live in"));
     return c.finding({
+      next,
       id: "bridge_subnet_collision",
       title: "Container bridge subnet collides with a routed network",
       summary: "A Docker/CNI bridge (docker0 172.17.0.0/16, docker_gwbridge, br-*, cni0) or a pod/service CIDR overlaps addresses that live on the LAN. The connected bridge route is at least as specific as the LAN route, so replies or connections to those LAN hosts go into the bridge and vanish, while other hosts reach them fine.",

@@ -6,6 +6,8 @@ import { item, type Rule } from "../context";
 import { Case } from "../signals";
 import { fmtS } from "../timing";
 import { ctStat } from "./conntrack_table_full";
+import { step, theHost } from "./next";
+import type { NextStep } from "../model";
 
 /** 5 s and 10 s resolver timeouts, plus the reply time */
 function dnsQuantum(s: number): boolean {
@@ -40,7 +42,12 @@ export const rule: Rule = {
     ctx.check("conntrack -S insert_failed / drop (clash_resolve on newer kernels), latencies quantized at 5 s / 10 s");
     if (!c.hasSignals) return null;
     if (!c.has("insert-failed-drop") && !c.has("insert-failed")) c.against("no conntrack insert_failed in the evidence: a 5 s latency can also be ingress-nginx's 5 s proxy-connect-timeout or the 5 s point of the ≥ 6.5 SYN schedule", 0.8);
+    const next: NextStep[] = [];
+    const node = theHost(ctx, "the node of the pod whose lookups take 5 s");
+    if (!ctx.hosts.some((h) => h.deltas.some((d) => d.name === "Conntrack.insert_failed"))) next.push(step(node, "conntrack -S; sleep 60; conntrack -S", "insert_failed (and drop) rising while lookups take 5 s confirms the race; no change rules it out"));
+    next.push(step("the pod whose lookups are slow", "tcpdump -i any -nn -c 200 udp port 53", "an A and an AAAA query leaving from one source port where one gets no answer and is resent 5 s later confirms it"));
     return c.finding({
+      next,
       id: "conntrack_insert_race",
       title: "Conntrack insert race (the 5 s DNS delay)",
       summary: "Two packets of one UDP flow (glibc's parallel A and AAAA queries from one socket) pass DNAT/SNAT before either conntrack entry is confirmed; the second clashes at insert time and is dropped. The resolver waits its 5 s timeout and retries, so lookups take 5 s (or 10 s).",

@@ -5,6 +5,8 @@ import type { HostEvidence } from "../../evidence/model";
 import { delta, item, type Rule } from "../context";
 import { Case } from "../signals";
 import { latticeLatencies } from "./common";
+import { step, theHost } from "./next";
+import type { NextStep } from "../model";
 
 /** a conntrack stat as a delta if two readings exist, else its standing value */
 export function ctStat(h: HostEvidence, name: string): { value: number; rose?: number; cite: { file: string; line?: number } } | undefined {
@@ -47,7 +49,13 @@ export const rule: Rule = {
       if (lat.length > 0) c.support("lattice-latency", "L", lat.slice(0, 3).map((l) => l.item));
     }
     ctx.check(`'nf_conntrack: table full' log lines, nf_conntrack_count vs max (${seen.join("; ") || "not in the evidence"}), conntrack -S drop / early_drop`);
+    const next: NextStep[] = [];
+    const node = theHost(ctx, "the node whose new connections fail");
+    if (!c.has("count-max")) next.push(step(node, "sysctl net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_max", "a count at (or within a few % of) the max during the failures confirms a full table"));
+    if (!c.has("dmesg")) next.push(step(node, "dmesg -T | grep -i 'nf_conntrack: table full'", "the kernel logs each drop of a full table"));
+    if (!ctx.hosts.some((h) => h.deltas.some((d) => d.name.startsWith("Conntrack.")))) next.push(step(node, "conntrack -S; sleep 60; conntrack -S", "drop / early_drop rising between the two readings confirms new flows are being refused"));
     return c.finding({
+      next,
       id: "conntrack_table_full",
       title: "Conntrack table full",
       summary: "The netfilter connection-tracking table reached nf_conntrack_max. The kernel could not evict enough unconfirmed entries, so it dropped the first packet of new flows (new SYNs, new DNS queries) while established flows kept working.",

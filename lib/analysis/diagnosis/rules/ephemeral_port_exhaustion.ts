@@ -5,6 +5,8 @@
 import { counter, item, sysctl, type Rule } from "../context";
 import { Case } from "../signals";
 import { counterSignal } from "./common";
+import { step, theHost } from "./next";
+import type { NextStep } from "../model";
 
 export const rule: Rule = {
   id: "ephemeral_port_exhaustion",
@@ -36,13 +38,19 @@ export const rule: Rule = {
       if (tw !== undefined && tw >= size * 0.5) {
         c.support("tw-total", tw >= size * 0.8 ? "M" : "L", item(h.host, twCite, `${tw} sockets in TIME_WAIT against ${size} ephemeral ports`));
       }
-      if (m && size < 5000 && (c.hasSignals || (tw ?? 0) > size * 0.2)) c.support("narrow-range", "L", item(h.host, rf!.cite, `ip_local_port_range ${rf!.value} offers only ${size} ports`));
+      if (m && size < 5000 && (c.hasSignals || (tw ?? 0) > size * 0.2)) c.condition("narrow-range", "L", item(h.host, rf!.cite, `ip_local_port_range ${rf!.value} offers only ${size} ports`));
       counterSignal(c, h, "TcpExt.TCPTimeWaitOverflow", "tw-overflow", "M", null, "tcp_max_tw_buckets hit: TIME_WAIT sockets destroyed early");
     }
     ctx.check(`'Cannot assign requested address' errors, TIME_WAIT counts vs ip_local_port_range (${notes.join("; ") || "no socket counts"}), sockets per destination, TCPTimeWaitOverflow`);
     if (!c.hasSignals) return null;
     if (!c.has("errno99") && !c.has("per-dst")) c.against("no 'Cannot assign requested address' error and no single destination holding most source ports", 0.8);
+    const next: NextStep[] = [];
+    const client = ctx.hosts.find((h) => h.logEvents.some((e) => e.kind === "cannot_assign_address"))?.host ?? theHost(ctx, "the host that opens the outgoing connections");
+    if (!c.has("per-dst")) next.push(step(client, "ss -tan state time-wait state established | awk 'NR>1 {print $4}' | sort | uniq -c | sort -rn | head", "one destination holding about as many sockets as ip_local_port_range has ports confirms exhaustion"));
+    if (!ctx.hosts.some((h) => h.sysctls["net.ipv4.ip_local_port_range"])) next.push(step(client, "sysctl net.ipv4.ip_local_port_range net.ipv4.tcp_tw_reuse", "the number of source ports per destination"));
+    if (!c.has("errno99")) next.push(step(client, "grep -c 'Cannot assign requested address' /var/log/nginx/error.log (or the application's log)", "EADDRNOTAVAIL from connect() is the direct symptom"));
     return c.finding({
+      next,
       id: "ephemeral_port_exhaustion",
       title: "Ephemeral source ports exhausted",
       summary: "Outgoing connections to one destination ran out of source ports: each (source IP, destination IP, destination port) can hold only as many sockets — including the 60 s TIME_WAIT ones — as ip_local_port_range offers, so connect() fails with EADDRNOTAVAIL (nginx: '99: Cannot assign requested address').",

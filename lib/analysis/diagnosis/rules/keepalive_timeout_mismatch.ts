@@ -6,6 +6,8 @@ import { item, type Rule } from "../context";
 import { Case } from "../signals";
 import { keepaliveMismatches } from "../timeouts";
 import { captureItem } from "./common";
+import { step, theHost } from "./next";
+import type { NextStep } from "../model";
 
 const REUSE_PHASES = /reading response header from upstream|sending request to upstream|reading upstream/i;
 
@@ -44,7 +46,7 @@ export const rule: Rule = {
       }
     }
     for (const m of keepaliveMismatches(ctx.context.hops ?? [])) {
-      c.support("timeout-order", "H", { host: "(context)", file: "(timeout chain)", fact: m.text });
+      c.condition("timeout-order", "H", { host: "(context)", file: "(timeout chain)", fact: m.text });
     }
     for (const cp of ctx.captures) {
       // upstream FIN, then a request on the same connection, then the upstream's RST; no SYN (a reused connection)
@@ -69,7 +71,16 @@ export const rule: Rule = {
     if (!c.has("timeout-order") && !c.has("fin-then-request")) {
       c.against("the proxy's and upstream's idle timeouts are not in the evidence (pass the hops) and no capture shows the FIN-then-request race", c.has("reused-reset") ? 0.9 : 0.85);
     }
+    const next: NextStep[] = [];
+    const proxy = ctx.hosts.find((h) => h.logEvents.some((e) => e.kind === "upstream_prematurely_closed" || e.kind === "connection_reset"))?.host ?? theHost(ctx, "the proxy that logs the 502s");
+    const upstream = ctx.hosts.flatMap((h) => h.logEvents).find((e) => e.upstream)?.upstream;
+    if (!c.has("timeout-order")) {
+      next.push(step(proxy, "nginx -T 2>/dev/null | grep -nE 'keepalive(_timeout|_requests)?|upstream-keepalive|proxy_http_version'", "the proxy's upstream keep-alive idle timeout (ingress-nginx upstream-keepalive-timeout 60 s, nginx keepalive_timeout in the upstream block); pass it with --hop"));
+      next.push(step(upstream ? `the upstream ${upstream}` : "the upstream application", "its idle / keep-alive timeout (Node.js server.keepAliveTimeout 5 s, gunicorn --keep-alive 2 s, Tomcat keepAliveTimeout = connectionTimeout 20 s)", "an upstream idle timeout shorter than the proxy's confirms the race; a longer one rules it out"));
+    }
+    if (!c.has("fin-then-request")) next.push(step(proxy, `tcpdump -i any -nn -c 500 '${upstream ? `host ${upstream.replace(/:\d+$/, "")} and ` : ""}tcp[tcpflags] & (tcp-fin|tcp-rst) != 0'`, "the upstream's FIN on an idle connection followed by the proxy's request and the upstream's RST confirms the reuse race"));
     return c.finding({
+      next,
       id: "keepalive_timeout_mismatch",
       title: "Upstream closes idle keep-alive connections before the proxy does",
       summary: "The proxy or load balancer keeps idle upstream connections in its pool longer than the upstream keeps them open. When the upstream's idle timer fires first, a request written into that connection meets the upstream's FIN/RST and the client gets a 502 (\"upstream prematurely closed connection\", \"recv() failed (104: Connection reset by peer)\"), typically on the first request after an idle gap and more often at low traffic.",

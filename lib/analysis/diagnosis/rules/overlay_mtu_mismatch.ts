@@ -7,6 +7,8 @@ import { item, type Rule } from "../context";
 import { Case } from "../signals";
 import { captureItem, counterSignal } from "./common";
 import { isCilium, overlays, podAddressMatcher, routeMtuFor, stalledLargeFlows, underlay } from "./mtu";
+import { step, theHost } from "./next";
+import type { NextStep } from "../model";
 
 export const rule: Rule = {
   id: "overlay_mtu_mismatch",
@@ -35,7 +37,7 @@ export const rule: Rule = {
         }
         overlayMtu = Math.min(overlayMtu ?? Infinity, Math.min(o.iface.mtu, room));
         if (o.iface.mtu > room) {
-          c.support("mtu-arith", "H", [
+          c.condition("mtu-arith", "H", [
             item(h.host, o.iface.cite, `${o.kind} device ${o.iface.name} has MTU ${o.iface.mtu}, but its underlay ${u.name} (MTU ${u.mtu}) leaves only ${room} after the ${o.overhead}-byte ${o.kind} overhead: ${o.iface.mtu - room} bytes too many`),
             item(h.host, u.cite, `underlay ${u.name} MTU ${u.mtu}`),
           ]);
@@ -49,7 +51,7 @@ export const rule: Rule = {
         for (const r of h.routes) {
           if (r.mtu === undefined || !u || r.source !== "table" || over === 0) continue;
           if (r.mtu > u.mtu - over) {
-            c.support("mtu-arith", "H", item(h.host, r.cite, `route ${r.dst} dev ${r.dev ?? "?"} carries mtu ${r.mtu}, more than ${u.name} ${u.mtu} − ${over} (${tunnel?.kind}) = ${u.mtu - over}`));
+            c.condition("mtu-arith", "H", item(h.host, r.cite, `route ${r.dst} dev ${r.dev ?? "?"} carries mtu ${r.mtu}, more than ${u.name} ${u.mtu} − ${over} (${tunnel?.kind}) = ${u.mtu - over}`));
           }
         }
       }
@@ -66,7 +68,7 @@ export const rule: Rule = {
           if (rmtu !== undefined && rmtu <= overlayMtu) continue;
           // a pod's own eth0 (its default route leaves through a veth) vs a node-side veth
           const isPodEth = h.routes.some((r) => r.dst === "default" && r.dev === i.name);
-          c.support("pod-mtu", "H", item(h.host, i.cite, `${i.kind} ${i.name}${isPodEth ? " (the pod's default-route device)" : i.master ? ` (member of ${i.master})` : ""} has MTU ${i.mtu}, larger than the overlay MTU ${overlayMtu}: full-size packets from the pod cannot be encapsulated`));
+          c.condition("pod-mtu", "H", item(h.host, i.cite, `${i.kind} ${i.name}${isPodEth ? " (the pod's default-route device)" : i.master ? ` (member of ${i.master})` : ""} has MTU ${i.mtu}, larger than the overlay MTU ${overlayMtu}: full-size packets from the pod cannot be encapsulated`));
         }
       }
     }
@@ -111,8 +113,19 @@ export const rule: Rule = {
     if (!c.has("mtu-arith") && !c.has("pod-mtu") && !c.has("capture-blackhole") && !c.has("capture-stall")) {
       c.against("every overlay, pod and bridge MTU fits the underlay, and no capture shows full-size segments vanishing", 0.6);
     }
+    const next: NextStep[] = [];
+    const nodes = ctx.hosts.filter((h) => overlays(h, cni).length > 0).map((h) => h.host);
+    const node = nodes[0] ?? theHost(ctx, "a node of the affected pods");
+    const room = overlayMtu !== undefined && Number.isFinite(overlayMtu) ? overlayMtu : 1450;
+    if (!c.has("capture-blackhole") && !c.has("capture-stall")) {
+      next.push(step(theHost(ctx, "the pod that sends the large requests"), `ping -M do -c 3 -s ${room - 28} <peer pod IP on another node>; ping -M do -c 3 -s ${room - 28 - 50} <same IP>`, `inside the sending pod: the ${room}-byte ping failing while the smaller one passes confirms the path is narrower than the pods assume; both passing rules it out`));
+      next.push(step(node, "tcpdump -i any -nn -c 300 'udp port 8472 or udp port 4789 or udp port 6081 or ip proto 4 or icmp[icmptype] == 3'", "outer packets larger than the underlay MTU, fragments or ICMP frag-needed while a large request stalls confirm that full-size segments do not fit the tunnel"));
+    }
+    if (!ctx.hosts.some((h) => h.interfaces.some((i) => i.kind !== "loopback"))) next.push(step(node, "ip -d link; ip route", "the overlay device's kind and MTU next to the underlay NIC's MTU (and, with Cilium, the route MTUs)"));
+    if (!ctx.hosts.some((h) => h.deltas.some((d) => d.name === "Ip.FragFails"))) next.push(step(node, "nstat -az IpFragFails IcmpOutDestUnreachs; sleep 60; nstat -az IpFragFails IcmpOutDestUnreachs", "FragFails rising while large requests fail: the node cannot forward DF packets into the tunnel"));
     const fitText = fits.size > 0 ? [...fits].sort().join(" / ") : "underlay MTU − encapsulation overhead";
     return c.finding({
+      next,
       id: "overlay_mtu_mismatch",
       title: "Overlay MTU larger than the underlay allows",
       summary: "An overlay (VXLAN/IPIP/Geneve/WireGuard) device or a pod/bridge interface assumes more room than the underlay leaves after encapsulation. Small requests fit and succeed; full-size segments (large POST bodies, big responses) exceed the path MTU and are dropped, so the sender retransmits them until a proxy times out (502/504).",

@@ -6,6 +6,8 @@ import { item, type Rule } from "../context";
 import { Case } from "../signals";
 import { captureItem, counterSignal } from "./common";
 import { narrowerLink, overlays, stalledLargeFlows } from "./mtu";
+import { step, theHost } from "./next";
+import type { NextStep } from "../model";
 
 export const rule: Rule = {
   id: "pmtu_blackhole",
@@ -32,7 +34,7 @@ export const rule: Rule = {
     }
     for (const h of ctx.hosts) {
       for (const r of h.rules) {
-        if (r.kind === "icmp-drop") c.support("icmp-filtered", "M", item(h.host, r.cite, `firewall rule drops ICMP (${r.text.trim().slice(0, 140)}): frag-needed messages cannot reach the sender`));
+        if (r.kind === "icmp-drop") c.condition("icmp-filtered", "M", item(h.host, r.cite, `firewall rule drops ICMP (${r.text.trim().slice(0, 140)}): frag-needed messages cannot reach the sender`));
       }
       for (const r of h.routes) {
         if (r.source !== "table" && r.mtu !== undefined && r.mtu < 1500) {
@@ -41,7 +43,7 @@ export const rule: Rule = {
       }
       const nl = narrowerLink(h);
       if (nl) {
-        c.support("narrow-link", "L", item(h.host, nl.narrow.cite, `${nl.narrow.name} has MTU ${nl.narrow.mtu}, narrower than ${nl.wide.name} (${nl.wide.mtu}) on the same host: traffic forwarded between them needs PMTU discovery`));
+        c.condition("narrow-link", "L", item(h.host, nl.narrow.cite, `${nl.narrow.name} has MTU ${nl.narrow.mtu}, narrower than ${nl.wide.name} (${nl.wide.mtu}) on the same host: traffic forwarded between them needs PMTU discovery`));
       }
       counterSignal(c, h, "Ip.FragFails", "fragfails", "M", null, "outgoing packets failed fragmentation (DF set, too big for the next hop)");
       counterSignal(c, h, "IcmpMsg.InType3", "icmp3", "L", null, "destination-unreachable received");
@@ -51,7 +53,13 @@ export const rule: Rule = {
     if (!c.hasSignals) return null;
     if (anyOverlay) c.against("an overlay device is present: the MTU problem is more likely the overlay's (see overlay_mtu_mismatch)", 0.5);
     if (!c.has("capture-blackhole") && !c.has("capture-stall")) c.against("no capture shows full-size segments being retransmitted while small ones pass", 0.8);
+    const next: NextStep[] = [];
+    const sender = theHost(ctx, "the host sending the large segments");
+    if (!c.has("capture-blackhole")) next.push(step(sender, "tracepath -n <destination>; ping -M do -c 3 -s 1472 <destination>", "a hop announcing a smaller pmtu, or the 1500-byte ping failing silently (no 'Frag needed' reply) while smaller ones pass, confirms a black hole on the path"));
+    if (!c.has("icmp-mtu")) next.push(step(sender, "tcpdump -i any -nn -c 50 'icmp[icmptype] == 3 and icmp[icmpcode] == 4 or icmp6[icmp6type] == 2'", "no frag-needed / packet-too-big arriving while full-size segments are retransmitted means they are filtered on the way"));
+    next.push(step(sender, "ip route get <destination>", "a 'cache … mtu N' line shows the path MTU the kernel has learned; none while large transfers stall means the ICMP never arrived"));
     return c.finding({
+      next,
       id: "pmtu_blackhole",
       title: "Path-MTU black hole",
       summary: "A link on the path has a smaller MTU than the sender assumes, and the ICMP 'fragmentation needed' (IPv6 'packet too big') that should tell the sender never arrives — filtered by a firewall or never generated. Small exchanges work; full-size segments are retransmitted until the connection times out.",

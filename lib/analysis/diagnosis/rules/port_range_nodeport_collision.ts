@@ -8,6 +8,8 @@ import type { Cite } from "../../evidence/model";
 import { item, kubernetesVersion, nodePortRange, parseVersion, versionAtLeast, type Rule } from "../context";
 import { Case } from "../signals";
 import { captureItem, latticeLatencies } from "./common";
+import { anySysctl, step, theHost } from "./next";
+import type { NextStep } from "../model";
 
 function parseRange(v: string): [number, number] | undefined {
   const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(v);
@@ -81,7 +83,7 @@ export const rule: Rule = {
           continue;
         }
         overlapping = true;
-        c.support("overlap", "M", item(h.host, f.cite, `net.ipv4.ip_local_port_range = ${r[0]} ${r[1]} overlaps the NodePort range ${npLo}-${npHi} (${np.source}) on ${hi - lo + 1} ports${res ? `; ip_local_reserved_ports = "${res.value}" does not cover it` : ", and ip_local_reserved_ports is not set"}`));
+        c.condition("overlap", "M", item(h.host, f.cite, `net.ipv4.ip_local_port_range = ${r[0]} ${r[1]} overlaps the NodePort range ${npLo}-${npHi} (${np.source}) on ${hi - lo + 1} ports${res ? `; ip_local_reserved_ports = "${res.value}" does not cover it` : ", and ip_local_reserved_ports is not set"}`));
       }
     }
     for (const cap of ctx.captures) {
@@ -113,7 +115,7 @@ export const rule: Rule = {
     }
     const mode = ctx.context.kubeProxyMode ?? ctx.hosts.find((h) => h.kubernetes.proxyMode)?.kubernetes.proxyMode?.value;
     if (c.hasSignals && mode && /ipvs|ebpf|bpf|cilium/i.test(mode)) {
-      c.support("proxy-mode", "L", { host: "(context)", file: "(context)", fact: `kube-proxy/dataplane mode ${mode}: replies to a NodePort-numbered source port are intercepted` });
+      c.condition("proxy-mode", "L", { host: "(context)", file: "(context)", fact: `kube-proxy/dataplane mode ${mode}: replies to a NodePort-numbered source port are intercepted` });
     }
     if (c.hasSignals) {
       const lat = latticeLatencies(ctx);
@@ -125,7 +127,7 @@ export const rule: Rule = {
     const v = parseVersion(kv?.value);
     if (v) {
       if (versionAtLeast(v, 1, 24)) {
-        c.support("k8s-version", "L", { host: kv?.host ?? "(context)", file: kv?.cite?.file ?? "(--k8s-version)", ...(kv?.cite?.line ? { line: kv.cite.line } : {}), fact: `Kubernetes ${kv!.value} ≥ 1.24: kube-proxy no longer holds NodePorts open (PR #108496)` });
+        c.condition("k8s-version", "L", { host: kv?.host ?? "(context)", file: kv?.cite?.file ?? "(--k8s-version)", ...(kv?.cite?.line ? { line: kv.cite.line } : {}), fact: `Kubernetes ${kv!.value} ≥ 1.24: kube-proxy no longer holds NodePorts open (PR #108496)` });
       } else if ((v[1] === 21 && (v[2] ?? 0) >= 14) || v[1] === 22 || v[1] === 23) {
         c.against(`Kubernetes ${kv!.value}: the port-opener removal was back-ported to 1.21–1.23 patch lines (after 1.21.14), exact patch versions unverified`, 0.9);
       } else {
@@ -133,7 +135,22 @@ export const rule: Rule = {
       }
     }
     if (!overlapping && !c.has("sport-is-nodeport")) c.against("no host shows an ip_local_port_range overlapping the NodePort range", 0.6);
+    const next: NextStep[] = [];
+    const node = ctx.hosts.find((h) => {
+      const r = h.sysctls["net.ipv4.ip_local_port_range"];
+      const p = r ? parseRange(r.value) : undefined;
+      return p !== undefined && p[0] <= npHi && p[1] >= npLo;
+    })?.host ?? theHost(ctx, "the node the failing connections leave from");
+    if (!c.has("sport-is-nodeport") && !c.has("sport-is-nodeport-ok")) {
+      next.push(step(node, `ss -tn state syn-sent '( sport >= :${npLo} and sport <= :${npHi} )'; conntrack -L -p tcp --state SYN_SENT 2>/dev/null | grep UNREPLIED`, `connections stuck in SYN-SENT whose source port lies in ${npLo}-${npHi} while the failures happen confirm it; failing connections with source ports outside that range rule it out`));
+      if (allocated.size === 0) next.push(step("a machine with kubectl access", "kubectl get svc -A -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name} {.spec.ports[*].nodePort}{\"\\n\"}{end}' | awk 'NF>1'", "the allocated NodePorts: a failing source port equal to one of them confirms the collision"));
+    }
+    if (!overlapping && !anySysctl(ctx, "net.ipv4.ip_local_port_range")) next.push(step(node, "sysctl net.ipv4.ip_local_port_range net.ipv4.ip_local_reserved_ports", `in the node's own namespace (or a hostNetwork pod's): a range reaching into ${npLo}-${npHi} not covered by ip_local_reserved_ports makes the collision possible; 32768 60999 rules it out`));
+    else if (overlapping && !anySysctl(ctx, "net.ipv4.ip_local_reserved_ports")) next.push(step(node, "sysctl net.ipv4.ip_local_reserved_ports", `reserved ports covering ${npLo}-${npHi} rule it out`));
+    if (!kv) next.push(step("a machine with kubectl access", "kubectl version; kubectl -n kube-system get cm kube-proxy -o jsonpath='{.data.config\.conf}' | grep -i mode", "Kubernetes ≥ 1.24 (or a 1.21.14+/1.22/1.23 patch) no longer holds NodePorts open; IPVS/eBPF datapaths intercept the replies"));
+    if (ctx.captures.length === 0) next.push(step(node, `tcpdump -i any -nn -c 100 'tcp[tcpflags] & (tcp-syn) != 0 and portrange ${npLo}-${npHi}'`, "a SYN-ACK arriving for a NodePort-numbered source port and never ACKed (SYN resent at 1, 3, 7, 15, 31 s) confirms it"));
     return c.finding({
+      next,
       id: "port_range_nodeport_collision",
       title: "Ephemeral port range overlaps the NodePort range",
       summary: `net.ipv4.ip_local_port_range reaches into the Kubernetes NodePort range (${npLo}-${npHi}). Since kube-proxy stopped holding NodePort sockets (1.24, back-ported to 1.21.14+), an outgoing connection from the node can pick an allocated NodePort as its source port; the NodePort rules then divert its replies, the handshake never completes and the client retries on the SYN schedule (the classic 31 s stall on older kernels).`,

@@ -5,6 +5,8 @@
 import { item, sysctlInt, type Rule } from "../context";
 import { Case } from "../signals";
 import { counterSignal } from "./common";
+import { anyTwoReadings, step, theHost, twoReadings } from "./next";
+import type { NextStep } from "../model";
 
 export const rule: Rule = {
   id: "rp_filter_asymmetric_route",
@@ -27,7 +29,7 @@ export const rule: Rule = {
       if (strictIfs.length > 0) {
         strict.push(`${h.host}: ${strictIfs.slice(0, 6).join(", ")}`);
         const cite = all === 1 ? h.sysctls["net.ipv4.conf.all.rp_filter"]?.cite : h.sysctls[`net.ipv4.conf.${strictIfs[0]}.rp_filter`]?.cite;
-        c.support("strict", "L", item(h.host, cite, `effective rp_filter = 1 (strict) on ${strictIfs.slice(0, 6).join(", ")}${strictIfs.length > 6 ? ` and ${strictIfs.length - 6} more` : ""} (max of conf.all = ${all ?? "?"} and the interface value)`));
+        c.condition("strict", "L", item(h.host, cite, `effective rp_filter = 1 (strict) on ${strictIfs.slice(0, 6).join(", ")}${strictIfs.length > 6 ? ` and ${strictIfs.length - 6} more` : ""} (max of conf.all = ${all ?? "?"} and the interface value)`));
       }
       counterSignal(c, h, "TcpExt.IPReversePathFilter", "rpf-counter", "H", "M", "packets dropped by reverse-path filtering");
       let n = 0;
@@ -38,7 +40,13 @@ export const rule: Rule = {
     ctx.check(`effective rp_filter per interface (max of all and interface; strict on ${strict.join("; ") || "none"}), TcpExt.IPReversePathFilter, martian source log lines`);
     if (!c.hasSignals) return null;
     if (!c.has("rpf-counter") && !c.has("martian")) c.against("no IPReversePathFilter drops and no martian-source log lines: strict mode alone is common and harmless on symmetric routes", 1);
+    const next: NextStep[] = [];
+    const node = strict.length > 0 ? strict[0]!.split(":")[0]! : theHost(ctx, "the host that drops the replies");
+    if (!anyTwoReadings(ctx, "TcpExt.IPReversePathFilter")) next.push(step(node, twoReadings("TcpExtIPReversePathFilter"), "IPReversePathFilter rising while the connections fail confirms reverse-path drops; no change rules them out"));
+    if (!c.has("martian")) next.push(step(node, "sysctl -w net.ipv4.conf.all.log_martians=1; sleep 30; dmesg -T | grep -i martian", "'martian source <dst> from <src>, on dev X' names the packets dropped and the interface they arrived on"));
+    next.push(step(node, "ip route get <client address> from <local address> iif <interface the packets arrive on>", "'invalid cross-device link' or a route out of another interface shows the asymmetry strict mode rejects"));
     return c.finding({
+      next,
       id: "rp_filter_asymmetric_route",
       title: "Strict reverse-path filter drops packets on an asymmetric route",
       summary: "With rp_filter = 1 (strict, RFC 3704) the kernel drops an incoming packet when the route back to its source leaves by another interface. Multi-NIC nodes, policy routing and overlays where replies return through a different device hit this: packets are visible on the wire but never reach the socket.",

@@ -31,10 +31,21 @@ describe("overlay_mtu_mismatch arithmetic", () => {
   it("flannel.1 at 1450 on a 1500 underlay, pods at 1450: fine", () => {
     expect(finding(run({ hosts: [node(1450, 1500, 1450)] }), "overlay_mtu_mismatch")).toBeUndefined();
   });
-  it("flannel.1 at 1500 on a 1500 underlay: 50 bytes too many", () => {
-    const f = finding(run({ hosts: [node(1500)] }), "overlay_mtu_mismatch");
-    expect(f?.confidence).toBeGreaterThanOrEqual(0.5);
+  it("flannel.1 at 1500 on a 1500 underlay: 50 bytes too many; the setting alone leads, a symptom confirms", () => {
+    const a = run({ hosts: [node(1500)] });
+    const f = finding(a, "overlay_mtu_mismatch");
     expect(f?.evidence[0]?.fact).toContain("leaves only 1450");
+    // a definite misconfiguration, but nothing in the evidence shows it hurt: the leading hypothesis
+    expect(f?.basis).toBe("configuration");
+    expect(a.rootCause).toBe("none");
+    expect(a.leading?.id).toBe("overlay_mtu_mismatch");
+    expect(a.leading?.next.some((n) => /ping -M do .*-s 1422/.test(n.command))).toBe(true);
+    const withFragFails = node(1500);
+    withFragFails.counters["Ip.FragFails"] = { value: 15, cite: cite("nstat-after.txt", 3) };
+    withFragFails.deltas.push({ name: "Ip.FragFails", from: 0, to: 15, delta: 15, fromCite: cite("nstat-before.txt", 3), toCite: cite("nstat-after.txt", 3) });
+    const b = run({ hosts: [withFragFails] });
+    expect(b.rootCause).toBe("overlay_mtu_mismatch");
+    expect(b.leading).toBeNull();
   });
   it("flannel.1 at 1450 on a 1450 underlay (OpenStack): too big by 50", () => {
     expect(finding(run({ hosts: [node(1450, 1450)] }), "overlay_mtu_mismatch")?.evidence[0]?.fact).toContain("leaves only 1400");
@@ -55,7 +66,9 @@ describe("overlay_mtu_mismatch arithmetic", () => {
       x.interfaces.push(iface("eth0", "device", 1500), iface("cilium_vxlan", "vxlan", 1500, { vxlan: { id: 2, dstport: 8472 } }));
       x.routes.push({ dst: "default", dev: "eth0", source: "table", cite: cite("ip-route.txt") }, { dst: "10.0.0.0/8", dev: "cilium_host", mtu: 1500, source: "table", cite: cite("ip-route.txt", 2) });
     });
-    expect(finding(run({ hosts: [h] }), "overlay_mtu_mismatch")?.confidence).toBeGreaterThanOrEqual(0.5);
+    const a = run({ hosts: [h] });
+    expect(finding(a, "overlay_mtu_mismatch")?.evidence[0]?.fact).toMatch(/route 10\.0\.0\.0\/8 .*mtu 1500/);
+    expect(a.leading?.id).toBe("overlay_mtu_mismatch");
   });
   it("Calico WireGuard needs 60, flannel WireGuard 80", () => {
     const mk = (name: string, mtu: number) => host("n", (x) => {
@@ -73,8 +86,14 @@ describe("tw_recycle_nat_paws version gate", () => {
     sys(x, "net.ipv4.tcp_tw_recycle", "1");
     sys(x, "net.ipv4.tcp_timestamps", "1");
   });
-  it("fires on 3.10 with recycle=1", () => {
-    expect(run({ hosts: [h("3.10.0-957.el7.x86_64")] }).rootCause).toBe("tw_recycle_nat_paws");
+  it("fires on 3.10 with recycle=1: the leading hypothesis until PAWSPassive shows rejections", () => {
+    const a = run({ hosts: [h("3.10.0-957.el7.x86_64")] });
+    expect(a.rootCause).toBe("none");
+    expect(a.leading?.id).toBe("tw_recycle_nat_paws");
+    expect(a.leading?.next.map((n) => n.command).join("\n")).toContain("TcpExtPAWSPassive");
+    const x = h("3.10.0-957.el7.x86_64");
+    x.counters["TcpExt.PAWSPassive"] = { value: 18917, cite: cite("netstat-s.txt", 40) };
+    expect(run({ hosts: [x] }).rootCause).toBe("tw_recycle_nat_paws");
   });
   it("cannot fire on ≥ 4.12", () => {
     const a = run({ hosts: [h("4.15.0-20-generic")] });
@@ -150,7 +169,9 @@ describe("rp_filter and bridge-nf", () => {
       x.interfaces.push(iface("cni0", "bridge", 1450), iface("veth9", "veth", 1450, { master: "cni0" }));
       x.rules.push({ table: "nat", chain: "KUBE-SERVICES", kind: "dnat", text: "-A KUBE-SERVICES -d 10.96.0.10/32 -j KUBE-SVC-X", cite: cite("iptables-save.txt") });
     });
-    expect(run({ hosts: [h] }).rootCause).toBe("bridge_nf_call_iptables_disabled");
+    const a = run({ hosts: [h] });
+    expect(a.leading?.id).toBe("bridge_nf_call_iptables_disabled");
+    expect(a.leading?.next.some((n) => n.host === "node" && /tcpdump -i cni0/.test(n.command))).toBe(true);
   });
 });
 

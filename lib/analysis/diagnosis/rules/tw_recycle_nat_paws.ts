@@ -6,6 +6,8 @@
 import { item, kernelOf, sysctlInt, versionAtLeast, type Rule } from "../context";
 import { Case } from "../signals";
 import { captureItem, counterSignal, latticeLatencies } from "./common";
+import { anyTwoReadings, serverHost, step, twoReadings } from "./next";
+import type { NextStep } from "../model";
 
 export const rule: Rule = {
   id: "tw_recycle_nat_paws",
@@ -28,11 +30,11 @@ export const rule: Rule = {
       if (recycle !== undefined && recycle > 0) {
         const cite = h.sysctls["net.ipv4.tcp_tw_recycle"]?.cite;
         if (ts === 0) {
-          c.support("recycle", "L", item(h.host, cite, `net.ipv4.tcp_tw_recycle = ${recycle}, but tcp_timestamps = 0 so PAWS cannot reject anything`));
+          c.condition("recycle", "L", item(h.host, cite, `net.ipv4.tcp_tw_recycle = ${recycle}, but tcp_timestamps = 0 so PAWS cannot reject anything`));
           c.against(`${h.host}: net.ipv4.tcp_timestamps = 0 (no timestamps, no per-host PAWS check)`, 0.3);
         } else {
           const kernelText = h.kernel ? `kernel ${h.kernel.value} (< 4.12)` : "a kernel older than 4.12 (the version is not in the evidence, but the sysctl exists only before 4.12)";
-          c.support("recycle", "H", item(h.host, cite, `net.ipv4.tcp_tw_recycle = ${recycle} with tcp_timestamps = ${ts ?? "1 (default)"} on ${kernelText}: SYNs from a NATed address are checked against the last timestamp seen from that address`));
+          c.condition("recycle", "H", item(h.host, cite, `net.ipv4.tcp_tw_recycle = ${recycle} with tcp_timestamps = ${ts ?? "1 (default)"} on ${kernelText}: SYNs from a NATed address are checked against the last timestamp seen from that address`));
         }
       }
       const st = counterSignal(c, h, "TcpExt.PAWSPassive", "paws-passive", "H", "M", "passive connections rejected because of time stamp");
@@ -61,7 +63,14 @@ export const rule: Rule = {
       c.against("no tcp_tw_recycle=1 and no PAWSPassive rejections seen: non-monotonic timestamps alone are normal behind NAT", 0.6);
     }
     if (!anyOld && modern.length > 0) c.against(`kernels ≥ 4.12 seen (${modern.join(", ")}): tcp_tw_recycle was removed in 4.12`, 0.5);
+    const next: NextStep[] = [];
+    const server = serverHost(ctx).name;
+    if (!ctx.hosts.some((h) => h.kernel)) next.push(step(server, "uname -r", "tcp_tw_recycle exists only before 4.12: a newer kernel rules this out"));
+    if (!ctx.hosts.some((h) => h.sysctls["net.ipv4.tcp_tw_recycle"])) next.push(step(server, "sysctl net.ipv4.tcp_tw_recycle net.ipv4.tcp_timestamps", "tcp_tw_recycle = 1 with timestamps on confirms the precondition; 0 rules it out"));
+    if (!anyTwoReadings(ctx, "TcpExt.PAWSPassive")) next.push(step(server, twoReadings("TcpExtPAWSPassive", "TcpExtListenDrops"), "PAWSPassive rising while NATed clients fail to connect confirms the per-host timestamp check drops their SYNs"));
+    if (!c.has("ts-backwards")) next.push(step(server, "tcpdump -i any -nn -c 200 'tcp[tcpflags] == tcp-syn'", "SYNs from one address whose TSval goes backwards across connections (several hosts behind one NAT) and get no SYN-ACK confirm it"));
     return c.finding({
+      next,
       id: "tw_recycle_nat_paws",
       title: "tcp_tw_recycle drops SYNs from NATed clients (per-host PAWS)",
       summary: "With net.ipv4.tcp_tw_recycle=1 (kernels before 4.12) the server remembers the last TCP timestamp per peer address and silently drops a new SYN whose timestamp is older. Clients behind one NAT (or pods SNATed to one node IP) have unrelated timestamp clocks, so some of their SYNs vanish and they retry on the SYN schedule (1, 3, 7, 15, 31 s).",
