@@ -3,11 +3,8 @@
  * No I/O here (lib/analysis/bundle/fs.ts reads paths); nothing is ever written to disk: archives are read
  * in memory and entries stay views into the archive's bytes.
  *
- * Hosts: a bundle holds one host's files directly, or one folder per host (folder name = host name).
- * Wrapper folders (`incident/server/…`, `incident/client/…`) are unwrapped first. If there are files at
- * the top, or a top folder is one a host's files live in (proc, sys, etc, var, logs, captures…), the whole
- * bundle is one host, named after the bundle. A single top folder holding files directly is one host
- * named after that folder.
+ * Hosts: from the entry paths alone, by hosts.ts (a folder per host whatever its name, nested places
+ * inside a host, wrapper folders, sosreport trees, moments such as before/after).
  *
  * Files are recognised by CONTENT: gzip is inflated (bounded) and sniffed again; pcap / pcapng magic →
  * `captures` (bytes kept for the capture engine); a `proc/sys/…` tree is flattened into sysctls; text goes
@@ -23,6 +20,7 @@ import { gunzipBounded, isGzip } from "./gzip";
 import { type BundleError, type BundleLimits, DEFAULT_LIMITS, type Failed, failed } from "./limits";
 import { type ArchiveEntry, looksLikeTar, readTar } from "./tar";
 import { isZip, readZip } from "./zip";
+import { hostLayout } from "./hosts";
 
 export type CaptureKind = "pcap" | "pcapng" | "tcpdump-text";
 
@@ -40,12 +38,6 @@ export type BundleResult = BundleSuccess | { status: "failed"; error: BundleErro
 
 /** One input: an archive or directory (its entries) or a loose file, with the name hosts default to. */
 export type BundleInput = { name: string; entries: ArchiveEntry[]; loose?: boolean };
-
-const NON_HOST_DIRS = new Set([
-  "proc", "sys", "etc", "var", "log", "logs", "capture", "captures", "pcap", "pcaps", "cmd", "cmds", "commands",
-  "output", "outputs", "out", "before", "after", "t0", "t1", "t2", "kube", "k8s", "kubernetes", "nginx", "run",
-  "tmp", "data", "net", "host", "files",
-]);
 
 const dec = new TextDecoder("utf-8");
 const dec16 = new TextDecoder("utf-16le");
@@ -69,44 +61,19 @@ function looksBinary(b: Uint8Array): boolean {
   return n > 0 && odd / n > 0.1;
 }
 
-/** Splits entries into hosts (see the header comment). Paths returned are relative to the host folder. */
+/**
+ * Splits entries into hosts by their paths (lib/analysis/bundle/hosts.ts). Paths returned are relative to
+ * the host's folder.
+ */
 export function groupHosts(input: BundleInput): Map<string, ArchiveEntry[]> {
-  let entries = input.entries;
-  let name = input.name;
+  const layout = hostLayout(input.entries.map((e) => e.path), input.name, { loose: input.loose });
   const hosts = new Map<string, ArchiveEntry[]>();
-  if (input.loose) {
-    hosts.set(name, entries);
-    return hosts;
-  }
-  for (let guard = 0; guard < 64; guard++) {
-    const segs = entries.map((e) => e.path.split("/"));
-    const firsts = new Set(segs.map((s) => (s.length > 1 ? s[0] : "")));
-    if (firsts.size === 1 && !firsts.has("") && !NON_HOST_DIRS.has([...firsts][0].toLowerCase()) && segs.every((s) => s.length >= 3)) {
-      name = [...firsts][0];
-      entries = entries.map((e) => ({ path: e.path.slice(e.path.indexOf("/") + 1), data: e.data }));
-      continue;
-    }
-    break;
-  }
-  const segs = entries.map((e) => e.path.split("/"));
-  const topFiles = segs.some((s) => s.length === 1);
-  const dirs = new Set(segs.filter((s) => s.length > 1).map((s) => s[0]));
-  if (entries.length === 0) return hosts;
-  if (topFiles || [...dirs].some((d) => NON_HOST_DIRS.has(d.toLowerCase()))) {
-    hosts.set(name, entries);
-    return hosts;
-  }
-  if (dirs.size === 1) {
-    const d = [...dirs][0];
-    hosts.set(d, entries.map((e) => ({ path: e.path.slice(d.length + 1), data: e.data })));
-    return hosts;
-  }
-  for (const e of entries) {
-    const slash = e.path.indexOf("/");
-    const host = e.path.slice(0, slash);
-    let list = hosts.get(host);
-    if (!list) hosts.set(host, (list = []));
-    list.push({ path: e.path.slice(slash + 1), data: e.data });
+  for (const e of input.entries) {
+    const a = layout.assign.get(e.path);
+    if (!a) continue;
+    let list = hosts.get(a.host);
+    if (!list) hosts.set(a.host, (list = []));
+    list.push({ path: a.path, data: e.data });
   }
   return hosts;
 }
