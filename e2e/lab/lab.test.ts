@@ -69,6 +69,7 @@ describe.skipIf(reason !== null)("lab reproductions on this kernel", () => {
       if (c.expected === "none") {
         // a healthy bundle must still say what was looked at
         expect(analysis.checked.length).toBeGreaterThan(0);
+        expect(analysis.leading, `leading: ${JSON.stringify(analysis.leading)}`).toBeNull();
       } else {
         const top = analysis.findings[0];
         expect(top?.id).toBe(c.expected);
