@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PageQuery, optionalText } from "./common";
+import { NodeFacts } from "./snapshot";
 
 export const NODE_ROLES = ["control-plane", "worker", "other"] as const;
 export const NodeRole = z.enum(NODE_ROLES);
@@ -39,6 +40,10 @@ export const ClusterNode = z.object({
   role: NodeRole,
   addresses: z.array(z.string()),
   kernelVersion: z.string().nullable(),
+  /** what the latest agent snapshot said: interfaces with kind and MTU, route MTUs (null: no snapshot yet) */
+  facts: NodeFacts.nullable(),
+  lastSnapshotAt: z.string().nullable(),
+  agentVersion: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -41,6 +41,9 @@ export function presentNode(row: NodeRow): ClusterNode {
     role: toApiEnum(row.role),
     addresses: row.addresses ?? [],
     kernelVersion: row.kernelVersion,
+    facts: (row.facts as ClusterNode["facts"] | null) ?? null,
+    lastSnapshotAt: isoOrNull(row.lastSnapshotAt),
+    agentVersion: row.agentVersion,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };
