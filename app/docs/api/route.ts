@@ -1,5 +1,5 @@
 // The API reference, rendered in the browser by Scalar's standalone bundle served from this server: no CDN, no
-// fonts, no telemetry, no agent (0 outside requests; e2e/docs checks it). The configuration is in ./init.js, not
+// fonts, no telemetry, no agent. The configuration is in ./init.js, not
 // inline, so a Content-Security-Policy without 'unsafe-inline' scripts allows the page.
 export const dynamic = "force-static";
 
