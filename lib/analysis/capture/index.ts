@@ -94,9 +94,15 @@ export async function summarizeCapture(input: CaptureInput, opts: SummaryOptions
 function readFailed(engine: FlowEngine, reader: CaptureReader, err: unknown): void {
   let message = err instanceof Error ? err.message : String(err);
   if (err instanceof WebAssembly.RuntimeError) {
-    // the core trapped: its only trap is running out of memory (too many flows alive at once)
     engine.stopped();
-    message = `the capture engine reached its memory limit (${engine.memoryLimitMB} MB) with ${engine.liveFlowCount()} flows alive; summarised what was read (lower the idle timeout, or raise memoryLimitMB)`;
+    // the core's allocator traps with `unreachable` (or calls abort) when the memory cannot grow: too many
+    // flows alive at once. Any other trap (an access out of bounds) is a bug on some input, and must not
+    // pass for a memory limit (issue 10: a wrapped record length did)
+    if (/unreachable|aborted/.test(err.message)) {
+      message = `the capture engine reached its memory limit (${engine.memoryLimitMB} MB) with ${engine.liveFlowCount()} flows alive; summarised what was read (lower the idle timeout, or raise memoryLimitMB)`;
+    } else {
+      message = `the capture engine failed on this input (${err.message}); summarised what was read`;
+    }
   }
   if (!reader.error) reader.error = { message, offset: -1 };
 }

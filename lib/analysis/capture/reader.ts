@@ -236,7 +236,9 @@ export class CaptureReader {
   }
 
   private pcapRecords(start: number, end: number): number {
-    const maxCap = this.snaplen > MAX_RECORD ? this.snaplen : MAX_RECORD;
+    // a snaplen the header states (up to 2^32 - 1) raises the bound, but never past a block's limit: a record
+    // claiming gigabytes is corrupt, not something to wait for
+    const maxCap = Math.min(MAX_BLOCK, this.snaplen > MAX_RECORD ? this.snaplen : MAX_RECORD);
     const core = this.engine.wasm;
     const pos = core.pcapRecords(start, end, this.le ? 1 : 0, this.tsDiv, this.linkType, maxCap, this.mode);
     const claim = core.stopClaim();

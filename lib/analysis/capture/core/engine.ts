@@ -261,7 +261,7 @@ function decodeIPv4(off: i32, end: i32, depth: i32): i32 {
     if (fragOffset != 0) return SKIP_NONE;
   }
   if (avail < ihl) return SKIP_SNAPLEN;
-  const l4end = off + total < end ? off + total : end;
+  const l4end = total < avail ? off + total : end;
   if (total > avail) setP(P_TRUNC, 1);
   return decodeL4(proto, off + ihl, l4end, total - ihl, depth);
 }
@@ -328,8 +328,9 @@ function decodeIPv6(off: i32, end: i32, depth: i32): i32 {
   setP(P_PROTO, nh);
   if (o > end) return SKIP_SNAPLEN;
   const total = 40 + payloadLen;
+  // total may be a jumbo length near 2^31: compared with what is left, never added to off first
   if (total > end - off) setP(P_TRUNC, 1);
-  const l4end = off + total < end ? off + total : end;
+  const l4end = total < end - off ? off + total : end;
   return decodeL4(nh, o, l4end, payloadLen - extLen, depth);
 }
 
@@ -548,21 +549,27 @@ export function countFrame(ts: f64, origLen: f64, caplen: f64): void {
   if (!(ts <= tLast)) tLast = ts;
 }
 
+// the largest record the core frames, whatever maxCap says (the pcapng reader's block limit): a length is
+// a uint32 and must never reach i32 arithmetic unchecked (issue 10: 0xFFFFFFF0 became -16, the position
+// stopped moving and the loop spun forever; other values wrapped and framed garbage as packets)
+const MAX_RECORD_LEN: u32 = 64 * 1024 * 1024;
+
 /**
  * pcap records in [start, n): returns the offset of the first unconsumed byte. A record claiming more than
- * maxCap bytes stops the loop there, with stopCaplen() its claim.
+ * maxCap bytes (or MAX_RECORD_LEN) stops the loop there, with stopCaplen() its claim.
  */
 export function pcapRecords(start: i32, n: i32, le: i32, div: f64, link: i32, maxCap: f64, mode: i32): i32 {
   let pos = start;
   stopCaplen = -1;
   while (pos + 16 <= n) {
     const capU = le ? le32(pos + 8) : bswap<u32>(le32(pos + 8));
-    if (<f64>capU > maxCap) {
+    if (<f64>capU > maxCap || capU > MAX_RECORD_LEN) {
       stopCaplen = <f64>capU;
       return pos;
     }
+    // compared as unsigned against what is left: no sum that can wrap
+    if (capU > <u32>(n - pos - 16)) break;
     const caplen = <i32>capU;
-    if (pos + 16 + caplen > n) break;
     const origLen = <f64>(le ? le32(pos + 12) : bswap<u32>(le32(pos + 12)));
     const sec = <f64>(le ? le32(pos) : bswap<u32>(le32(pos)));
     const frac = <f64>(le ? le32(pos + 4) : bswap<u32>(le32(pos + 4)));
