@@ -6,11 +6,12 @@ import { NodeName } from "./ingest";
 //
 //   POST /api/v1/nodes/{id}/capture-requests              (responder) CaptureRequestCreate → 201 CaptureRequest
 //   GET  /api/v1/nodes/{id}/capture-requests              CaptureRequest[] newest first
-//   GET  /api/v1/ingest/capture-requests?node=NAME        (ingest token) CaptureRequestForAgent[]: pending ones,
-//                                                         now marked claimed (a claimed request not answered within
-//                                                         seconds + CAPTURE_CLAIM_GRACE_S is handed out again once)
+//   GET  /api/v1/ingest/capture-requests?node=NAME        (ingest token) CaptureRequestForAgent[]: the pending ones,
+//                                                         now marked claimed (handed out once); one not answered
+//                                                         within seconds + CAPTURE_CLAIM_GRACE_S expires
 //   POST /api/v1/ingest/capture-requests/{id}/failure     (ingest token) CaptureRequestFailure → 200 CaptureRequest
-//   The capture itself arrives with POST /api/v1/ingest/captures `requestId`, which marks the request done.
+//   The capture itself arrives with POST /api/v1/ingest/captures `requestId`, which marks the request done;
+//   its raw pcap, when asked for, with POST /api/v1/ingest/captures/{evidenceId}/raw.
 
 export const CAPTURE_REQUEST_STATES = ["pending", "claimed", "done", "failed", "expired"] as const;
 export const CaptureRequestState = z.enum(CAPTURE_REQUEST_STATES);
@@ -61,5 +62,5 @@ export const AgentCaptureRequestQuery = z.strictObject({ node: NodeName });
 export const CaptureRequestFailure = z.strictObject({ error: z.string().trim().min(1).max(2000) });
 export type CaptureRequestFailure = z.infer<typeof CaptureRequestFailure>;
 
-/** A claimed request not answered within its seconds plus this grace is handed out again (once), then expired. */
+/** A claimed request not answered within its seconds plus this grace expires. */
 export const CAPTURE_CLAIM_GRACE_S = 120;
