@@ -13,7 +13,7 @@
 import type { Packet } from "../capture/packet";
 import type { HostEvidence } from "../evidence/model";
 import { mergeHost, type ParsedFile } from "../evidence/merge";
-import { parseTextFile } from "../evidence/index";
+import { hostsFromPrompts, parsedFilesOf } from "../evidence/index";
 import type { FileFacts } from "../evidence/parser";
 import { sysctlFromProcSysPath } from "../evidence/parsers/system";
 import { gunzipBounded, isGzip } from "./gzip";
@@ -159,24 +159,51 @@ export function bundleFromInputs(inputs: BundleInput[], limits: BundleLimits = D
           hp.unrecognized.push({ path, bytes: data.length, reason: "binary file that is not a pcap/pcapng capture" });
           continue;
         }
-        let r: ReturnType<typeof parseTextFile>;
+        let parsed: ReturnType<typeof parsedFilesOf>;
         try {
           // V8 strings stop near 512 MiB: a bigger text file fails to decode, and is listed, not thrown
           const text = utf16 ? dec16.decode(data) : dec.decode(data);
-          r = parseTextFile(text, path);
+          parsed = parsedFilesOf(path, text, data.length);
         } catch (err) {
-          r = { status: "unrecognised", reason: `could not be read as text: ${err instanceof Error ? err.message : String(err)}` };
+          parsed = { files: [], unrecognized: [{ path, bytes: data.length, reason: `could not be read as text: ${err instanceof Error ? err.message : String(err)}` }] };
         }
-        if (r.status === "unrecognised") {
-          hp.unrecognized.push({ path, bytes: data.length, reason: r.reason });
-          continue;
+        hp.unrecognized.push(...parsed.unrecognized);
+        const texts = parsed.files.filter((f) => f.kind === "tcpdump-text").length;
+        for (const f of parsed.files) {
+          if (f.kind === "tcpdump-text" && f.facts.packets) {
+            // one capture per tcpdump part; a paste with two gets "file#n" paths for the second on
+            const cpath = texts > 1 && f.reading ? f.reading : path;
+            if (cpath !== path) f.path = cpath;
+            packetStore.set(key(host, cpath), f.facts.packets);
+            // the packets travel through capturePackets(); HostEvidence stays JSON-sized
+            delete f.facts.packets;
+          }
+          hp.files.push(f);
         }
-        hp.files.push({ path, kind: r.kind, bytes: data.length, facts: r.facts, warnings: r.warnings });
-        if (r.kind === "tcpdump-text" && r.facts.packets) {
-          packetStore.set(key(host, path), r.facts.packets);
-          // the packets travel through capturePackets(); HostEvidence stays JSON-sized
-          delete r.facts.packets;
+      }
+    }
+  }
+
+  // a paste whose prompts name two or more hosts (root@node-1, root@node-2): each prompted part is that host's
+  for (const [host, hp] of [...parts]) {
+    const groups = hostsFromPrompts(hp.files as Array<ParsedFile & { host?: string }>);
+    if (groups.size <= 1 && groups.has(undefined)) continue;
+    hp.files = groups.get(undefined) ?? [];
+    for (const [named, files] of groups) {
+      if (named === undefined || named === host) {
+        if (named === host) hp.files.push(...files);
+        continue;
+      }
+      let to = parts.get(named);
+      if (!to) parts.set(named, (to = { files: [], unrecognized: [], captures: [], procSys: [] }));
+      for (const f of files) {
+        const k = key(host, f.path);
+        const pk = packetStore.get(k);
+        if (pk) {
+          packetStore.delete(k);
+          packetStore.set(key(named, f.path), pk);
         }
+        to.files.push(f);
       }
     }
   }

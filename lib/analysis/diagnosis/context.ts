@@ -82,12 +82,14 @@ export function hasDeltasFor(h: HostEvidence, prefix: string): boolean {
 }
 
 function hasTwoReadings(h: HostEvidence, prefix: string): boolean {
-  // The merger lists only changed counters in `deltas`; two files of the same counter kind mean a second
-  // reading was taken even when nothing moved.
-  // (two files of one format: /proc/net/netstat and /proc/net/snmp side by side are one reading, not two)
-  const kinds = ["proc-netstat", "nstat", "nstat-json", "netstat-s", "proc-snmp"];
-  const twice = kinds.some((k) => h.files.filter((f) => f.kind === k).length >= 2);
-  return twice && Object.keys(h.counters).some((k) => k.startsWith(prefix));
+  // The merger lists only changed counters in `deltas`; `readings` lists those read at two or more moments
+  // (several formats read at one moment are one reading, not "no change")
+  return Object.keys(h.readings ?? {}).some((k) => k.startsWith(prefix));
+}
+
+/** was this counter read at two or more moments (so a missing delta means it did not move)? */
+export function readTwice(h: HostEvidence, name: string): boolean {
+  return (h.readings?.[name] ?? 0) >= 2;
 }
 
 export function deltaFact(d: CounterDelta): string {

@@ -26,6 +26,10 @@ export type ParsedFile = {
   bytes: number;
   facts: FileFacts;
   warnings: Warning[];
+  /** one part of a multi-part file (a paste of several commands): its own reading, e.g. "paste.txt#3" */
+  reading?: string;
+  /** the command line the part came under */
+  command?: string;
 };
 
 export type MergeExtras = {
@@ -103,7 +107,7 @@ export function snapshotRank(path: string): number | undefined {
   return td ? Number(td[1]) : undefined;
 }
 
-type Reading = { value: number; file: string; line?: number; order: number; takenAt?: number; rank?: number };
+type Reading = { value: number; file: string; line?: number; order: number; takenAt?: number; rank?: number; moment: string };
 
 function orderReadings(rs: Reading[]): Reading[] {
   const byTime = rs.every((r) => r.takenAt !== undefined);
@@ -116,8 +120,19 @@ function orderReadings(rs: Reading[]): Reading[] {
         : a.order - b.order);
 }
 
-function deltaOf(name: string, rs: Reading[]): CounterDelta | undefined {
-  if (rs.length < 2 || new Set(rs.map((r) => r.file)).size < 2) return undefined;
+/** one reading per moment (several formats read at one moment are one reading: the highest value, counters only grow) */
+function perMoment(rs: Reading[]): Reading[] {
+  const m = new Map<string, Reading>();
+  for (const r of rs) {
+    const prev = m.get(r.moment);
+    if (!prev || r.value > prev.value) m.set(r.moment, r);
+  }
+  return [...m.values()];
+}
+
+function deltaOf(name: string, all: Reading[]): CounterDelta | undefined {
+  const rs = perMoment(all);
+  if (rs.length < 2) return undefined;
   const sorted = orderReadings(rs);
   const from = sorted[0];
   const to = sorted[sorted.length - 1];
@@ -139,9 +154,18 @@ export function mergeHost(host: string, files: ParsedFile[], extras: MergeExtras
   h.unrecognized = [...(extras.unrecognized ?? [])];
   h.captures = [...(extras.captures ?? [])];
   // facts that keep "the latest reading" follow the snapshot order of their files
+  // the moment each reading was taken: its time, else its name's place in a series, else the n-th file of
+  // its kind (nstat.txt and netstat-s.txt side by side are one moment; nstat-1 and nstat-2 are two)
+  const perKind = new Map<string, number>();
   const ranked = files.map((f, order) => {
     const t = f.facts.takenAt ? Date.parse(f.facts.takenAt) : NaN;
-    return { f, order, takenAt: Number.isFinite(t) ? t : undefined, rank: snapshotRank(f.path) };
+    const takenAt = Number.isFinite(t) ? t : undefined;
+    const rank = snapshotRank(f.path);
+    const counterKind = f.kind;
+    const nth = perKind.get(counterKind) ?? 0;
+    if (f.facts.counters || f.facts.conntrack?.stats) perKind.set(counterKind, nth + 1);
+    const moment = takenAt !== undefined ? `t:${takenAt}` : rank !== undefined ? `r:${rank}` : `n:${nth}`;
+    return { f, order, takenAt, rank, moment };
   });
   const counterReadings = new Map<string, Reading[]>();
   const conntrackReadings = new Map<string, Reading[]>();
@@ -155,7 +179,7 @@ export function mergeHost(host: string, files: ParsedFile[], extras: MergeExtras
   const listeners = new Map<string, HostEvidence["listeners"][number]>();
   const nodePorts = new Map<number, HostEvidence["kubernetes"]["nodePorts"][number]>();
 
-  for (const { f, order, takenAt, rank } of latestOrder) {
+  for (const { f, order, takenAt, rank, moment } of latestOrder) {
     const file = f.path;
     const facts = f.facts;
     const warnings = f.warnings.length > MAX_WARNINGS_PER_FILE
@@ -172,7 +196,7 @@ export function mergeHost(host: string, files: ParsedFile[], extras: MergeExtras
         h.counters[k] = { value: v.value, cite: cite(file, v.line) };
         let rs = counterReadings.get(k);
         if (!rs) counterReadings.set(k, (rs = []));
-        rs.push({ value: v.value, file, line: v.line, order, takenAt, rank });
+        rs.push({ value: v.value, file, line: v.line, order, takenAt, rank, moment });
       }
     }
     for (const i of facts.interfaces ?? []) {
@@ -203,7 +227,7 @@ export function mergeHost(host: string, files: ParsedFile[], extras: MergeExtras
         h.conntrack.stats[k] = { value: v.value, cite: cite(file, v.line) };
         let rs = conntrackReadings.get(k);
         if (!rs) conntrackReadings.set(k, (rs = []));
-        rs.push({ value: v.value, file, line: v.line, order, takenAt, rank });
+        rs.push({ value: v.value, file, line: v.line, order, takenAt, rank, moment });
       }
     }
     for (const r of facts.rules ?? []) {
@@ -233,10 +257,18 @@ export function mergeHost(host: string, files: ParsedFile[], extras: MergeExtras
   h.routes = [...routes.values()];
   h.listeners = [...listeners.values()];
   h.kubernetes.nodePorts = [...nodePorts.values()];
+  const moments: Record<string, number> = {};
   for (const [name, rs] of counterReadings) {
     const d = deltaOf(name, rs);
     if (d) h.deltas.push(d);
+    const n = new Set(rs.map((r) => r.moment)).size;
+    if (n >= 2) moments[name] = n;
   }
+  for (const [name, rs] of conntrackReadings) {
+    const n = new Set(rs.map((r) => r.moment)).size;
+    if (n >= 2) moments[`Conntrack.${name}`] = n;
+  }
+  if (Object.keys(moments).length > 0) h.readings = moments;
   for (const [name, rs] of conntrackReadings) {
     const d = deltaOf(`Conntrack.${name}`, rs);
     if (d) h.deltas.push(d);

@@ -251,6 +251,11 @@ export const HostEvidence = z.object({
   counters: z.record(z.string(), Fact(z.number())),
   /** counters that changed between two readings of this host */
   deltas: z.array(CounterDelta),
+  /**
+   * counters read at two or more moments (name → number of moments), changed or not: a counter listed
+   * here and absent from `deltas` did not move. Several formats read at one moment are one reading.
+   */
+  readings: z.record(z.string(), z.number().int()).optional(),
   interfaces: z.array(Interface),
   addresses: z.array(Address),
   routes: z.array(Route),

@@ -68,7 +68,7 @@ export function anyCounter(ctx: RuleContext, name: string): boolean {
 
 /** has any host a second reading of this counter (a delta, or two readings without change)? */
 export function anyTwoReadings(ctx: RuleContext, name: string): boolean {
-  return ctx.hosts.some((h) => h.deltas.some((d) => d.name === name) || h.files.filter((f) => /^(proc-netstat|proc-snmp|nstat|nstat-json|netstat-s)$/.test(f.kind)).length >= 2 && h.counters[name] !== undefined);
+  return ctx.hosts.some((h) => (h.readings?.[name] ?? 0) >= 2);
 }
 
 export function anySysctl(ctx: RuleContext, name: string): boolean {

@@ -241,6 +241,8 @@ const TCPEXT: Entry[] = [
   ["TWKilled", "%llu TCP sockets finished time wait in slow timer"],
   ["TW", "%llu TCP sockets finished time wait in fast timer"],
   ["TWRecycled", "%llu time wait sockets recycled by time stamp"],
+  // net-tools 1.60 spelling of ListenDrops
+  ["ListenDrops", "%llu SYNs to LISTEN sockets ignored"],
   // net-tools 2.0 (RHEL 7) spellings
   ["PAWSEstab", "%llu packets rejects in established connections because of timestamp"],
   ["TCPPrequeued", "%llu packets directly queued to recvmsg prequeue."],
@@ -319,9 +321,31 @@ function matchSentence(lookup: Lookup, text: string, hist: string): { name: stri
 const RAW = /^([A-Za-z][A-Za-z0-9_]*): (\d+)$/;
 const TITLE = /^([A-Za-z][A-Za-z0-9]*):$/;
 
+/** sections tried, in this order, for a sentence without its section header (`netstat -s | grep …`) */
+const HEADERLESS_ORDER = ["TcpExt", "Tcp", "Ip", "Icmp", "Udp", "Sctp"];
+
+function headerlessMatch(text: string): { section: string; name: string; value: number } | undefined {
+  for (const sec of HEADERLESS_ORDER) {
+    const hit = matchSentence(LOOKUPS[sec]!, text, "");
+    if (hit) return { section: sec, ...hit };
+  }
+  const r = RAW.exec(text);
+  // raw counters netstat prints for fields it has no sentence for are all TcpExt/IpExt names
+  if (r && /^(TCP|TW|Listen|PAWS|Syncookies|Embryonic|IPReversePathFilter|Busy|InNoRoutes|InTruncated|InOctets|OutOctets|InNoECTPkts)/.test(r[1])) {
+    return { section: /^(InNoRoutes|InTruncated|InOctets|OutOctets|InNoECTPkts)/.test(r[1]) ? "IpExt" : "TcpExt", name: r[1], value: Number(r[2]) };
+  }
+  return undefined;
+}
+
 function sniff(head: string): number {
   const lines = headLines(head, 60);
   if (lines.length === 0) return 0;
+  if (!lines.some((l) => TITLE.test(l) && SECTION_TITLES.has(TITLE.exec(l)![1]))) {
+    // filtered output (`netstat -s | grep -E 'overflow|drop'`): known sentences without their sections
+    let known = 0;
+    for (const l of lines) if (headerlessMatch(l.trim())) known++;
+    return known > 0 && known >= lines.length * 0.6 ? Math.min(0.85, 0.5 + 0.1 * known) : 0;
+  }
   let titles = 0;
   let indented = 0;
   let sentences = 0;
@@ -346,6 +370,7 @@ function parse(text: string): ReturnType<TextParser["parse"]> {
   let section: string | undefined;
   let hist = "";
   let n = 0;
+  let headerless = 0;
   for (let i = firstContentLine(lines); i < lines.length; i++) {
     const raw = lines[i];
     const lineNo = i + 1;
@@ -360,6 +385,14 @@ function parse(text: string): ReturnType<TextParser["parse"]> {
       continue;
     }
     if (!section) {
+      const hit = headerlessMatch(text);
+      if (hit) {
+        // a sentence without its section (grep'd output): no hidden zeros can be inferred for it
+        counters[`${hit.section}.${hit.name}`] = { value: hit.value, line: lineNo };
+        n++;
+        headerless++;
+        continue;
+      }
       warnings.push({ line: lineNo, message: `line before any section: ${text.slice(0, 120)}` });
       continue;
     }
@@ -392,6 +425,7 @@ function parse(text: string): ReturnType<TextParser["parse"]> {
     if (/^Forwarding is (enabled|disabled)$/.test(text) || /^RTO algorithm is /.test(text)) continue;
     warnings.push({ line: lineNo, message: `unknown ${section} sentence: ${text.slice(0, 120)}` });
   }
+  if (sectionsSeen.length === 0 && headerless > 0) return ok({ counters }, warnings);
   if (sectionsSeen.length === 0 || n === 0 && sectionsSeen.length < 2) return fail("netstat -s: no section with counters");
   for (const { section: s, line } of sectionsSeen) {
     const fieldsOf = NETSTAT_S_TABLE_FIELDS[s];
