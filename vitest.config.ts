@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "cli/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts", "e2e/lab/**/*.test.ts"],
     environment: "node",
+    globalSetup: ["scripts/build/vitest-global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
