@@ -20,6 +20,7 @@ have nstat || want+=(iproute2)
 have netstat || want+=(net-tools)
 have python3 || want+=(python3)
 have curl || want+=(curl)
+have zip || want+=(zip)   # the bundle reader's zip64 test (zip -fz)
 if [ "${1:-}" = "--with-postgres" ]; then
   have pg_ctlcluster || want+=(postgresql)
 fi

@@ -11,7 +11,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readBundle } from "../../lib/analysis/bundle";
-import { summarizeCapture, summarizePackets } from "../../lib/analysis/capture";
 import { analyzeBundle, diagnose, type CaptureInput } from "../../lib/analysis/diagnosis";
 import { sharedPath } from "../../lib/testing/shared";
 
@@ -97,19 +96,11 @@ async function main(): Promise<void> {
     // attribution: the capture engine's share and the rules' share, on the bundle already read
     const read = rb.last;
     if (read.status !== "success") throw new Error(`readBundle failed: ${read.error.message}`);
-    const caps = await best("  capture summaries", 1, async () => {
-      const out: CaptureInput[] = [];
-      for (const h of read.hosts) for (const c of h.captures) {
-        if (c.kind === "tcpdump-text") {
-          const p = read.capturePackets(h.host, c.path);
-          if (p && p.length) out.push({ host: h.host, file: c.path, summary: summarizePackets(p) });
-        } else {
-          const b = read.captureBytes(h.host, c.path);
-          if (b) out.push({ host: h.host, file: c.path, summary: await summarizeCapture(b) });
-        }
-      }
-      return out;
-    });
+    // readBundle summarises captures while it streams: their share is the difference with and without
+    const withCaps = await best("  readBundle with capture summaries", 1, async () => readBundle([bundle], { captures: {} }));
+    if (withCaps.last.status !== "success") throw new Error("readBundle failed");
+    const capsOut: CaptureInput[] = withCaps.last.captures;
+    const caps = { seconds: Math.max(0, withCaps.seconds - rb.seconds), last: capsOut };
     const dg = await best("  diagnose (rules, pure)", 3, async () => diagnose({ hosts: read.hosts, captures: caps.last }));
     const rssRead = rssMB();
     const an = await best("analyzeBundle (dir)", 3, async () => analyzeBundle([bundle]));

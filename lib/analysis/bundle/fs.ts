@@ -1,127 +1,185 @@
 /**
- * readBundle: the file-system edge of the bundle reader. Each path is a directory, an archive (.tar,
- * .tar.gz/.tgz, .zip — told by magic bytes, not by name) or a single file; several paths may be given.
- * Files and archives are read into memory and handed to the pure core (bundle.ts); nothing is written to
- * disk, no temporary directory is made. Errors come back as `{status:"failed", error}`, never thrown.
+ * readBundle: the CLI's way in. Each input is a directory, an archive (.tar, .tar.gz/.tgz, .zip — told by
+ * magic bytes, not by name), a single file, or bytes in memory; several may be given. Every input is walked
+ * with walkBundle (walk.ts: streaming, bounded memory) and each entry is dealt with as it comes: a text is
+ * parsed at once (only its facts are kept), a capture is summarised from its stream (or from the file at
+ * random when it is one on disk), tcpdump-text packets are summarised and dropped. Nothing is written to
+ * disk. Errors come back as `{status:"failed", error}`, never thrown.
  *
- * Loose files given directly on the command line form one host ("host", or the name of the folder they
- * share). Symlinks, devices and fifos inside a directory are not followed: they are listed as
- * unrecognised with the reason.
+ * Loose files given directly form one host ("host", or the name of the folder they share). Symlinks, devices
+ * and fifos inside a directory are not followed: they are listed as unrecognised with the reason.
  */
-import fs, { promises as fsp } from "node:fs";
+import { open } from "node:fs/promises";
 import path from "node:path";
-import { bundleFromInputs, type BundleInput, type BundleResult } from "./bundle";
-import { isGzip, gunzipBounded } from "./gzip";
-import { type BundleLimits, DEFAULT_LIMITS } from "./limits";
-import { looksLikeTar, readTar, type ArchiveEntry } from "./tar";
-import { isZip, readZip } from "./zip";
+import { summarizeCapture, summarizeCaptureSource, summarizePackets, type ByteSource, type SummaryOptions } from "../capture";
+import type { CaptureSummary } from "../capture/model";
+import { parsedFilesOf } from "../evidence/index";
+import type { HostEvidence } from "../evidence/model";
+import { sysctlFromProcSysPath } from "../evidence/parsers/system";
+import { type Assembled, assembleHosts, type BundleInput, type EntryRecord, isProcSysPath, type TextPart } from "./bundle";
+import { type BundleError, type BundleLimits, DEFAULT_LIMITS } from "./limits";
+import { type BytesInput, walkBundle, type WalkEntry } from "./walk";
 
-export type ReadBundleOptions = { limits?: Partial<BundleLimits> };
+export type ReadBundleOptions = {
+  limits?: Partial<BundleLimits>;
+  /**
+   * Summarise captures while reading (pcap/pcapng from their streams, tcpdump-text from its packets), with
+   * these options. `false` (the default): captures are listed, not read. With `rangeFromBundle`, when no
+   * nodePortRange is given and the bundle states one (kube-apiserver's --service-node-port-range), the
+   * captures are read again with it (the range is known only after the texts).
+   */
+  captures?: false | { options?: SummaryOptions; rangeFromBundle?: boolean };
+};
 
-const stripArchiveExt = (n: string) => n.replace(/\.(tar\.gz|tgz|tar|zip|tar\.gzip)$/i, "") || n;
+/** One input the reader could not read in full: never silent (analysis JSON `unreadable`, CLI output). */
+export type Unreadable = { host: string; file: string; message: string };
 
-/**
- * Walks a directory. Synchronous on purpose: hundreds of small files read one after another cost less
- * than a promise round-trip each, and the caller awaits the whole bundle anyway.
- */
-function readDir(root: string, limits: BundleLimits): { entries: ArchiveEntry[]; skipped: Array<{ path: string; reason: string }>; error?: string } {
-  const entries: ArchiveEntry[] = [];
-  const skipped: Array<{ path: string; reason: string }> = [];
-  let total = 0;
-  const stack = [""];
-  while (stack.length > 0) {
-    const rel = stack.pop()!;
-    const dirents = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
-    for (const d of dirents) {
-      const r = rel ? `${rel}/${d.name}` : d.name;
-      if (d.isDirectory()) stack.push(r);
-      else if (d.isFile()) {
-        const st = fs.statSync(path.join(root, r));
-        if (st.size > limits.maxFileBytes) {
-          skipped.push({ path: r, reason: `file of ${st.size} bytes is over the per-file bound of ${limits.maxFileBytes}` });
-          continue;
-        }
-        total += st.size;
-        if (total > limits.maxTotalBytes) return { entries, skipped, error: `directory content is over the total bound of ${limits.maxTotalBytes} bytes at ${r}` };
-        const buf = fs.readFileSync(path.join(root, r));
-        entries.push({ path: r, data: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) });
-      } else {
-        skipped.push({ path: r, reason: d.isSymbolicLink() ? "symlink: not followed" : "not a regular file (device, fifo or socket)" });
-      }
-    }
+export type BundleCapture = { host: string; file: string; summary: CaptureSummary };
+
+export type BundleSuccess = {
+  status: "success";
+  hosts: HostEvidence[];
+  /** bundle-level notes (skipped entry types) */
+  warnings: string[];
+  /** files not read, or read only in part: I/O errors, over a bound, cut text, captures whose reading stopped on an error */
+  unreadable: Unreadable[];
+  /** capture summaries (when `captures` was asked for), host and host-relative file as in `hosts` */
+  captures: BundleCapture[];
+};
+export type BundleResult = BundleSuccess | { status: "failed"; error: BundleError };
+
+class FileSource implements ByteSource {
+  constructor(private readonly fh: Awaited<ReturnType<typeof open>>) {}
+  async read(into: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+    const { bytesRead } = await this.fh.read(into, offset, length, position);
+    return bytesRead;
   }
-  return { entries, skipped };
 }
 
+const MiB = 1024 * 1024;
+const fmtChars = (n: number) => (n >= MiB ? `${(n / MiB).toFixed(n % MiB ? 1 : 0)} Mi` : `${n}`);
+
 /**
- * Reads every path and builds one HostEvidence per host. See lib/analysis/bundle/README.md for the shape
- * and for how captures' bytes and tcpdump-text packets are handed on.
+ * Reads every input and builds one HostEvidence per host. See lib/analysis/bundle/README.md for the shape.
  */
-export async function readBundle(paths: string[], options: ReadBundleOptions = {}): Promise<BundleResult> {
+export async function readBundle(inputs: Array<string | BytesInput>, options: ReadBundleOptions = {}): Promise<BundleResult> {
   const limits: BundleLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const inputs: BundleInput[] = [];
-  const loose: ArchiveEntry[] = [];
-  const skippedByInput: Array<{ input: number; path: string; reason: string }> = [];
+  if (inputs.length === 0) return { status: "failed", error: { code: "not_found", message: "no path given" } };
+  const summarize = options.captures ? options.captures : undefined;
+  const first = await readAll(inputs, limits, summarize?.options ?? {}, summarize !== undefined, undefined);
+  if (first.status === "failed") return first;
+  let captures = first.captures;
+  if (summarize?.rangeFromBundle && !summarize.options?.nodePortRange) {
+    const stated = first.hosts.find((h) => h.kubernetes.nodePortRange)?.kubernetes.nodePortRange?.value;
+    if (stated && captures.length > 0 && (stated[0] !== 30000 || stated[1] !== 32767)) {
+      const entries = new Set(captures.map((c) => c.key.slice(0, c.key.lastIndexOf("\u0000"))));
+      const again = await readAll(inputs, limits, { ...summarize.options, nodePortRange: stated }, true, entries);
+      if (again.status === "failed") return again;
+      const by = new Map(again.captures.map((c) => [c.key, c.summary]));
+      captures = captures.map((c) => ({ ...c, summary: by.get(c.key) ?? c.summary }));
+    }
+  }
+  return {
+    status: "success",
+    hosts: first.hosts,
+    warnings: first.warnings,
+    unreadable: first.unreadable,
+    captures: captures.map(({ host, file, summary }) => ({ host, file, summary })),
+  };
+}
+
+type Pass = { status: "success"; warnings: string[] } & Assembled;
+
+/**
+ * One pass over every input. `only`: the entries (input index + path) whose captures are summarised again;
+ * on such a pass every other entry is still walked (to follow the archive) but not parsed.
+ */
+async function readAll(
+  inputs: Array<string | BytesInput>, limits: BundleLimits, summaryOpts: SummaryOptions, summarize: boolean, only: Set<string> | undefined,
+): Promise<Pass | { status: "failed"; error: BundleError }> {
+  const grouped: Array<BundleInput<EntryRecord>> = [];
+  const loose: EntryRecord[] = [];
   const warnings: string[] = [];
-  if (paths.length === 0) return { status: "failed", error: { code: "not_found", message: "no path given" } };
-  for (const p of paths) {
-    let st;
-    try {
-      st = await fsp.stat(p);
-    } catch {
-      return { status: "failed", error: { code: "not_found", message: `no such file or directory: ${p}`, path: p } };
+  const looseDirs = new Set<string>();
+  for (let idx = 0; idx < inputs.length; idx++) {
+    const input = inputs[idx]!;
+    const records: EntryRecord[] = [];
+    const label = typeof input === "string" ? input : input.name;
+    const onEntry = async (e: WalkEntry) => {
+      const key = `${idx}\u0000${e.path}`;
+      if (only && !only.has(key)) return;
+      records.push(await record(e, summarize, summaryOpts, key));
+    };
+    const r = await walkBundle(input, { limits, onEntry });
+    if (r.status === "failed") return r;
+    warnings.push(...r.warnings.map((w) => `${label}: ${w}`));
+    if (r.container === "file") {
+      loose.push(...records);
+      looseDirs.add(typeof input === "string" ? path.basename(path.dirname(path.resolve(input))) : "host");
+      continue;
     }
-    try {
-      if (st.isDirectory()) {
-        const d = readDir(p, limits);
-        if (d.error) return { status: "failed", error: { code: "too_large", message: d.error, path: p } };
-        for (const s of d.skipped) skippedByInput.push({ input: inputs.length, ...s });
-        inputs.push({ name: path.basename(path.resolve(p)), entries: d.entries });
-        continue;
-      }
-      if (!st.isFile()) return { status: "failed", error: { code: "io_error", message: `not a file or directory: ${p}`, path: p } };
-      if (st.size > limits.maxTotalBytes) return { status: "failed", error: { code: "too_large", message: `${p} is over the total bound of ${limits.maxTotalBytes} bytes`, path: p } };
-      const buf = await fsp.readFile(p);
-      const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-      // archives are told by content; a gzip is looked into to see whether it holds a tar
-      let inner: Uint8Array = bytes;
-      if (isGzip(bytes)) {
-        const g = gunzipBounded(bytes, limits.maxTotalBytes, limits, path.basename(p));
-        if (g.status === "failed") return { status: "failed", error: { ...g.error, path: p } };
-        inner = g.data;
-      }
-      if (looksLikeTar(inner) || isZip(inner)) {
-        const r = isZip(inner) ? readZip(inner, limits) : readTar(inner, limits);
-        if (r.status === "failed") return { status: "failed", error: { ...r.error, path: p } };
-        warnings.push(...r.warnings.map((w) => `${p}: ${w}`));
-        inputs.push({ name: stripArchiveExt(path.basename(p)), entries: r.entries });
-        continue;
-      }
-      loose.push({ path: path.basename(p), data: bytes });
-    } catch (err) {
-      return { status: "failed", error: { code: "io_error", message: `${p}: ${err instanceof Error ? err.message : String(err)}`, path: p } };
-    }
+    grouped.push({ name: r.name, entries: records });
   }
   if (loose.length > 0) {
-    const dirs = new Set(paths.filter((_, i) => i >= 0).map((p) => path.basename(path.dirname(path.resolve(p)))));
-    const name = dirs.size === 1 ? [...dirs][0] || "host" : "host";
-    inputs.push({ name, entries: loose, loose: true });
+    const name = looseDirs.size === 1 ? [...looseDirs][0] || "host" : "host";
+    grouped.push({ name, entries: loose, loose: true });
   }
-  let result: BundleResult;
-  try {
-    result = bundleFromInputs(inputs, limits);
-  } catch (err) {
-    // bundleFromInputs is built not to throw; this keeps the promise of a result union if it ever does
-    return { status: "failed", error: { code: "io_error", message: `unexpected: ${err instanceof Error ? err.message : String(err)}` } };
+  return { status: "success", warnings, ...assembleHosts(grouped) };
+}
+
+/** What one walked entry becomes (texts parsed now, captures summarised now when asked). */
+async function record(e: WalkEntry, summarize: boolean, opts: SummaryOptions, key: string): Promise<EntryRecord> {
+  if (e.kind === "skipped") {
+    const r: EntryRecord = { path: e.path, kind: "unrecognized", bytes: e.size, reason: e.reason };
+    if (e.unreadable) r.unreadable = e.reason;
+    return r;
   }
-  if (result.status === "success") {
-    result.warnings.push(...warnings);
-    for (const s of skippedByInput) {
-      // skipped directory entries belong to the host their path falls under; the first host is a fair home
-      const host = result.hosts.find((h) => s.path.startsWith(`${h.host}/`)) ?? result.hosts[0];
-      if (host) host.unrecognized.push({ path: s.path.startsWith(`${host.host}/`) ? s.path.slice(host.host.length + 1) : s.path, bytes: 0, reason: s.reason });
-      else result.warnings.push(`${s.path}: ${s.reason}`);
+  if (e.kind === "capture") {
+    const r: EntryRecord = { path: e.path, kind: "capture", format: e.format, bytes: e.size };
+    if (summarize) {
+      const summary = e.file ? await summarizeFile(e.file, opts) : await summarizeCapture(e.stream, opts);
+      r.captured = { summary, key: `${key}\u00000` };
+      if (summary.error) r.unreadable = captureError(summary);
     }
+    return r;
   }
-  return result;
+  const notes: string[] = [];
+  if (e.truncated) notes.push(`only the first ${fmtChars(e.text.length)} characters of its ${e.bytes} bytes were read (the per-file text bound): the rest is not analysed`);
+  if (e.longLines) notes.push(`${e.longLines} line${e.longLines > 1 ? "s" : ""} longer than the line bound were cut`);
+  const unreadable = notes.length ? { unreadable: notes.join("; ") } : {};
+  if (isProcSysPath(e.path)) {
+    const s = sysctlFromProcSysPath(e.path, e.text.length > 65536 ? e.text.slice(0, 65536) : e.text);
+    if (s) return { path: e.path, kind: "procSys", key: s.key, value: s.value, ...unreadable };
+  }
+  let parsed: ReturnType<typeof parsedFilesOf>;
+  try {
+    parsed = parsedFilesOf(e.path, e.text, e.bytes);
+  } catch (err) {
+    parsed = { files: [], unrecognized: [{ path: e.path, bytes: e.bytes, reason: `could not be read as text: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+  const files: TextPart[] = parsed.files.map((f, i) => {
+    const part: TextPart = notes.length ? { ...f, warnings: [...f.warnings, ...notes.map((message) => ({ message }))] } : f;
+    if (f.kind === "tcpdump-text" && f.facts.packets) {
+      if (summarize && f.facts.packets.length > 0) part.captured = { summary: summarizePackets(f.facts.packets, opts), key: `${key}\u0000${i}` };
+      // the packets went into the summary; HostEvidence stays JSON-sized
+      delete f.facts.packets;
+    }
+    return part;
+  });
+  return { path: e.path, kind: "parsed", files, unrecognized: parsed.unrecognized, ...unreadable };
+}
+
+async function summarizeFile(file: string, opts: SummaryOptions): Promise<CaptureSummary> {
+  const fh = await open(file, "r");
+  try {
+    return await summarizeCaptureSource(new FileSource(fh), opts);
+  } finally {
+    await fh.close();
+  }
+}
+
+function captureError(s: CaptureSummary): string {
+  const e = s.error!;
+  const at = e.offset >= 0 ? ` at byte ${e.offset}` : "";
+  return `capture could not be read${s.packets > 0 ? ` past packet ${s.packets}` : ""}${at}: ${e.message}${s.packets === 0 ? " (no packet read)" : ""}`;
 }

@@ -32,6 +32,18 @@ export function readZip(b: Uint8Array, limits: BundleLimits): ArchiveResult {
   const warnings: string[] = [];
   let total = 0;
   let p = cdOff;
+  // overlapping entries (one deflate stream read by many records: the zip bomb of issue 10) are refused up front
+  const spans: Array<{ name: string; start: number; end: number }> = [];
+  for (let n = 0, q = cdOff; n < count; n++) {
+    if (q + 46 > b.length || u32(b, q) !== 0x02014b50) break;
+    const nlen = u16(b, q + 28);
+    spans.push({ name: dec.decode(b.subarray(q + 46, Math.min(b.length, q + 46 + nlen))), start: u32(b, q + 42), end: u32(b, q + 42) + 30 + nlen + u32(b, q + 20) });
+    q += 46 + nlen + u16(b, q + 30) + u16(b, q + 32);
+  }
+  spans.sort((x, y) => x.start - y.start);
+  for (let i = 0; i + 1 < spans.length; i++) {
+    if (spans[i + 1]!.start < spans[i]!.end) return failed("unsafe_entry", `refused archive: zip entries overlap (${spans[i + 1]!.name} inside ${spans[i]!.name}): a zip bomb construction`, spans[i + 1]!.name);
+  }
   for (let n = 0; n < count; n++) {
     if (p + 46 > b.length || u32(b, p) !== 0x02014b50) return failed("corrupt", `zip central directory entry ${n + 1} is damaged`);
     const madeBy = b[p + 5];

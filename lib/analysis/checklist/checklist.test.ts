@@ -4,7 +4,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readBundle } from "../bundle";
-import { summarizeCapture, summarizePackets } from "../capture";
 import { diagnose } from "../diagnosis";
 import { evidenceFromTexts } from "../evidence";
 import { buildChecklist, STEPS, withEntries, type Checklist, type ChecklistInput, type ChecklistItem } from "./index";
@@ -13,20 +12,10 @@ const LAB = path.join(__dirname, "testdata/lab");
 const SEEDS = path.join(__dirname, "../diagnosis/testdata/seeds");
 
 async function inputOf(paths: string[]): Promise<ChecklistInput> {
-  const b = await readBundle(paths);
+  // readBundle summarises the captures while it streams the bundle
+  const b = await readBundle(paths, { captures: {} });
   if (b.status !== "success") throw new Error(b.error.message);
-  const captures: ChecklistInput["captures"] = [];
-  for (const h of b.hosts) {
-    for (const c of h.captures) {
-      if (c.kind === "tcpdump-text") {
-        const packets = b.capturePackets(h.host, c.path);
-        if (packets?.length) captures.push({ host: h.host, file: c.path, summary: summarizePackets(packets) });
-      } else {
-        const bytes = b.captureBytes(h.host, c.path);
-        if (bytes) captures.push({ host: h.host, file: c.path, summary: await summarizeCapture(bytes) });
-      }
-    }
-  }
+  const captures: ChecklistInput["captures"] = b.captures;
   const analysis = diagnose({ hosts: b.hosts, captures, context: {} });
   return { analysis, hosts: b.hosts, captures };
 }

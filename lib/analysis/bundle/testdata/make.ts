@@ -99,3 +99,47 @@ export function makeZip(specs: ZipSpec[]): Uint8Array {
   end.setUint32(16, offset, true);
   return concat([...locals, cd, new Uint8Array(end.buffer)]);
 }
+
+/**
+ * The "full overlap" zip bomb: ONE local header and deflate stream, and `n` central-directory records that all
+ * point at it (each entry reads the same bytes; 102 records over 10 MiB of zeros is the 16.6 KB → 1.07 GB
+ * reproduction of issue 10). `quoted`: each record points one byte further instead, inside the previous data.
+ */
+export function makeOverlapZip(n: number, data: Uint8Array, opts: { quoted?: boolean } = {}): Uint8Array {
+  const body = new Uint8Array(deflateRawSync(data));
+  const crc = crc32(data) >>> 0;
+  const lname = enc.encode("a");
+  const lh = new DataView(new ArrayBuffer(30));
+  lh.setUint32(0, 0x04034b50, true);
+  lh.setUint16(4, 20, true);
+  lh.setUint16(8, 8, true);
+  lh.setUint32(14, crc, true);
+  lh.setUint32(18, body.length, true);
+  lh.setUint32(22, data.length, true);
+  lh.setUint16(26, lname.length, true);
+  const local = concat([new Uint8Array(lh.buffer), lname, body]);
+  const centrals: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = enc.encode(`f${i}`);
+    const ch = new DataView(new ArrayBuffer(46));
+    ch.setUint32(0, 0x02014b50, true);
+    ch.setUint16(4, (3 << 8) | 20, true);
+    ch.setUint16(6, 20, true);
+    ch.setUint16(10, 8, true);
+    ch.setUint32(16, crc, true);
+    ch.setUint32(20, body.length, true);
+    ch.setUint32(24, data.length, true);
+    ch.setUint16(28, name.length, true);
+    ch.setUint32(38, (0o100644 << 16) >>> 0, true);
+    ch.setUint32(42, opts.quoted ? i : 0, true);
+    centrals.push(concat([new Uint8Array(ch.buffer), name]));
+  }
+  const cd = concat(centrals);
+  const end = new DataView(new ArrayBuffer(22));
+  end.setUint32(0, 0x06054b50, true);
+  end.setUint16(8, n, true);
+  end.setUint16(10, n, true);
+  end.setUint32(12, cd.length, true);
+  end.setUint32(16, local.length, true);
+  return concat([local, cd, new Uint8Array(end.buffer)]);
+}
