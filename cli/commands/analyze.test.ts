@@ -77,3 +77,32 @@ describe("analyze arguments", () => {
     expect(text.out).toMatch(/^Root cause: /);
   });
 });
+
+describe("what could not be read is never silent (issue 10 items 4, 9)", () => {
+  it("a capture that cannot be read is in the JSON's `unreadable` and heads the text output", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "nm-analyze-unreadable-"));
+    dirs.push(dir);
+    // a pcap header whose first record claims more bytes than the snaplen allows: the engine stops at once
+    const b = Buffer.alloc(24 + 16 + 64);
+    b.writeUInt32LE(0xa1b2c3d4, 0); b.writeUInt16LE(2, 4); b.writeUInt16LE(4, 6); b.writeUInt32LE(65535, 16); b.writeUInt32LE(1, 20);
+    b.writeUInt32LE(1, 24); b.writeUInt32LE(0x7fffffff, 32); b.writeUInt32LE(60, 36);
+    writeFileSync(path.join(dir, "broken.pcap"), b);
+    const j = await capture([dir, "--json"]);
+    expect(j.code).toBe(0);
+    const a = Analysis.parse(JSON.parse(j.out));
+    expect(a.unreadable).toEqual([{ host: path.basename(dir), file: "broken.pcap", message: expect.stringContaining("capture could not be read") }]);
+    const t = await capture([dir]);
+    expect(t.out.split("\n")[1]).toMatch(/^Incomplete: 1 input could not be read/);
+    expect(t.out).toContain("broken.pcap: capture could not be read");
+  });
+
+  it("an archive refused names the entry, as `evidence` does", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "nm-analyze-entry-"));
+    dirs.push(dir);
+    const { makeTar } = await import("../../lib/analysis/bundle/testdata/make");
+    writeFileSync(path.join(dir, "evil.tar"), makeTar([{ name: "node1/../../x", data: "evil" }]));
+    const r = await capture([path.join(dir, "evil.tar")]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/unsafe_entry: .*\(entry node1\/\.\.\/\.\.\/x\)/);
+  });
+});

@@ -3,7 +3,8 @@
  * Exit codes: 0 success (whatever the diagnosis), 2 bad arguments, 1 unreadable input.
  */
 import { stat } from "node:fs/promises";
-import { analyzeBundle, TIMEOUT_DEFAULTS, type DiagnoseContext, type Hop, type HopKind } from "../../lib/analysis/diagnosis";
+import { analyzeBundle, BundleReadError, TIMEOUT_DEFAULTS, type DiagnoseContext, type Hop, type HopKind } from "../../lib/analysis/diagnosis";
+import { ioMessage } from "../../lib/analysis/bundle";
 import type { Analysis } from "../../lib/analysis/diagnosis/model";
 import { formatText, toMarkdown, toReport } from "../../lib/analysis/report";
 
@@ -128,7 +129,7 @@ export async function run(args: string[]): Promise<number> {
     try {
       await stat(p);
     } catch (err) {
-      process.stderr.write(`netmortem analyze: cannot read '${p}': ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      process.stderr.write(`netmortem analyze: cannot read '${p}': ${ioMessage(err)}\n`);
       return 1;
     }
   }
@@ -136,7 +137,11 @@ export async function run(args: string[]): Promise<number> {
   try {
     analysis = await analyzeBundle(parsed.paths, { latencies: parsed.latencies, context: parsed.context });
   } catch (err) {
-    process.stderr.write(`netmortem analyze: could not read the bundle: ${err instanceof Error ? err.message : String(err)}\n`);
+    // the same wording as `evidence`: code, message, the archive entry at fault and the input
+    const detail = err instanceof BundleReadError
+      ? `${err.code}: ${err.message}${err.entry ? ` (entry ${err.entry})` : ""}${err.path ? ` [${err.path}]` : ""}`
+      : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`netmortem analyze: could not read the bundle: ${detail}\n`);
     return 1;
   }
   if (parsed.json) process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);

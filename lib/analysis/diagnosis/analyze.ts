@@ -1,11 +1,10 @@
 /**
- * analyzeBundle(): the I/O edge of the diagnosis engine. Reads a bundle with readBundle, summarises every
- * capture (pcap/pcapng bytes through summarizeCapture, tcpdump-text packets through summarizePackets) and
- * diagnoses.
+ * analyzeBundle(): the I/O edge of the diagnosis engine. Reads a bundle with readBundle, which streams it and
+ * summarises every capture as it comes (pcap/pcapng through summarizeCapture, tcpdump-text packets through
+ * summarizePackets), and diagnoses. What could not be read is in the analysis's `unreadable`.
  */
-import { readBundle } from "../bundle";
-import { summarizeCapture, summarizePackets } from "../capture";
-import type { CaptureInput, DiagnoseContext, DiagnoseInput } from "./context";
+import { readBundle, type BundleError } from "../bundle";
+import type { DiagnoseContext, DiagnoseInput } from "./context";
 import { diagnose } from "./diagnose";
 import type { Analysis } from "./model";
 
@@ -13,31 +12,30 @@ export type AnalyzeOptions = { latencies?: number[]; context?: DiagnoseContext }
 
 /** readBundle could not read the input (missing path, over a bound, corrupt archive) */
 export class BundleReadError extends Error {
-  constructor(message: string, readonly code: string) {
-    super(message);
+  readonly code: string;
+  /** the archive entry at fault, and the input path, when known */
+  readonly entry?: string;
+  readonly path?: string;
+  constructor(error: BundleError) {
+    super(error.message);
     this.name = "BundleReadError";
+    this.code = error.code;
+    if (error.entry !== undefined) this.entry = error.entry;
+    if (error.path !== undefined) this.path = error.path;
   }
 }
 
 export async function analyzeBundle(paths: string[], opts: AnalyzeOptions = {}): Promise<Analysis> {
-  const bundle = await readBundle(paths);
-  if (bundle.status === "failed") throw new BundleReadError(bundle.error.message, bundle.error.code);
   const context: DiagnoseContext = { ...(opts.context ?? {}) };
-  const nodePortRange = context.nodePortRange ?? bundle.hosts.find((h) => h.kubernetes.nodePortRange)?.kubernetes.nodePortRange?.value;
-  const summaryOpts = nodePortRange ? { nodePortRange } : {};
-  const captures: CaptureInput[] = [];
-  for (const h of bundle.hosts) {
-    for (const c of h.captures) {
-      if (c.kind === "tcpdump-text") {
-        const packets = bundle.capturePackets(h.host, c.path);
-        if (packets && packets.length > 0) captures.push({ host: h.host, file: c.path, summary: summarizePackets(packets, summaryOpts) });
-        continue;
-      }
-      const bytes = bundle.captureBytes(h.host, c.path);
-      if (bytes) captures.push({ host: h.host, file: c.path, summary: await summarizeCapture(bytes, summaryOpts) });
-    }
-  }
-  const input: DiagnoseInput = { hosts: bundle.hosts, captures, context };
+  // the bundle's own NodePort range (kube-apiserver flags) when none is given: readBundle reads the captures again with it
+  const bundle = await readBundle(paths, {
+    captures: { options: context.nodePortRange ? { nodePortRange: context.nodePortRange } : {}, rangeFromBundle: !context.nodePortRange },
+  });
+  if (bundle.status === "failed") throw new BundleReadError(bundle.error);
+  const input: DiagnoseInput = { hosts: bundle.hosts, captures: bundle.captures, context };
   if (opts.latencies) input.latencies = opts.latencies;
-  return diagnose(input);
+  const analysis = diagnose(input);
+  // never silent: what could not be read, in the JSON (and so in every view of it)
+  if (bundle.unreadable.length > 0) analysis.unreadable = bundle.unreadable;
+  return analysis;
 }

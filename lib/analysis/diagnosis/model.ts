@@ -88,6 +88,11 @@ export const Analysis = z.object({
       unrecognized: z.array(z.string()).optional(),
     }),
   ),
+  /**
+   * inputs that could not be read, or only in part (a capture whose reading stopped on an error, a file
+   * that could not be opened, a text cut at a bound): the diagnosis lacks what they hold, and says so
+   */
+  unreadable: z.array(z.object({ host: z.string(), file: z.string(), message: z.string() })).optional(),
 });
 export type Analysis = z.infer<typeof Analysis>;
 

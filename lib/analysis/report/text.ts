@@ -15,6 +15,11 @@ export function formatText(a: Analysis): string {
   } else {
     lines.push(`Root cause: ${a.rootCause} (confidence ${top!.confidence})`);
   }
+  if (a.unreadable?.length) {
+    // never silent: a diagnosis made without some of its inputs says so before anything else
+    lines.push(`Incomplete: ${a.unreadable.length} input${a.unreadable.length > 1 ? "s" : ""} could not be read (in full); the diagnosis lacks what ${a.unreadable.length > 1 ? "they hold" : "it holds"}:`);
+    for (const u of a.unreadable) lines.push(`  - [${u.host}] ${u.file}: ${u.message}`);
+  }
   lines.push(`Hosts: ${a.hosts.map((h) => `${h.name}${h.kernel ? ` [${h.kernel}]` : ""} (${h.files.length} files${h.unrecognized?.length ? `, ${h.unrecognized.length} unrecognised` : ""})`).join(", ") || "none (no files in the bundle)"}`);
   a.findings.forEach((f, i) => {
     lines.push("", `${i + 1}. ${f.title} — ${f.id}, confidence ${f.confidence}`, `   ${f.summary}`, "   Evidence:");
