@@ -13,6 +13,7 @@ import { timeoutsStep } from "./steps/timeouts";
 export * from "./model";
 export { RECIPES, collect } from "./collect";
 export { chartInputs, MAX_CHART_LATENCIES, type ChartInputs } from "./charts";
+export { compareHosts, type HostComparison, type CompareSide } from "./compare";
 export { withEntries, type ChecklistEntryInput, type ChecklistView, type ViewItem } from "./entries";
 export type { ChecklistInput, ChecklistAnalysis, NextStep } from "./context";
 
