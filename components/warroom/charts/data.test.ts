@@ -4,7 +4,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readBundle } from "@/lib/analysis/bundle";
-import { summarizeCapture, summarizePackets } from "@/lib/analysis/capture";
 import { chartInputs, type ChecklistInput } from "@/lib/analysis/checklist";
 import { ChartData } from "@/lib/schemas/warroom";
 import type { CounterSeries } from "@/lib/schemas/snapshot";
@@ -15,20 +14,9 @@ const LAB = path.join(root, "lib/analysis/checklist/testdata/lab");
 const SEEDS = path.join(root, "lib/analysis/diagnosis/testdata/seeds");
 
 async function chartDataOf(p: string): Promise<ChartData> {
-  const b = await readBundle([p]);
+  const b = await readBundle([p], { captures: {} });
   if (b.status !== "success") throw new Error(b.error.message);
-  const captures: ChecklistInput["captures"] = [];
-  for (const h of b.hosts) {
-    for (const c of h.captures) {
-      if (c.kind === "tcpdump-text") {
-        const packets = b.capturePackets(h.host, c.path);
-        if (packets?.length) captures.push({ host: h.host, file: c.path, summary: summarizePackets(packets) });
-      } else {
-        const bytes = b.captureBytes(h.host, c.path);
-        if (bytes) captures.push({ host: h.host, file: c.path, summary: await summarizeCapture(bytes) });
-      }
-    }
-  }
+  const captures: ChecklistInput["captures"] = b.captures;
   // what the server sends must be what the wire schema says
   return ChartData.parse(chartInputs({ analysis: null, hosts: b.hosts, captures }));
 }
