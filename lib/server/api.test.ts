@@ -118,6 +118,27 @@ describe.each(testTargets())("API on $name", (target) => {
       expect(res.body.nextCursor).toBeNull();
     });
 
+    it("search wildcards are literal: q=% and q=_ match no cluster named without them (issue 10 item 8)", async () => {
+      for (const q of ["%25", "_", "prod_east", "%25east"]) {
+        const res = await call(clusters.GET, "GET", `/clusters?q=${q}`);
+        expect(res.status, q).toBe(200);
+        expect(res.body.data, q).toEqual([]);
+      }
+    });
+
+    it("a NUL in a body or query, a forged cursor: 400 with the usual body, nothing written (issue 10 item 5)", async () => {
+      const before = await count("clusters");
+      const nul = await call(clusters.POST, "POST", "/clusters", { rawBody: JSON.stringify({ name: "a\u0000b" }) });
+      expect(nul.status).toBe(400);
+      expect(nul.body.error.code).toBe("validation_failed");
+      expect((await call(clusters.GET, "GET", "/clusters?q=a%00")).status).toBe(400);
+      const far = Buffer.from(JSON.stringify(["+275760-09-13T00:00:00.000Z", MISSING])).toString("base64url");
+      const cur = await call(clusters.GET, "GET", `/clusters?cursor=${far}`);
+      expect(cur.status).toBe(400);
+      expect(cur.body.error).toMatchObject({ code: "validation_failed" });
+      expect(await count("clusters")).toBe(before);
+    });
+
     it("rejects invalid cluster fields with 400 and the offending paths", async () => {
       const before = await count("clusters");
       const res = await call(clusters.POST, "POST", "/clusters", {

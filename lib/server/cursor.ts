@@ -13,6 +13,9 @@ export function encodeCursor(key: CursorKey): string {
 
 export function decodeCursor(cursor: string | undefined): CursorKey | undefined {
   if (cursor === undefined) return undefined;
+  if (cursor.length > 512 || !/^[A-Za-z0-9_-]*$/.test(cursor)) {
+    throw new ValidationError("the cursor is not one this API issued", [{ path: "cursor", message: "invalid cursor" }]);
+  }
   const bad = () => new ValidationError("the cursor is not one this API issued", [{ path: "cursor", message: "invalid cursor" }]);
   let parsed: unknown;
   try {
@@ -23,8 +26,12 @@ export function decodeCursor(cursor: string | undefined): CursorKey | undefined 
   if (!Array.isArray(parsed) || parsed.length !== 2) throw bad();
   const [at, id] = parsed as unknown[];
   if (typeof at !== "string" || typeof id !== "string") throw bad();
+  // a forged cursor must be a 400, never reach the database as a bad uuid or a timestamp PostgreSQL (or Prisma)
+  // cannot hold: an exact ISO time of years 1..9999 as this API writes them, and a UUID
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at)) throw bad();
   const date = new Date(at);
-  if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw bad();
+  if (Number.isNaN(date.getTime()) || date.toISOString() !== at || date.getUTCFullYear() < 1) throw bad();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw bad();
   return { at: date, id };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConflictError, InvalidJsonError, PayloadTooLargeError } from "./errors";
+import { ConflictError, InvalidJsonError, PayloadTooLargeError, ValidationError } from "./errors";
 import { errorResponse, readJson } from "./http";
 
 describe("readJson", () => {
@@ -46,5 +46,43 @@ describe("errorResponse", () => {
     const res = errorResponse(new ConflictError("stale", { version: 3 }));
     expect(res.status).toBe(409);
     expect(await res.json()).toEqual({ error: { code: "conflict", message: "stale", current: { version: 3 } } });
+  });
+});
+
+describe("hostile input is a 400 at the reading layer (issue 10 items 5, 8)", () => {
+  it("a NUL in any string of a body (value or key, however deep) or of a query is a 400 naming the field", async () => {
+    const { refuseNul, searchParams } = await import("./http");
+    for (const body of [{ title: "a\u0000b" }, { a: { b: ["x", "y\u0000"] } }, { "k\u0000": 1 }]) {
+      const req = new Request("http://x/", { method: "POST", body: JSON.stringify(body) });
+      const err = await readJson(req).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      const res = errorResponse(err);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe("validation_failed");
+    }
+    expect(() => refuseNul({ ok: ["fine", 1, null, { x: "y" }] }, [])).not.toThrow();
+    expect(() => searchParams(new Request("http://x/?q=%00"))).toThrow(ValidationError);
+    expect(searchParams(new Request("http://x/?q=east"))).toEqual({ q: "east" });
+  });
+
+  it("forged, malformed or out-of-range cursors are a 400, a cursor this API issued is read back", async () => {
+    const { decodeCursor, encodeCursor } = await import("./cursor");
+    const b = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    const id = "6f1c2b7e-0000-4000-8000-000000000000";
+    const forged = [
+      b(["+275760-09-13T00:00:00.000Z", id]), b(["-000001-01-01T00:00:00.000Z", id]), b(["2026-01-01", id]),
+      b(["2026-02-30T00:00:00.000Z", id]), b(["2026-01-01T00:00:00.000Z", "------------------------------------"]),
+      b(["2026-01-01T00:00:00.000Z", `${id}\u0000`]), b([1, 2]), b({}), "!!!", "x".repeat(600), b(["2026-01-01T00:00:00.000Z", id, 3]),
+    ];
+    for (const c of forged) expect(() => decodeCursor(c), c).toThrow(ValidationError);
+    const at = new Date("2026-12-07T17:50:00.123Z");
+    expect(decodeCursor(encodeCursor({ at, id }))).toEqual({ at, id });
+  });
+
+  it("LIKE wildcards in a search are literal", async () => {
+    const { likeLiteral } = await import("./http");
+    expect(likeLiteral("%")).toBe("\\%");
+    expect(likeLiteral("a_b\\c%")).toBe("a\\_b\\\\c\\%");
+    expect(likeLiteral("east-1")).toBe("east-1");
   });
 });

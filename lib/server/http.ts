@@ -105,16 +105,52 @@ export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promis
   }
   const text = Buffer.concat(chunks).toString("utf8");
   if (text.trim() === "") throw new InvalidJsonError("request body is empty; expected a JSON object");
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new InvalidJsonError();
   }
+  refuseNul(value, []);
+  return value;
 }
 
-/** Query string as a plain object; repeated keys keep the last value. */
+/**
+ * PostgreSQL text cannot hold U+0000 (a NUL in any string reached the database as a 500): refused here, for
+ * every body and query of every route, as a 400 naming the field. Keys are checked too.
+ */
+export function refuseNul(value: unknown, at: Array<string | number>): void {
+  const bad = (path: Array<string | number>) =>
+    new ValidationError("a string holds a NUL character (U+0000), which is not allowed", [{ path: path.join(".") || "(body)", message: "contains a NUL character" }]);
+  if (typeof value === "string") {
+    if (value.includes("\u0000")) throw bad(at);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => refuseNul(v, [...at, i]));
+    return;
+  }
+  if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes("\u0000")) throw bad([...at, k]);
+      refuseNul(v, [...at, k]);
+    }
+  }
+}
+
+/** Query string as a plain object; repeated keys keep the last value. A NUL anywhere is a 400 (see refuseNul). */
 export function searchParams(request: Request): Record<string, string> {
-  return Object.fromEntries(new URL(request.url).searchParams);
+  const q = Object.fromEntries(new URL(request.url).searchParams);
+  refuseNul(q, []);
+  return q;
+}
+
+/**
+ * A user's text as a literal inside LIKE/ILIKE (Prisma's `contains`/`startsWith` pass it to LIKE as it is):
+ * `%`, `_` and the escape character `\` lose their wildcard meaning, so `q=%` matches a literal percent sign.
+ */
+export function likeLiteral(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export type IdParams = { params: Promise<{ id: string }> };

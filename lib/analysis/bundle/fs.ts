@@ -108,7 +108,7 @@ async function readAll(
     const onEntry = async (e: WalkEntry) => {
       const key = `${idx}\u0000${e.path}`;
       if (only && !only.has(key)) return;
-      records.push(await record(e, summarize, summaryOpts, key));
+      records.push(await record(e, summarize, summaryOpts, key, limits));
     };
     const r = await walkBundle(input, { limits, onEntry });
     if (r.status === "failed") return r;
@@ -128,7 +128,7 @@ async function readAll(
 }
 
 /** What one walked entry becomes (texts parsed now, captures summarised now when asked). */
-async function record(e: WalkEntry, summarize: boolean, opts: SummaryOptions, key: string): Promise<EntryRecord> {
+async function record(e: WalkEntry, summarize: boolean, opts: SummaryOptions, key: string, limits: BundleLimits): Promise<EntryRecord> {
   if (e.kind === "skipped") {
     const r: EntryRecord = { path: e.path, kind: "unrecognized", bytes: e.size, reason: e.reason };
     if (e.unreadable) r.unreadable = e.reason;
@@ -145,7 +145,7 @@ async function record(e: WalkEntry, summarize: boolean, opts: SummaryOptions, ke
   }
   const notes: string[] = [];
   if (e.truncated) notes.push(`only the first ${fmtChars(e.text.length)} characters of its ${e.bytes} bytes were read (the per-file text bound): the rest is not analysed`);
-  if (e.longLines) notes.push(`${e.longLines} line${e.longLines > 1 ? "s" : ""} longer than the line bound were cut`);
+  if (e.longLines) notes.push(`${e.longLines} line${e.longLines > 1 ? "s" : ""} longer than the line bound (${fmtChars(limits.maxLineChars)} characters) ${e.longLines > 1 ? "were" : "was"} cut`);
   const unreadable = notes.length ? { unreadable: notes.join("; ") } : {};
   if (isProcSysPath(e.path)) {
     const s = sysctlFromProcSysPath(e.path, e.text.length > 65536 ? e.text.slice(0, 65536) : e.text);

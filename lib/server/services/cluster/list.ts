@@ -2,6 +2,7 @@ import { ClusterListQuery, type Cluster } from "../../../schemas/cluster";
 import type { Prisma } from "../../../generated/prisma/client";
 import { decodeCursor, pageOf } from "../../cursor";
 import { getPrisma } from "../../db";
+import { likeLiteral } from "../../http";
 import { presentCluster } from "../../serialize";
 
 /** Newest first; `q` matches a substring of the name, ignoring case. */
@@ -9,7 +10,8 @@ export async function listClusters(query: unknown): Promise<{ data: Cluster[]; n
   const { limit, cursor, q } = ClusterListQuery.parse(query);
   const after = decodeCursor(cursor);
   const where: Prisma.ClusterWhereInput = {
-    ...(q ? { name: { contains: q, mode: "insensitive" } } : {}),
+    // a literal substring: `%` and `_` in q are not wildcards
+    ...(q ? { name: { contains: likeLiteral(q), mode: "insensitive" } } : {}),
     ...(after
       ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] }
       : {}),
