@@ -3,6 +3,7 @@
  * (the exit code). Their one-line summaries are here, not read from the command files, so `netmortem --help` loads
  * no command (and no engine): the built command (dist/cli, scripts/build/cli.mjs) splits each into its own chunk.
  */
+import { installTerminalEscaping } from "./escape";
 type Command = { run: (args: string[]) => Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -25,6 +26,8 @@ Run 'netmortem <command> --help' for a command's options.
 `;
 
 export async function main(argv: string[]): Promise<number> {
+  // file names and contents reach the terminal escaped, whatever the command (cli/escape.ts)
+  installTerminalEscaping();
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(usage());

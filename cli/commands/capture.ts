@@ -1,6 +1,7 @@
 /**
  * `netmortem capture <file>`: summary of a pcap/pcapng(.gz) capture, then its flows worst first.
  */
+import { escapeControls, writeRaw } from "../escape";
 import { constants } from "node:fs";
 import { access, open, stat } from "node:fs/promises";
 import path from "node:path";
@@ -52,7 +53,7 @@ export function progressReporter(name: string, total: number, write: (s: string)
   const line = (t: number) => {
     const pct = total > 0 ? ` (${Math.min(100, Math.floor((100 * done) / total))} %)` : "";
     const rate = t > t0 ? `, ${(done / 1e6 / ((t - t0) / 1000)).toFixed(0)} MB/s` : "";
-    return `reading ${name}: ${mb(done)}${total > 0 ? ` of ${mb(total)}` : ""} MB${pct}${rate}`;
+    return `reading ${escapeControls(name)}: ${mb(done)}${total > 0 ? ` of ${mb(total)}` : ""} MB${pct}${rate}`;
   };
   let shown = false;
   return {
@@ -146,7 +147,10 @@ export async function run(args: string[]): Promise<number> {
     try {
       // summarizeCapture reports read errors inside the summary; a missing file deserves a plain message
       await access(file, constants.R_OK);
-      if ((await stat(file)).isDirectory()) throw new Error("is a directory (give a capture file, or - for standard input)");
+      const st = await stat(file);
+      if (st.isDirectory()) throw new Error("is a directory (give a capture file, or - for standard input)");
+      // opening a FIFO blocks until something writes to it: say so instead of hanging silently (issue 10 item 9)
+      if (st.isFIFO()) process.stderr.write(`netmortem capture: ${file} is a FIFO: waiting for a writer (Ctrl-C to stop)\n`);
     } catch (err) {
       process.stderr.write(`netmortem capture: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;
@@ -159,11 +163,11 @@ export async function run(args: string[]): Promise<number> {
   if (fromStdin) {
     // standard input: Node's stream hands over a fresh Buffer per chunk, which summarizeCapture may keep
     let source = process.stdin as AsyncIterable<Uint8Array>;
-    if (show) source = withProgress(source, "standard input", 0, (t) => process.stderr.write(t), { tty });
+    if (show) source = withProgress(source, "standard input", 0, (t) => writeRaw(process.stderr, t), { tty });
     s = await summarizeCapture(source, opts);
   } else {
     // a file is read straight into the engine's memory (summarizeCaptureFile)
-    const p = show ? progressReporter(path.basename(file), (await stat(file)).size, (t) => process.stderr.write(t), { tty }) : undefined;
+    const p = show ? progressReporter(path.basename(file), (await stat(file)).size, (t) => writeRaw(process.stderr, t), { tty }) : undefined;
     s = await summarizeCaptureFile(file, opts, p ? (n) => p.at(n) : undefined);
     p?.end();
   }
