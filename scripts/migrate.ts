@@ -16,6 +16,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`[migrate] ${err instanceof Error ? err.message : String(err)}`);
+  // some libraries throw plain objects ({ errno, code }): show their fields, never "[object Object]"
+  const text = err instanceof Error ? err.message : typeof err === "object" && err !== null ? JSON.stringify(err) : String(err);
+  console.error(`[migrate] ${text}`);
   process.exit(1);
 });

@@ -30,17 +30,19 @@ const IMPORTANT_SYSCTLS = [
 ];
 
 const at = (c: { file: string; line?: number }) => (c.line ? `${c.file}:${c.line}` : c.file);
+/** a value as shown: at most 200 characters (a 200 MB sysctl value is not printed in full, issue 10 item 9) */
+const clip = (v: string, n = 200) => (v.length > n ? `${v.slice(0, n)}… (${v.length} characters)` : v);
 
 function hostText(h: HostEvidence): string {
   const out: string[] = [];
   const p = (s = "") => out.push(s);
   p(`== host ${h.host}`);
-  if (h.kernel) p(`kernel: ${h.kernel.value}  (${at(h.kernel.cite)})`);
+  if (h.kernel) p(`kernel: ${clip(h.kernel.value)}  (${at(h.kernel.cite)})`);
   p(`files (${h.files.length}):`);
   for (const f of h.files) p(`  ${f.path}  ${f.kind}  ${f.bytes} B${f.warnings.length ? `  (${f.warnings.length} warning${f.warnings.length > 1 ? "s" : ""})` : ""}`);
-  const sys = IMPORTANT_SYSCTLS.filter((k) => h.sysctls[k]).map((k) => `  ${k} = ${h.sysctls[k].value}  (${at(h.sysctls[k].cite)})`);
+  const sys = IMPORTANT_SYSCTLS.filter((k) => h.sysctls[k]).map((k) => `  ${k} = ${clip(h.sysctls[k].value)}  (${at(h.sysctls[k].cite)})`);
   const rp = Object.keys(h.sysctls).filter((k) => /\.rp_filter$/.test(k) && !IMPORTANT_SYSCTLS.includes(k) && h.sysctls[k].value !== "0");
-  for (const k of rp.slice(0, 10)) sys.push(`  ${k} = ${h.sysctls[k].value}  (${at(h.sysctls[k].cite)})`);
+  for (const k of rp.slice(0, 10)) sys.push(`  ${clip(k)} = ${clip(h.sysctls[k].value)}  (${at(h.sysctls[k].cite)})`);
   if (sys.length) {
     p(`sysctls (${Object.keys(h.sysctls).length} read, key ones):`);
     out.push(...sys);
@@ -113,7 +115,7 @@ function hostText(h: HostEvidence): string {
   if (h.captures.length) p(`captures: ${h.captures.map((c) => `${c.path} (${c.kind})`).join(", ")}`);
   if (h.unrecognized.length) {
     p(`unrecognised (${h.unrecognized.length}):`);
-    for (const u of h.unrecognized) p(`  ${u.path}  ${u.bytes} B  — ${u.reason}`);
+    for (const u of h.unrecognized) p(`  ${u.path}  ${u.bytes} B  — ${clip(u.reason, 400)}`);
   }
   return out.join("\n");
 }

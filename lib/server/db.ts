@@ -1,7 +1,7 @@
 // Which database the app talks to, opened once per process.
 //   no DATABASE_URL              -> embedded PGlite, data in ./.data/pglite (NETMORTEM_DATA_DIR overrides)
 //   DATABASE_URL=postgresql://…  -> PostgreSQL through @prisma/adapter-pg (`?schema=x` selects a schema)
-import { mkdirSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -36,7 +36,14 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
   let release: () => void = () => undefined;
   let client: PGlite;
   if (opts.dataDir) {
-    const dataDir = path.resolve(/*turbopackIgnore: true*/ opts.dataDir);
+    // PGlite's file system layer cannot open a data dir through a symlink (it failed with a bare
+    // `{ errno: … }` object, shown as "[object Object]"): open the directory the link points to
+    let dataDir = path.resolve(/*turbopackIgnore: true*/ opts.dataDir);
+    try {
+      dataDir = realpathSync(/*turbopackIgnore: true*/ dataDir);
+    } catch {
+      // not there yet: PGlite creates it
+    }
     mkdirSync(/*turbopackIgnore: true*/ path.dirname(dataDir), { recursive: true });
     release = lockDataDir(dataDir);
     try {

@@ -1,0 +1,23 @@
+// A NETMORTEM_DATA_DIR that is a symlink (issue 10 item 9): it failed with "[migrate] [object Object]"
+// (PGlite's file system cannot open a data dir through a link); now the link is resolved and the database opens.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { openPglite } from "./db";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nm-db-link-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+it("opens a PGlite data dir given through a symlink", async () => {
+  fs.mkdirSync(path.join(tmp, "real"));
+  fs.symlinkSync(path.join(tmp, "real"), path.join(tmp, "link"));
+  const db = await openPglite({ dataDir: path.join(tmp, "link") });
+  try {
+    const rows = await db.withSession((s) => s.query<{ one: number }>("SELECT 1 AS one"));
+    expect(rows[0]!.one).toBe(1);
+  } finally {
+    await db.close();
+  }
+  expect(fs.existsSync(path.join(tmp, "real", "PG_VERSION"))).toBe(true);
+}, 60_000);
