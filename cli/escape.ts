@@ -8,7 +8,6 @@
  */
 
 // C0 controls but \t and \n, DEL, C1 controls, and the Unicode format characters that reorder or hide text
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 const NAMED: Record<string, string> = { "\r": "\\r", "\u000b": "\\v", "\f": "\\f", "\b": "\\b", "\u0000": "\\0" };
