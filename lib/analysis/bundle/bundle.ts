@@ -116,6 +116,8 @@ export function assembleHosts(inputs: Array<BundleInput<EntryRecord>>): Assemble
 
   const hosts: HostEvidence[] = [];
   for (const [host, hp] of [...parts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    // a host whose every part moved to the hosts its prompts named is no host
+    if (hp.files.length + hp.unrecognized.length + hp.captures.length + hp.procSys.length === 0) continue;
     // tcpdump-text parts were summarised while reading: one capture per part (`file#n` when a paste has several)
     const texts = new Map<string, number>();
     for (const f of hp.files) if (f.kind === "tcpdump-text") texts.set(f.path, (texts.get(f.path) ?? 0) + 1);

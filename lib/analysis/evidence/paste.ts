@@ -182,6 +182,8 @@ export function splitPaste(text: string): PastePart[] {
   const parts: PastePart[] = [];
   let cur: PastePart = { via: "none", lines: [], lineNos: [] };
   let time: string | undefined;
+  // a header naming a host (`##### node-a #####`) names the host of the parts under it, until the next one
+  let headerHost: string | undefined;
   let awaitingDate = false;
   let n = 0;
   for (let i = 0; i < raw.length; i++) {
@@ -196,9 +198,10 @@ export function splitPaste(text: string): PastePart[] {
       const hostFromHeader = !p && /^[a-z0-9][a-z0-9.-]{0,62}$/i.test(h!) && !isCommandText(h!, true) && !timeOf(h!) && /[a-z]/i.test(h!) && /[-.\d]/.test(h!) ? h : undefined;
       const t = p ? undefined : timeOf(h!);
       if (t) time = t;
+      if (hostFromHeader) headerHost = hostFromHeader;
       cur = { command, via: p ? "prompt" : "header", lines: [], lineNos: [], commandLine: lineNo };
       if (p?.host) cur.host = p.host;
-      else if (hostFromHeader) cur.host = hostFromHeader;
+      else if (headerHost) cur.host = headerHost;
       if (time) cur.takenAt = time;
       awaitingDate = mainCommand(command).word === "date";
       n++;

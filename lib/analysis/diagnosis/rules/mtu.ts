@@ -52,7 +52,8 @@ export function underlay(h: HostEvidence, o?: Overlay): Interface | undefined {
   const d = byName(def?.dev);
   if (usable(d) && (o || d.kind !== "veth")) return d;
   const addressed = new Set(h.addresses.filter((a) => a.family === "inet").map((a) => a.ifname));
-  const cands = h.interfaces.filter((i) => usable(i) && (i.kind === "device" || i.kind === "bond" || i.kind === "vlan" || (o && i.kind === "veth" && addressed.has(i.name))));
+  // without any address in the evidence (only `ip link` was pasted), an unenslaved veth can be the NIC too
+  const cands = h.interfaces.filter((i) => usable(i) && (i.kind === "device" || i.kind === "bond" || i.kind === "vlan" || (o && i.kind === "veth" && (addressed.has(i.name) || addressed.size === 0))));
   return cands.sort((a, b) => b.mtu - a.mtu)[0];
 }
 
