@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { analyzeBundle } from "../../lib/analysis/diagnosis";
+import { fqdn, writeConcatenated, writeNestedZip } from "./styles";
 
 const LAB = path.dirname(fileURLToPath(import.meta.url));
 const TOOLS = ["ip", "tcpdump", "nft", "iptables", "iptables-restore", "conntrack", "nstat", "netstat", "ss", "sysctl", "python3", "nginx", "curl"];
@@ -75,6 +76,22 @@ describe.skipIf(reason !== null)("lab reproductions on this kernel", () => {
         expect(top?.id).toBe(c.expected);
         // the finding cites files of this bundle's hosts
         expect(top?.evidence.some((e) => c.hosts.includes(e.host))).toBe(true);
+      }
+      // the same run's evidence in two other styles gives the same diagnosis
+      const styles = mkdtempSync(path.join(tmpdir(), `netmortem-lab-styles-${c.id}-`));
+      dirs.push(styles);
+      writeConcatenated(out, path.join(styles, "concatenated"));
+      const concatenated = await analyzeBundle([path.join(styles, "concatenated")]);
+      const sum = (a: typeof analysis) => `${a.rootCause} / leading ${a.leading?.id ?? "-"}: ${a.findings.map((f) => `${f.id} ${f.confidence.toFixed(2)}`).join(", ")}`;
+      expect(concatenated.rootCause, `concatenated: ${sum(concatenated)}`).toBe(c.expected);
+      expect(concatenated.hosts.map((h) => h.name).sort()).toEqual(c.hosts);
+      const zip = writeNestedZip(out, styles);
+      const zipped = await analyzeBundle([zip]);
+      expect(zipped.rootCause, `zip: ${sum(zipped)}`).toBe(c.expected);
+      expect(zipped.hosts.map((h) => h.name).sort()).toEqual(c.hosts.map(fqdn).sort());
+      if (c.expected === "none") {
+        expect(concatenated.leading).toBeNull();
+        expect(zipped.leading).toBeNull();
       }
     });
   }

@@ -98,19 +98,28 @@ export function assembleHosts(inputs: Array<BundleInput<EntryRecord>>): Assemble
     }
   }
 
-  // a paste whose prompts name two or more hosts (root@node-1, root@node-2): each prompted part is that host's
+  // a paste whose prompts name two or more hosts (root@node-1, root@node-2, a `hostname` section of each
+  // collect file): each named part is that host's; unrecognised parts go with theirs
+  type Unrec = HostEvidence["unrecognized"][number] & { host?: string };
+  const isFile = (f: TextPart | Unrec): f is TextPart => "kind" in f && "facts" in f;
   for (const [host, hp] of [...parts]) {
-    const groups = hostsFromPrompts(hp.files);
+    const all: Array<TextPart | Unrec> = [...hp.files, ...(hp.unrecognized as Unrec[])];
+    const named = new Set(all.map((f) => f.host).filter((x): x is string => !!x));
+    if (named.size === 1 && all.every((f) => f.host) && !parts.has([...named][0]!) && hp.captures.length === 0 && hp.procSys.length === 0) {
+      // every part of this host's files names the same host (its prompts, a `hostname` section): that is its name
+      parts.delete(host);
+      parts.set([...named][0]!, hp);
+      continue;
+    }
+    const groups = hostsFromPrompts(all);
     if (groups.size <= 1 && groups.has(undefined)) continue;
-    hp.files = groups.get(undefined) ?? [];
-    for (const [named, files] of groups) {
-      if (named === undefined || named === host) {
-        if (named === host) hp.files.push(...files);
-        continue;
-      }
-      let to = parts.get(named);
-      if (!to) parts.set(named, (to = { files: [], unrecognized: [], captures: [], procSys: [] }));
-      to.files.push(...files);
+    hp.files = (groups.get(undefined) ?? []).filter(isFile);
+    hp.unrecognized = (groups.get(undefined) ?? []).filter((f): f is Unrec => !isFile(f));
+    for (const [name, list] of groups) {
+      if (name === undefined) continue;
+      let to = parts.get(name);
+      if (!to) parts.set(name, (to = { files: [], unrecognized: [], captures: [], procSys: [] }));
+      for (const f of list) (isFile(f) ? to.files.push(f) : to.unrecognized.push(f));
     }
   }
 

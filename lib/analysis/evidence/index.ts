@@ -62,7 +62,7 @@ export type TextPart = {
 export type TextPartsResult = {
   parts: TextPart[];
   /** parts nothing recognised, with their lines and the reason: listed, never dropped */
-  unrecognised: Array<{ from: number; to: number; command?: string; reason: string }>;
+  unrecognised: Array<{ from: number; to: number; command?: string; host?: string; reason: string }>;
 };
 
 const countFacts = (f: FileFacts): number =>
@@ -132,6 +132,8 @@ function recognisePart(p: PastePart, name: string, parsers: TextParser[], single
   const to = cleaned.lineNos[cleaned.lineNos.length - 1] ?? from;
   if (cleaned.lines.every((l) => l.trim() === "")) return { ok: false, reason: "no output under the command" };
   const command = p.command ?? (single ? commandFromFileName(name) : undefined);
+  // `hostname` names the host of the parts after it (paste.ts); it is not evidence itself
+  if (command && p.via !== "none" && /^(hostname|uname)$/.test(mainCommand(command).word) && /^(hostname\s*$|uname\s+-n\s*$)/.test(mainCommand(command).cmd.trim()) && cleaned.lines.length === 1) return { ok: false, reason: "no output under the command" };
   const direct = command ? sysctlFromCommand(command, cleaned.lines) : undefined;
   if (direct) {
     remapLines(direct, [], cleaned.lineNos);
@@ -156,7 +158,9 @@ function recognisePart(p: PastePart, name: string, parsers: TextParser[], single
       }
       if (out.status !== "success") return;
       const n = countFacts(out.data);
-      if (n === 0 && parser.kind !== "other-text") return;
+      // an answer with no facts (ss's header alone: nothing listens; an error log of notices) is still that
+      // output, when nothing in it went unread
+      if (n === 0 && parser.kind !== "other-text" && out.warnings.length > 0) return;
       // fewer unread lines win; the command's kind breaks ties
       const score = n / (1 + out.warnings.length) + bonus;
       if (!best || score > best.score) best = { kind: parser.kind, facts: out.data, warnings: out.warnings, lineNos: v.lineNos, score };
@@ -207,7 +211,7 @@ export function parseTextParts(input: string, name: string, parsers: TextParser[
     else if (r.reason !== "no output under the command") {
       const from = p.commandLine ?? p.lineNos[0] ?? 1;
       const to = p.lineNos[p.lineNos.length - 1] ?? from;
-      out.unrecognised.push({ from, to, ...(p.command ? { command: p.command } : {}), reason: r.reason });
+      out.unrecognised.push({ from, to, ...(p.command ? { command: p.command } : {}), ...(p.host ? { host: p.host } : {}), reason: r.reason });
     }
   }
   return out;
@@ -215,7 +219,7 @@ export function parseTextParts(input: string, name: string, parsers: TextParser[
 
 /** ParsedFiles (one per recognised part) and unrecognised entries of one text file, for mergeHost */
 export function parsedFilesOf(path: string, text: string, bytes: number, parsers: TextParser[] = allParsers):
-  { files: Array<ParsedFile & { host?: string }>; unrecognized: HostEvidence["unrecognized"] } {
+  { files: Array<ParsedFile & { host?: string }>; unrecognized: Array<HostEvidence["unrecognized"][number] & { host?: string }> } {
   const r = parseTextParts(text, path, parsers);
   const multi = r.parts.length + r.unrecognised.length > 1;
   const files: Array<ParsedFile & { host?: string }> = r.parts.map((p, i) => {
@@ -230,6 +234,7 @@ export function parsedFilesOf(path: string, text: string, bytes: number, parsers
     path: multi ? `${path}:${u.from}-${u.to}` : path,
     bytes: multi ? 0 : bytes,
     reason: u.command ? `\`${u.command.slice(0, 120)}\`: ${u.reason}` : u.reason,
+    ...(u.host ? { host: u.host } : {}),
   }));
   return { files, unrecognized };
 }

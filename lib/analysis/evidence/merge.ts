@@ -99,12 +99,15 @@ export function snapshotRank(path: string): number | undefined {
   if (t) return Number(t[1]);
   const n = /(\d{1,6})$/.exec(stem);
   if (n) return Number(n[1]);
-  // a folder per reading: before/nstat.txt, after/nstat.txt
-  const dir = parts.length >= 2 ? parts[parts.length - 2] : "";
-  if (/^(before|pre|start)$/.test(dir)) return 0;
-  if (/^(after|post|end)$/.test(dir)) return 1e9;
-  const td = /^(?:t|snap(?:shot)?-?|)(\d{1,6})$/.exec(dir);
-  return td ? Number(td[1]) : undefined;
+  // a folder per reading: before/nstat.txt, after/nstat.txt, before/proc/net/netstat (nearest folder first)
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const dir = parts[i]!;
+    if (/^(before|pre|start)$/.test(dir)) return 0;
+    if (/^(after|post|end)$/.test(dir)) return 1e9;
+    const td = /^(?:t|snap(?:shot)?-?|round-?|)(\d{1,6})$/.exec(dir);
+    if (td) return Number(td[1]);
+  }
+  return undefined;
 }
 
 type Reading = { value: number; file: string; line?: number; order: number; takenAt?: number; rank?: number; moment: string };

@@ -194,6 +194,9 @@ export function splitPaste(text: string): PastePart[] {
     const h = p ? undefined : headerTitle(l);
     if (p || h !== undefined) {
       if (cur.lines.length > 0 || cur.command !== undefined) parts.push(cur);
+      // `hostname` (or `uname -n`) answered with one name: the parts after it are that host's
+      const named = hostnameAnswer(cur);
+      if (named) headerHost = named;
       const command = p ? p.command : h!;
       const hostFromHeader = !p && /^[a-z0-9][a-z0-9.-]{0,62}$/i.test(h!) && !isCommandText(h!, true) && !timeOf(h!) && /[a-z]/i.test(h!) && /[-.\d]/.test(h!) ? h : undefined;
       const t = p ? undefined : timeOf(h!);
@@ -232,6 +235,14 @@ export function splitPaste(text: string): PastePart[] {
   if (n === 0) return parts.length ? parts : [];
   // a first part of only blank/comment lines before the first command is nothing
   return parts.filter((pt) => pt.command !== undefined || pt.lines.some((x) => x.trim() !== "" && !isCommentLine(x)));
+}
+
+function hostnameAnswer(p: PastePart): string | undefined {
+  if (!p.command) return undefined;
+  const { cmd, word } = mainCommand(p.command);
+  if (!(word === "hostname" && !/\s-[IiaA]/.test(cmd)) && !(word === "uname" && /\s-\w*n\b/.test(cmd) && !/-\w*a/.test(cmd))) return undefined;
+  const out = p.lines.map((l) => l.trim()).filter((l) => l !== "");
+  return out.length === 1 && /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(out[0]!) ? out[0] : undefined;
 }
 
 /**
