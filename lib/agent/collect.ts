@@ -33,9 +33,13 @@ export type Item = {
   dropEmpty?: boolean;
 };
 
-/** kernel log lines about networking (the rp_filter, conntrack, MTU, link and SYN-flood messages the rules read) */
-export const KERNEL_NET_LOG =
-  /martian|nf_conntrack|conntrack|dropping packet|SYN flooding|possible SYN|TCP: |IPv4: |IPv6: |neighbour|NETDEV|link (is )?(up|down)|Link is|carrier|vxlan|bridge|veth|bond|mtu|MTU|rp_filter|nf_tables|xt_|iptables|ip_tables|net_ratelimit|callbacks suppressed|eth\d|ens\d|enp\d/;
+/**
+ * Kernel log lines about networking (the rp_filter, conntrack, MTU, link and SYN-flood messages the rules read), as a
+ * POSIX extended regular expression so that collect.sh greps with the very same text (collect.test.ts compares).
+ */
+export const KERNEL_NET_LOG_ERE =
+  "martian|nf_conntrack|conntrack|dropping packet|SYN flooding|possible SYN|TCP: |IPv4: |IPv6: |neighbour|NETDEV|link (is )?(up|down)|Link is|carrier|vxlan|bridge|veth|bond|mtu|MTU|rp_filter|nf_tables|xt_|iptables|ip_tables|net_ratelimit|callbacks suppressed|eth[0-9]|ens[0-9]|enp[0-9]";
+export const KERNEL_NET_LOG = new RegExp(KERNEL_NET_LOG_ERE);
 
 export const ITEMS: Item[] = [
   { name: "proc-net-netstat.txt", command: "cat /proc/net/netstat", run: { file: "/proc/net/netstat" }, counters: true },

@@ -1,0 +1,101 @@
+/**
+ * The collection: the agent's list and collect.sh's agree; in a network namespace made here (root), `netmortem
+ * collect` and collect.sh write bundles with the same files, read alike by the evidence engine and diagnosed alike;
+ * a missing tool is skipped with its reason.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { expandArchive } from "../analysis/bundle";
+import { analyzeBundle } from "../analysis/diagnosis";
+import { collect, ITEMS, KERNEL_NET_LOG_ERE } from "./collect";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const script = readFileSync(path.join(root, "deploy/collect.sh"), "utf8");
+
+describe("one list of outputs", () => {
+  it("collect.sh writes the agent's files under the same names", () => {
+    const names = new Set([...script.matchAll(/(?:rec |file |bounded |drop_empty |\$dir\/)"?([A-Za-z0-9_-]+)(?:\$s)?\.(txt|json)/g)].map((m) => `${m[1]}.${m[2]}`));
+    names.add("dmesg-net.txt");
+    names.delete("netmortem-collect.txt");
+    expect([...names].sort()).toEqual(ITEMS.map((i) => i.name).sort());
+    // the counter items are the ones read twice by both
+    const counters = /counters\(\) \{([\s\S]*?)\n\}/.exec(script)![1]!;
+    expect([...counters.matchAll(/"([A-Za-z0-9_-]+)\$s\.txt"/g)].map((m) => `${m[1]}.txt`).sort()).toEqual(ITEMS.filter((i) => i.counters).map((i) => i.name).sort());
+  });
+
+  it("collect.sh greps the kernel log with the agent's expression", () => {
+    expect(script).toContain(`KERNEL_NET_LOG='${KERNEL_NET_LOG_ERE}'`);
+  });
+
+  it("a missing tool is skipped and said so, never fatal", async () => {
+    const c = await collect({ items: [{ name: "x.txt", command: "no-such-tool -a", run: { argv: ["netmortem-no-such-tool", "-a"] } }, ITEMS[0]!] });
+    expect(c.skipped).toEqual([{ command: "no-such-tool -a", reason: "netmortem-no-such-tool is not installed" }]);
+    expect(c.outputs.map((o) => o.name)).toEqual(["proc-net-netstat.txt"]);
+  });
+
+  it("bounds an output and says it was cut", async () => {
+    const c = await collect({ maxBytes: 1000, items: [{ name: "big.txt", command: "seq", run: { argv: ["seq", "1", "100000"] } }] });
+    expect(c.outputs[0]!.content.length).toBe(1000);
+    expect(c.outputs[0]!.truncated).toBe(true);
+  });
+});
+
+function whyNot(): string | null {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return "needs root (network namespaces)";
+  for (const t of ["ip", "ss", "sysctl", "tar"]) if (spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0) return `missing ${t}`;
+  const probe = `nmaprobe${process.pid}`;
+  if (spawnSync("ip", ["netns", "add", probe]).status !== 0) return "ip netns does not work here";
+  spawnSync("ip", ["netns", "del", probe]);
+  return null;
+}
+const reason = whyNot();
+
+describe.skipIf(reason !== null)("collect and collect.sh in a network namespace made here", () => {
+  const ns = `nmac${process.pid}`;
+  const peer = `nmap${process.pid}`;
+  const tmp = mkdtempSync(path.join(tmpdir(), "netmortem-collect-test-"));
+  afterAll(() => {
+    spawnSync("ip", ["netns", "del", ns]);
+    spawnSync("ip", ["netns", "del", peer]);
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("write the same files, read and diagnosed alike", { timeout: 60_000 }, async () => {
+    for (const n of [ns, peer]) {
+      execFileSync("ip", ["netns", "add", n]);
+      execFileSync("ip", ["-n", n, "link", "set", "lo", "up"]);
+    }
+    execFileSync("ip", ["link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", "eth0", "netns", peer]);
+    execFileSync("ip", ["-n", ns, "addr", "add", "10.219.0.1/24", "dev", "eth0"]);
+    execFileSync("ip", ["-n", ns, "link", "set", "eth0", "up"]);
+    execFileSync("ip", ["-n", peer, "addr", "add", "10.219.0.2/24", "dev", "eth0"]);
+    execFileSync("ip", ["-n", peer, "link", "set", "eth0", "up"]);
+    const a = path.join(tmp, "cli.tar.gz");
+    const b = path.join(tmp, "sh.tar.gz");
+    execFileSync("ip", ["netns", "exec", ns, process.execPath, path.join(root, "cli/netmortem.js"), "collect", "-o", a, "--host", "node-x", "--interval", "1s"], { stdio: ["ignore", "ignore", "pipe"] });
+    execFileSync("ip", ["netns", "exec", ns, "sh", path.join(root, "deploy/collect.sh"), "-o", b, "-H", "node-x", "-i", "1"], { stdio: ["ignore", "ignore", "pipe"] });
+    const files = (f: string) => {
+      const x = expandArchive(new Uint8Array(readFileSync(f)));
+      if (x.status !== "success") throw new Error(x.error.message);
+      return x.entries.map((e) => e.path).sort();
+    };
+    const fa = files(a);
+    expect(fa).toEqual(files(b));
+    expect(fa).toContain("node-x/proc-net-netstat-before.txt");
+    expect(fa).toContain("node-x/proc-net-netstat-after.txt");
+    expect(fa).toContain("node-x/sysctl-a.txt");
+    const [da, db] = [await analyzeBundle([a]), await analyzeBundle([b])];
+    expect(da.hosts.map((h) => h.name)).toEqual(["node-x"]);
+    const kinds = (x: typeof da) => x.hosts[0]!.files.map((f) => `${f.path} ${f.kind}`).sort();
+    expect(kinds(db)).toEqual(kinds(da));
+    expect(db.rootCause).toBe(da.rootCause);
+    expect(db.findings.map((f) => f.id)).toEqual(da.findings.map((f) => f.id));
+    // the outputs were recognised, not listed as unrecognised (netmortem-collect.txt is our own note)
+    // (the evidence engine has no parser for `ip rule` and `ip neigh` yet: listed as unrecognised, never dropped)
+    expect((da.hosts[0]!.unrecognized ?? []).filter((p) => !["netmortem-collect.txt", "ip-rule.txt", "ip-neigh.txt"].includes(p))).toEqual([]);
+  });
+});
