@@ -112,6 +112,8 @@ export class Agent {
     } catch (err) {
       if (err instanceof CaptureError) {
         this.log(`netmortem agent: capture on ${spec.iface} not taken: ${err.message}`);
+        // the war room asked for it: say why it did not come (PLAN.md log, 18:12)
+        if (requestId) await this.sender.postJson(`/api/v1/ingest/capture-requests/${encodeURIComponent(requestId)}/failure`, { error: err.message.slice(0, 500) });
         return;
       }
       throw err;

@@ -279,6 +279,16 @@ export class Sender {
     }
   }
 
+  /** a small JSON POST (a capture request's failure); false when it did not go through */
+  async postJson(pathname: string, body: unknown): Promise<boolean> {
+    try {
+      const r = await this.post(pathname, gzipSync(Buffer.from(JSON.stringify(body))), randomUUID());
+      return r.status >= 200 && r.status < 300;
+    } catch {
+      return false;
+    }
+  }
+
   /** raw bytes (a pcap) for a stored capture: see PLAN.md's log (18:08) for the route */
   async postRaw(pathname: string, gz: Buffer, contentType: string): Promise<{ ok: boolean; why: string }> {
     try {
