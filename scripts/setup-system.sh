@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite needs when they are missing:
 # Chromium for the Playwright end-to-end tests, and the networking tools the lab reproductions
 # (e2e/lab) and recorders use. Needs root; without root it only says what is missing.
-# Usage: scripts/setup-system.sh [--with-postgres]
+# Usage: scripts/setup-system.sh [--with-postgres] [--with-tshark]
+# (--with-tshark: for `npm run bench:agent` and bench:capture's reference; the tests do not need it)
 set -euo pipefail
 
 want=()
@@ -21,9 +22,12 @@ have netstat || want+=(net-tools)
 have python3 || want+=(python3)
 have curl || want+=(curl)
 have zip || want+=(zip)   # the bundle reader's zip64 test (zip -fz)
-if [ "${1:-}" = "--with-postgres" ]; then
-  have pg_ctlcluster || want+=(postgresql)
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --with-postgres) have pg_ctlcluster || want+=(postgresql) ;;
+    --with-tshark) have tshark || want+=(tshark) ;;
+  esac
+done
 
 if [ ${#want[@]} -eq 0 ]; then
   exit 0
