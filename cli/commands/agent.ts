@@ -28,6 +28,8 @@ It never writes a sysctl or changes the node. SIGTERM finishes the current send 
   --node NAME             the node's name (default: $NODE_NAME, else the host name: ${defaultNodeName()})
   --interval DURATION     between snapshots (default 60s)
   --once                  one snapshot (and capture), then exit (exit 1 if something stayed in the spool)
+  --spool-only            collect into the spool and never contact the server (carry the spool, then --flush)
+  --flush                 collect nothing: send what the spool holds, oldest first, and exit
   --spool DIR             where unsent bodies wait (default /var/lib/netmortem/spool, else $TMPDIR/netmortem-spool)
   --capture IFACE         also capture on IFACE each tick (tcpdump), summarised here
   --capture-seconds N     capture length (default 30)
@@ -47,7 +49,7 @@ export async function run(args: string[]): Promise<number> {
     o = parseArgs(args, {
       server: "value", token: "value", "token-file": "value", node: "value", interval: "value", once: "flag", spool: "value",
       capture: "value", "capture-seconds": "value", "capture-filter": "value", "capture-packets": "value", "capture-bytes": "value",
-      "send-raw": "flag", poll: "value", redact: "flag", "redact-key": "value", incident: "value", help: "flag", h: "flag",
+      "send-raw": "flag", poll: "value", "spool-only": "flag", flush: "flag", redact: "flag", "redact-key": "value", incident: "value", help: "flag", h: "flag",
       "backoff": "value", "max-backoff": "value",
     }).opts;
     if (o.help || o.h) {
@@ -65,7 +67,7 @@ export async function run(args: string[]): Promise<number> {
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError("--server must be an http:// or https:// URL");
     let token = (o.token as string | undefined) ?? process.env.NETMORTEM_TOKEN;
     if (o["token-file"]) token = (await readFile(o["token-file"] as string, "utf8")).trim();
-    if (!token) throw new UsageError("a token is required: --token, --token-file or NETMORTEM_TOKEN");
+    if (!token && !o["spool-only"]) throw new UsageError("a token is required: --token, --token-file or NETMORTEM_TOKEN");
     const node = (o.node as string | undefined) ?? defaultNodeName();
     if (!NodeName.safeParse(node).success) throw new UsageError(`--node: '${node}' is not a node name (letters, digits, '.', '-', '_')`);
     const intervalMs = parseDuration((o.interval as string | undefined) ?? "60s", "--interval");
@@ -83,15 +85,18 @@ export async function run(args: string[]): Promise<number> {
       : undefined;
     if (capture && (!(capture.seconds > 0) || capture.seconds > 3600)) throw new UsageError("--capture-seconds must be between 1 and 3600");
     if (o["send-raw"] && !capture) throw new UsageError("--send-raw goes with --capture");
+    if (o["spool-only"] && o.flush) throw new UsageError("--spool-only and --flush exclude each other");
     const log = (l: string) => process.stderr.write(`${new Date().toISOString()} ${l}\n`);
     const redactor = o.redact ? new Redactor(await loadOrCreateKey((o["redact-key"] as string | undefined) ?? defaultKeyFile(), log), { hostNames: [node] }) : undefined;
     const agent = new Agent({
       server,
-      token,
+      token: token ?? "",
       node,
       intervalMs,
       once: o.once === true,
       spoolDir,
+      spoolOnly: o["spool-only"] === true,
+      flushOnly: o.flush === true,
       capture,
       pollMs: o.poll !== undefined ? parseDuration(o.poll as string, "--poll") : undefined,
       redactor,

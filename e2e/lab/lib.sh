@@ -192,8 +192,23 @@ counters() {
   rec "$d/conntrack-S-$s.txt" ip netns exec "$n" conntrack -S
 }
 
+# LAB_AGENT=DIR: the node agent takes each reading instead of the lab's own commands (lib/agent/lab-agent.test.ts):
+# `netmortem agent --once --spool-only` in HOST's namespace, into DIR/HOST (it never contacts a server from inside
+# the lab; the test delivers the spools afterwards with --flush). LAB_AGENT_ARGS: more agent options (--incident …).
+lab_agent() {
+  local h="$1"
+  # shellcheck disable=SC2086
+  ip netns exec "$(ns "$h")" node "$LAB_DIR/../../cli/netmortem.js" agent --once --spool-only --poll 0 \
+    --server "${LAB_AGENT_SERVER:-http://127.0.0.1:3140}" --node "$h" --spool "$LAB_AGENT/$h" ${LAB_AGENT_ARGS:-} \
+    2>>"$LAB_AGENT/agent.log"
+}
+
 # collect_before HOST OUTDIR → the "before" counter reading for HOST into OUTDIR/HOST
 collect_before() {
+  if [ -n "${LAB_AGENT:-}" ]; then
+    lab_agent "$1"
+    return
+  fi
   counters "$1" "$2/$1" before
 }
 
@@ -203,6 +218,10 @@ collect_before() {
 collect_bundle() {
   local h="$1" out="$2"
   shift 2
+  if [ -n "${LAB_AGENT:-}" ]; then
+    lab_agent "$h"
+    return
+  fi
   local d="$out/$h" n
   n="$(ns "$h")"
   mkdir -p "$d"

@@ -23,6 +23,10 @@ export type AgentOptions = {
   intervalMs: number;
   once: boolean;
   spoolDir: string;
+  /** collect and spool, never contact the server (a node without a way to it: the spool is carried, then --flush) */
+  spoolOnly?: boolean;
+  /** collect nothing: send what the spool holds, oldest first, then exit */
+  flushOnly?: boolean;
   capture?: CaptureSpec & { sendRaw?: boolean };
   /** poll for capture requests this often (default 15 s; 0: never) */
   pollMs?: number;
@@ -95,7 +99,7 @@ export class Agent {
       skipped: c.skipped,
       ...(this.o.incidentId ? { incidentId: this.o.incidentId } : {}),
     });
-    const res = await this.sender.send("snapshots", body);
+    const res = this.o.spoolOnly ? await this.sender.spoolOnly("snapshots", body) : await this.sender.send("snapshots", body);
     const skipped = c.skipped.length ? `; skipped ${c.skipped.map((s) => `${s.command} (${s.reason})`).join(", ")}` : "";
     if (res.status === "sent") {
       this.snapshotsSent++;
@@ -163,12 +167,19 @@ export class Agent {
   /** The loop. Returns the exit code: 0, or 3 when the token was refused. */
   async run(): Promise<number> {
     try {
-      await this.sender.flush(true);
+      if (this.o.flushOnly) {
+        const sent = await this.sender.flush(true);
+        const left = (await this.sender.spooled()).length;
+        this.log(`netmortem agent: sent ${sent} spooled bod${sent === 1 ? "y" : "ies"} from ${this.o.spoolDir}${left ? `; ${left} still waiting` : ""}`);
+        return left > 0 ? 1 : 0;
+      }
+      if (!this.o.spoolOnly) await this.sender.flush(true);
       for (;;) {
         const tick = Date.now();
         await this.snapshot();
         if (this.o.capture && !this.stopping) await this.capture(this.o.capture);
         if (this.o.once) {
+          if (this.o.spoolOnly) return 0;
           // --once: what is still spooled stays for the next run
           await this.sender.flush(true);
           const left = (await this.sender.spooled()).length;

@@ -163,6 +163,12 @@ export class Sender {
     }
   }
 
+  /** writes a body to the spool without trying the server (--spool-only) */
+  async spoolOnly(kind: Kind, body: unknown): Promise<SendResult> {
+    await this.spool(kind, gzipSync(Buffer.from(JSON.stringify(body))), randomUUID());
+    return { status: "spooled", why: "--spool-only" };
+  }
+
   private async sendGz(kind: Kind, gz: Buffer, key: string): Promise<SendResult> {
     // anything waiting goes first: this body queues behind it
     if ((await this.spooled()).length > 0) {
