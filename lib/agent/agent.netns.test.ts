@@ -140,7 +140,7 @@ describe.skipIf(reason !== null)("netmortem agent in a network namespace, sendin
     expect(ev.deltas.find((d) => d.name === "Tcp.ActiveOpens")!.delta).toBeGreaterThanOrEqual(3);
   });
 
-  it(`a server stopped for ${DOWNTIME_S} s loses nothing: spooled, then sent oldest first`, { timeout: (DOWNTIME_S + 90) * 1000 }, async () => {
+  it(`a server stopped for ${DOWNTIME_S} s loses nothing: spooled, then sent oldest first`, { timeout: (DOWNTIME_S + 120) * 1000 }, async () => {
     const before = bodies().length;
     const spool = path.join(tmp, "spool2");
     const agent = spawn("ip", agentArgs(["--token", TOKEN, "--interval", "5s", "--spool", spool, "--backoff", "1s", "--max-backoff", "5s"]), { stdio: ["ignore", "ignore", "pipe"] });
@@ -161,7 +161,7 @@ describe.skipIf(reason !== null)("netmortem agent in a network namespace, sendin
     const spooledWhileDown = readdirSync(spool).filter((f) => f.endsWith(".json.gz")).length;
     expect(spooledWhileDown, log).toBeGreaterThanOrEqual(Math.floor(DOWNTIME_S / 5) - 2);
     await startServer();
-    await waitFor(() => readdirSync(spool).filter((f) => f.endsWith(".json.gz")).length === 0 && bodies().length >= before + 1 + spooledWhileDown, 40_000, "the spool draining");
+    await waitFor(() => readdirSync(spool).filter((f) => f.endsWith(".json.gz")).length === 0 && bodies().length >= before + 1 + spooledWhileDown, 60_000, "the spool draining");
     await new Promise<void>((r) => {
       agent.once("exit", () => r());
       agent.kill("SIGTERM");
@@ -175,7 +175,8 @@ describe.skipIf(reason !== null)("netmortem agent in a network namespace, sendin
     const times = got.map((g) => Date.parse(g.body.takenAt));
     expect([...times].sort((x, y) => x - y)).toEqual(times);
     expect(new Set(got.map((g) => g.key)).size).toBe(got.length);
-    expect(times.filter((t) => t > downAt && t < downAt + DOWNTIME_S * 1000).length).toBe(spooledWhileDown);
+    // the snapshots taken while it was down (a tick in flight when it stopped may be spooled too)
+    expect(times.filter((t) => t > downAt && t < downAt + DOWNTIME_S * 1000).length).toBeGreaterThanOrEqual(spooledWhileDown - 1);
     expect(log).toMatch(/server unreachable/);
   });
 
