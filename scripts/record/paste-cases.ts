@@ -180,6 +180,20 @@ const add = (c: Case) => cases.push(c);
     files: { "client.txt": prompt("client", "ip route", read("accept_queue_overflow", "client", "ip-route.txt")) + prompt("client", "ip addr", read("accept_queue_overflow", "client", "ip-addr.txt")) + prompt("client", "nstat -az | grep -i listen", grep(read("accept_queue_overflow", "client", "nstat-after.txt"), /listen/i)) } });
 }
 
+// ---- proxies (scripts/record/proxy-logs.sh): HAProxy and nginx with a JSON access log in front of a backend
+// whose accept loop is stalled (somaxconn 8); HAProxy with a 4-port source range for a slow backend
+{
+  const s = "proxy";
+  const rd = (f: string) => readFileSync(path.join(labOut, s, f), "utf8");
+  const rb = (f: string) => read(s, "backend", f);
+  add({ id: "px-haproxy-sC-backend-ss", expect: "accept_queue_overflow", scenario: s, shapes: ["prompts of two hosts", "HAProxy log (sC--)", "ss filtered by port"], shows: "HAProxy's 503s with termination state sC-- (connect timed out, Tc -1) and the backend's ss -ltn 'sport = :8080' with Recv-Q 9 over Send-Q 8",
+    files: { "paste.txt": prompt("lb", "journalctl -u haproxy --no-pager | tail -4", head(rd("haproxy-stdout.log"), 4)) + prompt("backend", "ss -ltn 'sport = :8080'", grep(rb("ss-ltn.txt"), /State|:8080 /)) } });
+  add({ id: "px-json-log-backend-netstat", expect: "accept_queue_overflow", scenario: s, shapes: ["ingress-nginx-style JSON access log", "two pasted files", "grep twice"], shows: "the JSON access log's 504s after 3 s (upstream_connect_time \"-\") and the backend's netstat -s | grep -i listen before and after",
+    files: { "access.json.log": rd("nginx-json-access.log"), "backend.txt": prompt("backend", "netstat -s | grep -i listen", grep(rb("netstat-s-before.txt"), /listen/i), "dollar") + prompt("backend", "netstat -s | grep -i listen", grep(rb("netstat-s-after.txt"), /listen/i), "dollar") } });
+  add({ id: "px-haproxy-no-free-ports", expect: "ephemeral_port_exhaustion", scenario: s, shapes: ["HAProxy log with alerts", "prompt"], shows: "HAProxy: 'Cannot bind to source address before connect()' alerts and SC-- 503s while four connections hold the backend's 4-port source range",
+    files: { "haproxy.txt": prompt("lb", "tail -n 12 /var/log/haproxy.log", tail(rd("haproxy-stdout.log"), 12)) } });
+}
+
 rmSync(dest, { recursive: true, force: true });
 for (const c of cases) {
   const d = path.join(dest, c.id);

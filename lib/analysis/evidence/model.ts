@@ -53,6 +53,8 @@ export const EvidenceKind = z.enum([
   "softnet-stat",
   "other-text", // recognised as a known but unused output (ethtool, ping, traceroute…)
   "envoy-access-log", // Envoy default-format access log (also Ambassador/Istio, JSON-wrapped lines)
+  "haproxy-log", // HAProxy httplog / tcplog lines (syslog-prefixed or bare) and its alerts
+  "json-access-log", // JSON access logs: ingress-nginx/nginx escape=json formats, Traefik, others
 ]);
 export type EvidenceKind = z.infer<typeof EvidenceKind>;
 

@@ -41,6 +41,8 @@ const NAME_HINTS: Array<[RegExp, EvidenceKind[]]> = [
   [/access/, ["nginx-access-log", "ingress-nginx-access-log", "envoy-access-log"]],
   [/ingress/, ["ingress-nginx-access-log", "nginx-error-log"]],
   [/envoy|istio|ambassador/, ["envoy-access-log"]],
+  [/haproxy/, ["haproxy-log"]],
+  [/traefik|json/, ["json-access-log"]],
   [/dmesg|kern|messages|journal/, ["kernel-log"]],
   [/tcpdump|capture|pcap/, ["tcpdump-text"]],
   [/curl|timing|latenc|time/, ["timing"]],

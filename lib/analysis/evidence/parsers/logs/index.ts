@@ -2,6 +2,8 @@
 import type { TextParser } from "../../parser";
 import { ingressAccessParser, nginxAccessParser } from "./access";
 import { envoyAccessParser } from "./envoy";
+import { haproxyLogParser } from "./haproxy";
+import { jsonAccessParser } from "./jsonAccess";
 import { kernelLogParser } from "./kernel";
 import { kubernetesParser } from "./kubernetes";
 import { klogParser, nginxErrorParser } from "./nginxError";
@@ -9,10 +11,10 @@ import { timingParser } from "./timing";
 
 export const logParsers: TextParser[] = [
   nginxErrorParser, klogParser, nginxAccessParser, ingressAccessParser, envoyAccessParser, kernelLogParser,
-  timingParser, kubernetesParser,
+  timingParser, kubernetesParser, haproxyLogParser, jsonAccessParser,
 ];
 
 export {
   ingressAccessParser, nginxAccessParser, envoyAccessParser, kernelLogParser, kubernetesParser, klogParser,
-  nginxErrorParser, timingParser,
+  nginxErrorParser, timingParser, haproxyLogParser, jsonAccessParser,
 };
