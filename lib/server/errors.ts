@@ -44,6 +44,22 @@ export class InvalidJsonError extends Error {
   }
 }
 
+/** A Content-Type or Content-Encoding the route cannot read, or bytes that are none of the formats it takes: 415. */
+export class UnsupportedMediaTypeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnsupportedMediaTypeError";
+  }
+}
+
+/** The request body ended before it was complete (the client went away, or sent less than its Content-Length): 400. */
+export class IncompleteBodyError extends Error {
+  constructor(message = "the request body ended before it was complete") {
+    super(message);
+    this.name = "IncompleteBodyError";
+  }
+}
+
 export class PayloadTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
     super(`request body is larger than ${limitBytes} bytes`);

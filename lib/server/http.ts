@@ -4,10 +4,12 @@ import { Prisma } from "../generated/prisma/client";
 import { Id } from "../schemas/common";
 import {
   ConflictError,
+  IncompleteBodyError,
   InvalidJsonError,
   InvalidTransitionError,
   NotFoundError,
   PayloadTooLargeError,
+  UnsupportedMediaTypeError,
   ValidationError,
   type Issue,
 } from "./errors";
@@ -53,6 +55,8 @@ export function errorResponse(err: unknown): Response {
   if (err instanceof ValidationError) return errorJson(400, "validation_failed", err.message, { issues: err.issues });
   if (err instanceof InvalidJsonError) return errorJson(400, "invalid_json", err.message);
   if (err instanceof PayloadTooLargeError) return errorJson(413, "payload_too_large", err.message);
+  if (err instanceof UnsupportedMediaTypeError) return errorJson(415, "unsupported_media_type", err.message);
+  if (err instanceof IncompleteBodyError) return errorJson(400, "incomplete_body", err.message);
   if (err instanceof NotFoundError) return errorJson(404, "not_found", err.message);
   if (err instanceof ConflictError) {
     return errorJson(409, "conflict", err.message, err.current === undefined ? {} : { current: err.current });
