@@ -41,7 +41,8 @@ export const UploadFilename = z
   .trim()
   .min(1)
   .max(255)
-  .regex(/^[^/\\\0\r\n]+$/, "a file name, not a path");
+  .regex(/^[^/\\\0\r\n]+$/, "a file name, not a path")
+  .refine((s) => !/^\.+$/.test(s), "a file name, not . or ..");
 
 /**
  * Headers and query of the upload. `X-Host` names the host a single file or a paste came from (default "host"; a

@@ -126,6 +126,18 @@ export class Worker {
     }
   }
 
+  /** Runs every job that can be claimed now, then returns how many ran (tests, scripts). */
+  async drain(): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const job = await claimJob(this.opts.db.prisma, this.id, this.opts.storeId);
+      if (!job) return n;
+      await this.runJob(job);
+      n++;
+      this.finished++;
+    }
+  }
+
   private async runJob(job: ClaimedJob): Promise<void> {
     const { db } = this.opts;
     let lost = false;

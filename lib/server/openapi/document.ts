@@ -2,9 +2,10 @@
 // operations live in paths/<area>.ts (see README.md beside this file); add yours to PATH_GROUPS.
 import { createDocument, type ZodOpenApiPathsObject } from "zod-openapi";
 import { corePaths } from "./paths/core";
+import { evidencePaths } from "./paths/evidence";
 import { openapiPaths } from "./paths/openapi";
 
-const PATH_GROUPS: ZodOpenApiPathsObject[] = [corePaths, openapiPaths];
+const PATH_GROUPS: ZodOpenApiPathsObject[] = [corePaths, evidencePaths, openapiPaths];
 
 export type OpenApiDocument = ReturnType<typeof createDocument>;
 

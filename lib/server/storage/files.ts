@@ -8,6 +8,7 @@
 // only by an instance that has that directory (several instances sharing one directory share its id).
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 
 export interface FilesDir {
@@ -65,4 +66,25 @@ export function getFilesDir(): FilesDir {
 /** Tests point the process at a directory of their own. */
 export function setFilesDir(dir: FilesDir | undefined): void {
   store.__netmortemFiles = dir;
+}
+
+/** A file name safe to create: no separators or control characters, not "." or "..", at most 200 bytes. */
+export function safeFileName(name: string, fallback = "upload"): string {
+  let n = name.replace(/[\/\\\x00-\x1f\x7f]/g, "_").trim();
+  while (Buffer.byteLength(n) > 200) n = n.slice(0, -1);
+  return n === "" || /^\.+$/.test(n) ? fallback : n;
+}
+
+/** spool/<evidence id>/<file name>: where a received upload waits for the job */
+export function spoolPathOf(evidenceId: string, filename: string): string {
+  return path.posix.join("spool", evidenceId, safeFileName(filename));
+}
+
+const SPOOL_ENTRY = /^spool\/[0-9a-f-]{36}\/[^/]+$/;
+
+/** Removes a spooled upload and its folder (only a path of the spoolPathOf shape: never more than that). */
+export async function removeSpool(dir: FilesDir, relative: string): Promise<void> {
+  const file = dir.resolve(relative);
+  await rm(file, { force: true });
+  if (SPOOL_ENTRY.test(relative)) await rm(path.dirname(file), { recursive: true, force: true });
 }

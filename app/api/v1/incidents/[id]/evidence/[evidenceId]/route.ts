@@ -1,0 +1,9 @@
+import { ok, route } from "@/lib/server/http";
+import { getEvidence } from "@/lib/server/services/evidence/get";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (_request: Request, context: { params: Promise<{ id: string; evidenceId: string }> }) => {
+  const { id, evidenceId } = await context.params;
+  return ok(await getEvidence(null, id, evidenceId));
+});

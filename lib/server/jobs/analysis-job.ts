@@ -1,0 +1,188 @@
+// The analysis job: reads the incident's uploads still waiting in this files directory's spool (bundle → texts,
+// capture summaries, what was skipped), stores them, then analyses the incident from the database alone and saves
+// a new version of its analysis. Re-runnable: an upload read before a crash is read again from its spool file; the
+// result is saved in one transaction that also marks the job done (only if it is still this worker's).
+import { mkdir, rename, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Prisma } from "../../generated/prisma/client";
+import { publish } from "../events";
+import { analyseStored, loadIncidentEvidence } from "../ingest/analyse";
+import { readUpload, type ReadFile } from "../ingest/read";
+import { getFilesDir, removeSpool, type FilesDir } from "../storage/files";
+import { enforceBlobRetention } from "../storage/blobs";
+import { putTextBlobs, textBlob } from "../storage/text-blobs";
+import { PermanentJobError, completeJob } from "./queue";
+import type { JobContext, JobHandler } from "./worker";
+
+type Pending = {
+  id: string;
+  incidentId: string | null;
+  filename: string | null;
+  spoolPath: string | null;
+  options: unknown;
+};
+
+export function makeAnalysisJob(files: () => FilesDir = getFilesDir): JobHandler {
+  return async (ctx) => {
+    const prisma = ctx.db.prisma;
+    const dir = files();
+    const pending: Pending[] = await prisma.evidenceItem.findMany({
+      where: { incidentId: ctx.job.incidentId, storeId: ctx.storeId, spoolPath: { not: null }, status: { in: ["received", "processing"] } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { id: true, incidentId: true, filename: true, spoolPath: true, options: true },
+    });
+    const failures: string[] = [];
+    for (const item of pending) {
+      ctx.checkLease();
+      const failed = await ingestItem(ctx, dir, item);
+      if (failed) failures.push(failed);
+    }
+
+    ctx.checkLease();
+    await ctx.progress({ stage: "diagnosing" });
+    const evidence = await loadIncidentEvidence(prisma, ctx.job.incidentId);
+    if (evidence.itemIds.length === 0) {
+      if (failures.length > 0) throw new PermanentJobError(failures.join("; ").slice(0, 2000));
+      await prisma.$transaction(async (tx) => {
+        await completeJob(tx, ctx.job, { analysisId: null, warning: "no evidence yet: upload a bundle, a capture or a paste" });
+        await publish(tx, { incidentId: ctx.job.incidentId, kind: "job", entityId: ctx.job.id });
+      });
+      return;
+    }
+    // diagnose() is synchronous CPU work: let requests queued behind it through first
+    await new Promise((r) => setImmediate(r));
+    const analysis = analyseStored(evidence);
+    ctx.checkLease();
+    await ctx.progress({ stage: "saving" });
+    const warning = failures.length > 0
+      ? `${failures.length} upload(s) could not be read (the analysis uses the rest): ${failures.join("; ")}`.slice(0, 2000)
+      : null;
+    await prisma.$transaction(async (tx) => {
+      const last = await tx.analysis.findFirst({
+        where: { incidentId: ctx.job.incidentId },
+        orderBy: { version: "desc" },
+        select: { version: true },
+      });
+      const row = await tx.analysis.create({
+        data: {
+          incidentId: ctx.job.incidentId,
+          version: (last?.version ?? 0) + 1,
+          rootCause: analysis.rootCause,
+          leading: (analysis as { leading?: { id?: string } | null }).leading?.id ?? null,
+          result: analysis as unknown as Prisma.InputJsonValue,
+          evidenceIds: evidence.itemIds,
+          jobId: ctx.job.id,
+        },
+        select: { id: true },
+      });
+      await completeJob(tx, ctx.job, { analysisId: row.id, warning });
+      await publish(tx, { incidentId: ctx.job.incidentId, kind: "analysis", entityId: row.id });
+      await publish(tx, { incidentId: ctx.job.incidentId, kind: "job", entityId: ctx.job.id });
+    });
+  };
+}
+
+/** The location of an upload's raw file once kept (keepRaw): blobs/<evidence id>/<file name>. */
+export function blobPathOf(itemId: string, filename: string): string {
+  return path.posix.join("blobs", itemId, filename);
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(() => true, () => false);
+}
+
+/** Reads one spooled upload and stores what it holds. Returns a message when it could not be read. */
+async function ingestItem(ctx: JobContext, dir: FilesDir, item: Pending): Promise<string | null> {
+  const prisma = ctx.db.prisma;
+  const incidentId = item.incidentId!;
+  const options = (item.options ?? {}) as { host?: string; keepRaw?: boolean };
+  const filename = item.filename ?? "upload";
+  const spool = dir.resolve(item.spoolPath!);
+  const blobRel = blobPathOf(item.id, path.basename(item.spoolPath!));
+  const blob = dir.resolve(blobRel);
+  // a crash after keeping the raw file and before the database said so leaves it in blobs/: read it there
+  const file = (await exists(spool)) ? spool : (await exists(blob)) ? blob : null;
+
+  await prisma.$transaction(async (tx) => {
+    await tx.evidenceItem.update({ where: { id: item.id }, data: { status: "processing" } });
+    await publish(tx, { incidentId, kind: "evidence", entityId: item.id });
+  });
+  await ctx.progress({ stage: "reading", message: filename });
+
+  const cluster = await prisma.incident.findUnique({ where: { id: incidentId }, select: { cluster: { select: { nodePortRange: true } } } });
+  const range = cluster?.cluster?.nodePortRange?.match(/^(\d+)-(\d+)$/);
+  const result = file
+    ? await readUpload(file, {
+        filename,
+        host: options.host,
+        ...(range ? { nodePortRange: [Number(range[1]), Number(range[2])] as [number, number] } : {}),
+        onProgress: (p) => ctx.progress({ ...p, message: p.message ? `${filename}: ${p.message}` : filename }),
+      })
+    : ({ ok: false, code: "io_error", message: `${filename}: the uploaded file is no longer in the files directory` } as const);
+  ctx.checkLease();
+
+  if (!result.ok) {
+    await prisma.$transaction(async (tx) => {
+      await tx.evidenceItem.update({
+        where: { id: item.id },
+        data: { status: "failed", error: result.message.slice(0, 2000), spoolPath: null },
+      });
+      await publish(tx, { incidentId, kind: "evidence", entityId: item.id });
+    });
+    // nothing of a refused upload is kept
+    await removeSpool(dir, item.spoolPath!);
+    return result.message;
+  }
+
+  // blobs first, outside the transaction: content-addressed, so a crash here only leaves rows nothing refers to yet
+  const blobs = new Map<ReadFile, ReturnType<typeof textBlob>>();
+  for (const f of result.files) if (f.text !== undefined) blobs.set(f, textBlob(f.text));
+  await putTextBlobs(prisma, [...blobs.values()]);
+
+  let keptRel: string | null = null;
+  if (options.keepRaw && file) {
+    if (file !== blob) {
+      await mkdir(path.dirname(blob), { recursive: true });
+      await rename(file, blob);
+    }
+    keptRel = blobRel;
+  }
+  const recognised = result.files.filter((f) => f.recognised).length;
+  ctx.checkLease();
+  await prisma.$transaction(async (tx) => {
+    await tx.evidenceFile.deleteMany({ where: { evidenceId: item.id } });
+    await tx.evidenceFile.createMany({
+      data: result.files.map((f) => ({
+        evidenceId: item.id,
+        host: f.host.slice(0, 253),
+        path: f.path.slice(0, 1024),
+        kind: f.kind,
+        sizeBytes: BigInt(f.sizeBytes),
+        blobSha256: blobs.get(f)?.sha256 ?? null,
+        ...(f.capture ? { captureSummary: f.capture as unknown as Prisma.InputJsonValue } : {}),
+        note: f.note ? f.note.slice(0, 1000) : null,
+      })),
+    });
+    await tx.evidenceItem.update({
+      where: { id: item.id },
+      data: {
+        status: "ready",
+        error: null,
+        spoolPath: null,
+        blobPath: keptRel,
+        recognized: {
+          container: result.container,
+          hosts: result.hosts,
+          files: result.files.length,
+          recognised,
+          warnings: result.warnings.slice(0, 20),
+        },
+      },
+    });
+    await publish(tx, { incidentId, kind: "evidence", entityId: item.id });
+  });
+  // the spool folder goes either way (a kept raw file was moved out of it)
+  await removeSpool(dir, item.spoolPath!);
+  if (keptRel) await enforceBlobRetention(prisma, dir);
+  return null;
+}
