@@ -27,19 +27,19 @@ const SEEDS = path.join(ROOT, "lib/analysis/diagnosis/testdata/seeds");
 const CAPTURES = path.join(ROOT, "lib/analysis/capture/testdata");
 
 export async function call(
-  handler: (r: Request, c: Ctx) => Promise<Response>,
+  handler: (r: Request, c: never) => Promise<Response>,
   method: string,
   url: string,
   params: Record<string, string>,
-  init: { body?: BodyInit; headers?: Record<string, string> } = {},
+  init: { body?: BodyInit | Buffer; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: Json }> {
   const req = new Request(`http://localhost/api/v1${url}`, {
     method,
     headers: init.headers,
-    body: init.body,
+    body: Buffer.isBuffer(init.body) ? new Uint8Array(init.body) : init.body,
     ...(init.body ? { duplex: "half" } : {}),
   } as RequestInit);
-  const res = await handler(req, { params: Promise.resolve(params) });
+  const res = await handler(req, { params: Promise.resolve(params) } as Ctx as never);
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
 }
@@ -61,7 +61,7 @@ function filesUnder(dir: string, rel = ""): Array<{ name: string; data: Uint8Arr
 
 /** The parts of an Analysis that must not depend on the road the evidence took (hosts' file lists may be ordered differently). */
 export function verdict(a: Json) {
-  return { rootCause: a.rootCause, leading: a.leading ?? null, findings: a.findings, checked: a.checked, latency: a.latency };
+  return { rootCause: a.rootCause, leading: a.leading ?? null, findings: a.findings, checked: a.checked, latency: a.latency, unreadable: a.unreadable ?? null };
 }
 
 describe.each(testTargets())("evidence and analysis on $name", (target) => {
@@ -88,7 +88,7 @@ describe.each(testTargets())("evidence and analysis on $name", (target) => {
 
   const incident = async (title: string) =>
     (await db.prisma.incident.create({ data: { title, severity: "sev2", startedAt: new Date() } })).id;
-  const upload = (id: string, body: BodyInit, headers: Record<string, string>, query = "") =>
+  const upload = (id: string, body: BodyInit | Buffer, headers: Record<string, string>, query = "") =>
     call(evidenceRoute.POST, "POST", `/incidents/${id}/evidence${query}`, { id }, { body, headers });
   const analysis = (id: string) => call(analysisRoute.GET, "GET", `/incidents/${id}/analysis`, { id });
 

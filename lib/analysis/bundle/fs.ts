@@ -127,8 +127,9 @@ async function readAll(
   return { status: "success", warnings, ...assembleHosts(grouped) };
 }
 
-/** What one walked entry becomes (texts parsed now, captures summarised now when asked). */
-async function record(e: WalkEntry, summarize: boolean, opts: SummaryOptions, key: string, limits: BundleLimits): Promise<EntryRecord> {
+/** What one walked entry becomes (texts parsed now, captures summarised now when asked). Also what the server
+ * makes of a text stored in its database (lib/server/ingest/analyse.ts): one parser for both. */
+export async function record(e: WalkEntry, summarize: boolean, opts: SummaryOptions, key: string, limits: BundleLimits): Promise<EntryRecord> {
   if (e.kind === "skipped") {
     const r: EntryRecord = { path: e.path, kind: "unrecognized", bytes: e.size, reason: e.reason };
     if (e.unreadable) r.unreadable = e.reason;

@@ -1,22 +1,31 @@
-// An incident's analysis from the database alone: the texts of its ready evidence (text_blobs) go through the same
-// bundleFromInputs the CLI's readBundle uses (one parser), agent snapshots as inputs with their real times (so the
-// merge makes deltas with seconds and rates), capture summaries as stored, then diagnose().
-import { bundleFromInputs, type BundleInput } from "../../analysis/bundle";
-import { summarizePackets } from "../../analysis/capture";
+// An incident's analysis from the database alone: the texts of its ready evidence (text_blobs) become the bundle
+// reader's own entry records (lib/analysis/bundle/fs.ts `record`: one parser), agent snapshots with their real times
+// (so the merge makes deltas with seconds and rates), capture summaries as stored; assembleHosts groups them into
+// hosts as readBundle does, and diagnose() gives the analysis, with what could not be read in `unreadable`.
+import { DEFAULT_LIMITS, assembleHosts, type BundleInput, type EntryRecord } from "../../analysis/bundle";
+import { record } from "../../analysis/bundle/fs";
+import { stripArchiveExt } from "../../analysis/bundle/walk";
+import type { SummaryOptions } from "../../analysis/capture";
 import type { CaptureSummary } from "../../analysis/capture/model";
-import type { CaptureInput, DiagnoseContext } from "../../analysis/diagnosis/context";
+import type { DiagnoseContext } from "../../analysis/diagnosis/context";
 import { diagnose } from "../../analysis/diagnosis";
 import type { Analysis } from "../../analysis/diagnosis/model";
-import { emptyHost, type HostEvidence } from "../../analysis/evidence";
 import type { PrismaClient } from "../../generated/prisma/client";
 import { readTextBlobs } from "../storage/text-blobs";
-import { stripArchiveExt } from "./walk";
+
+/** One stored file as the analysis reads it: its text (a blob) or its capture summary. */
+export type StoredFile = {
+  path: string;
+  text?: string;
+  capture?: { format: "pcap" | "pcapng"; bytes: number; summary: CaptureSummary };
+  unreadable?: string;
+};
 
 export interface StoredEvidence {
   /** the evidence items the analysis reads (for analyses.evidence_ids) */
   itemIds: string[];
-  inputs: BundleInput[];
-  captures: Array<{ host: string; path: string; format: string; summary: CaptureSummary }>;
+  /** one input per evidence item and host (loose: the paths are already the host's) */
+  inputs: Array<{ host: string; takenAt?: string; files: StoredFile[] }>;
   context: DiagnoseContext;
 }
 
@@ -28,8 +37,10 @@ type FileRow = {
   host: string;
   path: string;
   kind: string;
+  sizeBytes: bigint;
   blobSha256: string | null;
   captureSummary: unknown;
+  unreadable: string | null;
 };
 
 const compactTime = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
@@ -96,7 +107,7 @@ export async function loadIncidentEvidence(prisma: PrismaClient, incidentId: str
   const files: FileRow[] = items.length
     ? ((await prisma.evidenceFile.findMany({
         where: { evidenceId: { in: items.map((i) => i.id) } },
-        select: { evidenceId: true, host: true, path: true, kind: true, blobSha256: true, captureSummary: true },
+        select: { evidenceId: true, host: true, path: true, kind: true, sizeBytes: true, blobSha256: true, captureSummary: true, unreadable: true },
         orderBy: [{ host: "asc" }, { path: "asc" }],
       })) as FileRow[])
     : [];
@@ -112,9 +123,7 @@ export async function loadIncidentEvidence(prisma: PrismaClient, incidentId: str
     byItem.set(f.evidenceId, l);
   }
   const used = new Set<string>();
-  const enc = new TextEncoder();
-  const inputs: BundleInput[] = [];
-  const captures: StoredEvidence["captures"] = [];
+  const inputs: StoredEvidence["inputs"] = [];
   items.forEach((item, n) => {
     const rows = byItem.get(item.id) ?? [];
     const snapshot = item.kind === "snapshot" && item.takenAt;
@@ -124,22 +133,25 @@ export async function loadIncidentEvidence(prisma: PrismaClient, incidentId: str
       ? `snapshot-${compactTime(item.takenAt!)}`
       : stripArchiveExt(item.filename ?? `upload-${n + 1}`).replace(/[/\\]/g, "_");
     const clash = snapshot || rows.some((r) => used.has(`${r.host}\0${r.path}`));
-    const hosts = new Map<string, BundleInput>();
+    const hosts = new Map<string, StoredEvidence["inputs"][number]>();
     for (const r of rows) {
       const p = clash ? `${label}/${r.path}` : r.path;
       used.add(`${r.host}\0${p}`);
+      const f: StoredFile = { path: p };
+      if (r.unreadable) f.unreadable = r.unreadable;
       if (r.captureSummary && (r.kind === "pcap" || r.kind === "pcapng")) {
-        captures.push({ host: r.host, path: p, format: r.kind, summary: r.captureSummary as CaptureSummary });
+        f.capture = { format: r.kind, bytes: Number(r.sizeBytes), summary: r.captureSummary as CaptureSummary };
+      } else if (r.blobSha256 && texts.has(r.blobSha256)) {
+        f.text = texts.get(r.blobSha256)!;
+      } else if (!f.unreadable) {
         continue;
       }
-      const text = r.blobSha256 ? texts.get(r.blobSha256) : undefined;
-      if (text === undefined) continue;
       let input = hosts.get(r.host);
       if (!input) {
-        input = { name: r.host, loose: true, entries: [], ...(snapshot ? { takenAt: item.takenAt!.toISOString() } : {}) };
+        input = { host: r.host, files: [], ...(snapshot ? { takenAt: item.takenAt!.toISOString() } : {}) };
         hosts.set(r.host, input);
       }
-      input.entries.push({ path: p, data: enc.encode(text) });
+      input.files.push(f);
     }
     inputs.push(...hosts.values());
   });
@@ -151,43 +163,50 @@ export async function loadIncidentEvidence(prisma: PrismaClient, incidentId: str
   if (c?.kubeProxyMode) context.kubeProxyMode = c.kubeProxyMode;
   const range = c?.nodePortRange?.match(/^(\d+)-(\d+)$/);
   if (range) context.nodePortRange = [Number(range[1]), Number(range[2])];
-  return { itemIds: items.map((i) => i.id), inputs, captures, context };
+  return { itemIds: items.map((i) => i.id), inputs, context };
+}
+
+/** The entry records of stored files, as readBundle makes them of the same files read from disk. */
+async function recordsOf(files: StoredFile[], opts: SummaryOptions, takenAt: string | undefined, n: number): Promise<EntryRecord[]> {
+  const out: EntryRecord[] = [];
+  for (const f of files) {
+    const key = `${n}\u0000${f.path}`;
+    let rec: EntryRecord;
+    if (f.capture) {
+      rec = { path: f.path, kind: "capture", format: f.capture.format, bytes: f.capture.bytes, captured: { summary: f.capture.summary, key: `${key}\u00000` } };
+    } else if (f.text !== undefined) {
+      const bytes = Buffer.byteLength(f.text);
+      rec = await record({ kind: "text", path: f.path, size: bytes, text: f.text, bytes }, true, opts, key, DEFAULT_LIMITS);
+      if (takenAt && rec.kind === "parsed") for (const p of rec.files) p.facts.takenAt ??= takenAt;
+    } else {
+      rec = { path: f.path, kind: "unrecognized", bytes: 0, reason: f.unreadable ?? "not kept" };
+    }
+    if (f.unreadable) rec.unreadable = f.unreadable;
+    out.push(rec);
+  }
+  return out;
 }
 
 /** diagnose() over stored evidence, as analyzeBundle does over a bundle read from disk. */
-export function analyseStored(ev: StoredEvidence): Analysis {
-  const bundle = bundleFromInputs(ev.inputs);
-  if (bundle.status === "failed") throw new Error(`stored evidence could not be read again: ${bundle.error.message}`);
-  const hosts: HostEvidence[] = bundle.hosts;
+export async function analyseStored(ev: StoredEvidence): Promise<Analysis> {
   const context: DiagnoseContext = { ...ev.context };
-  const nodePortRange = context.nodePortRange ?? hosts.find((h) => h.kubernetes.nodePortRange)?.kubernetes.nodePortRange?.value;
-  const captures: CaptureInput[] = [];
-  // binary captures come first in a host's list, in path order, then tcpdump texts: as the bundle reader lists
-  // them (rules cite the first capture that shows a signal)
-  const byPath = <T extends { path: string }>(a: T, b: T) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  for (const c of [...ev.captures].sort(byPath).reverse()) {
-    let h = hosts.find((x) => x.host === c.host);
-    if (!h) {
-      h = emptyHost(c.host);
-      hosts.push(h);
+  const build = async (opts: SummaryOptions) => {
+    const inputs: Array<BundleInput<EntryRecord>> = [];
+    let n = 0;
+    for (const i of ev.inputs) {
+      inputs.push({ name: i.host, loose: true, entries: await recordsOf(i.files, opts, i.takenAt, n++) });
+      // parsing is synchronous CPU work: let requests waiting behind it through between inputs
+      await new Promise((r) => setImmediate(r));
     }
-    h.captures.unshift({ path: c.path, kind: c.format as "pcap" | "pcapng" });
-    h.files.push({ path: c.path, kind: c.format as "pcap" | "pcapng", bytes: c.summary.bytes ?? 0, warnings: [] });
+    return assembleHosts(inputs);
+  };
+  let assembled = await build(context.nodePortRange ? { nodePortRange: context.nodePortRange } : {});
+  // tcpdump texts are summarised again with the bundle's own NodePort range, as analyzeBundle does
+  const stated = context.nodePortRange ? undefined : assembled.hosts.find((h) => h.kubernetes.nodePortRange)?.kubernetes.nodePortRange?.value;
+  if (stated && (stated[0] !== 30000 || stated[1] !== 32767) && ev.inputs.some((i) => i.files.some((f) => f.text !== undefined))) {
+    assembled = await build({ nodePortRange: stated });
   }
-  hosts.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
-  for (const h of hosts) h.files.sort(byPath);
-  for (const h of hosts) {
-    for (const cap of h.captures) {
-      if (cap.kind === "tcpdump-text") {
-        const packets = bundle.capturePackets(h.host, cap.path);
-        if (packets && packets.length > 0) {
-          captures.push({ host: h.host, file: cap.path, summary: summarizePackets(packets, nodePortRange ? { nodePortRange } : {}) });
-        }
-        continue;
-      }
-      const stored = ev.captures.find((c) => c.host === h.host && c.path === cap.path);
-      if (stored) captures.push({ host: h.host, file: cap.path, summary: stored.summary });
-    }
-  }
-  return diagnose({ hosts, captures, context });
+  const analysis = diagnose({ hosts: assembled.hosts, captures: assembled.captures, context });
+  if (assembled.unreadable.length > 0) analysis.unreadable = assembled.unreadable;
+  return analysis;
 }

@@ -1,10 +1,11 @@
 // Reads one received upload (bundle, capture or text) into what the database keeps of it: every text entry's text
 // (re-analysable by any instance), every capture's summary (made while the capture streams by), what was skipped
-// and why, each with its host and what the evidence engine recognised it as. Pure of the database.
-import { bundleFromInputs, hostLayout, type BundleLimits } from "../../analysis/bundle";
-import { summarizeCapture } from "../../analysis/capture";
+// and why, each with its host and what the evidence engine recognised it as. The reading is the bundle reader's
+// own: walkBundle (streaming, bounded memory, every limit of limits.ts) and its per-entry `record`.
+import { DEFAULT_LIMITS, hostLayout, walkBundle, type BundleLimits, type EntryRecord, type WalkEntry } from "../../analysis/bundle";
+import { record } from "../../analysis/bundle/fs";
+import type { SummaryOptions } from "../../analysis/capture";
 import type { CaptureSummary } from "../../analysis/capture/model";
-import { walkBundle, type WalkResult } from "./walk";
 
 export interface ReadFile {
   host: string;
@@ -13,9 +14,15 @@ export interface ReadFile {
   kind: string;
   recognised: boolean;
   sizeBytes: number;
+  /** the text (when no `storeText` was given) */
   text?: string;
+  /** what `storeText` answered for the text (its blob's sha256) */
+  blobSha256?: string;
   capture?: CaptureSummary;
+  /** why it was not recognised, or what was odd about it */
   note?: string;
+  /** what could not be read of it (the analysis lists it in `unreadable`) */
+  unreadable?: string;
 }
 
 export type ReadResult =
@@ -27,106 +34,119 @@ export interface ReadOptions {
   filename: string;
   /** X-Host: the host of a single file, or of a single-host bundle */
   host?: string;
+  /** the cluster's NodePort range (else the bundle's own, else the engine's default) */
   nodePortRange?: [number, number];
   limits?: Partial<BundleLimits>;
+  /**
+   * Stores a text as soon as it is read and answers its key: then only the key is kept, so memory holds one entry's
+   * text and parse at a time whatever the bundle's size (texts themselves stay in `text` otherwise).
+   */
+  storeText?: (text: string) => Promise<string>;
   onProgress?: (p: { stage: "reading" | "capture" | "parsing"; done?: number; total?: number; message?: string }) => void | Promise<void>;
 }
 
 export const DEFAULT_HOST = "host";
 
-const PROC_SYS = /(^|\/)proc\/sys\/|(^|\/)sys\/(net|kernel|vm|fs)\//;
+type Entry = {
+  path: string;
+  size: number;
+  recognition: ReturnType<typeof recognition>;
+  unreadable?: string;
+  capture?: boolean;
+  text?: string;
+  blobSha256?: string;
+};
 
-type Raw =
-  | { kind: "text"; path: string; text: string; bytes: number; note?: string }
-  | { kind: "capture"; path: string; format: "pcap" | "pcapng"; summary: CaptureSummary; bytes: number }
-  | { kind: "skipped"; path: string; reason: string; bytes: number };
+function recognition(rec: EntryRecord): { kind: string; recognised: boolean; note?: string; capture?: CaptureSummary } {
+  switch (rec.kind) {
+    case "parsed": {
+      const kinds = [...new Set(rec.files.map((f) => f.kind))];
+      if (kinds.length > 0) {
+        const parts = rec.unrecognized.length ? `; not recognised: ${rec.unrecognized.map((u) => `${u.path} (${u.reason})`).join(", ")}` : "";
+        return { kind: kinds.join("+").slice(0, 60), recognised: true, ...(parts ? { note: parts.slice(2, 1000) } : {}) };
+      }
+      return { kind: "unrecognized", recognised: false, note: (rec.unrecognized[0]?.reason ?? "content matches no known output").slice(0, 1000) };
+    }
+    case "procSys":
+      return { kind: "sysctl", recognised: true };
+    case "capture":
+      return { kind: rec.format, recognised: true, capture: rec.captured?.summary };
+    default:
+      return { kind: "unrecognized", recognised: false, note: rec.reason.slice(0, 1000) };
+  }
+}
 
 export async function readUpload(file: string, opts: ReadOptions): Promise<ReadResult> {
-  const raws: Raw[] = [];
-  let seen = 0;
-  const walked: WalkResult = await walkBundle(file, {
-    limits: opts.limits,
+  const limits: BundleLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const summary: SummaryOptions = opts.nodePortRange ? { nodePortRange: opts.nodePortRange } : {};
+  const entries: Entry[] = [];
+  let bytesRead = 0;
+  // the bundle's own NodePort range (kube-apiserver flags), when the cluster states none
+  let stated: [number, number] | undefined;
+  const keep = async (e: WalkEntry, rec: EntryRecord): Promise<Entry> => {
+    // only what is stored is kept: the parse (facts) goes with the entry
+    const x: Entry = { path: e.path, size: rec.kind === "capture" ? rec.bytes : e.size, recognition: recognition(rec) };
+    if (rec.unreadable) x.unreadable = rec.unreadable.slice(0, 1000);
+    if (rec.kind === "capture") x.capture = true;
+    if (rec.kind === "parsed" && !stated) {
+      const r = rec.files.find((f) => f.facts.kubernetes?.nodePortRange)?.facts.kubernetes?.nodePortRange?.value;
+      if (r) stated = [r[0], r[1]];
+    }
+    if (e.kind === "text") {
+      if (opts.storeText) x.blobSha256 = await opts.storeText(e.text);
+      else x.text = e.text;
+    }
+    return x;
+  };
+  const walked = await walkBundle(file, {
+    limits,
     onEntry: async (e) => {
-      seen++;
-      if (e.kind === "text") {
-        const notes: string[] = [];
-        if (e.truncated) notes.push("cut at the text bound: the rest was not kept");
-        if (e.longLines) notes.push(`${e.longLines} over-long line(s) cut`);
-        raws.push({ kind: "text", path: e.path, text: e.text, bytes: e.bytes, ...(notes.length ? { note: notes.join("; ") } : {}) });
-      } else if (e.kind === "capture") {
-        await opts.onProgress?.({ stage: "capture", message: e.path });
-        const summary = await summarizeCapture(e.stream, opts.nodePortRange ? { nodePortRange: opts.nodePortRange } : {});
-        raws.push({ kind: "capture", path: e.path, format: e.format, summary, bytes: summary.bytes });
-      } else {
-        raws.push({ kind: "skipped", path: e.path, reason: e.reason, bytes: e.size });
-      }
-      if (seen % 50 === 0) await opts.onProgress?.({ stage: "reading", done: seen, message: `${seen} entries` });
+      if (e.kind === "capture") await opts.onProgress?.({ stage: "capture", message: e.path });
+      entries.push(await keep(e, await record(e, true, summary, `0\u0000${e.path}`, limits)));
+      bytesRead += e.size;
+      if (entries.length % 25 === 0) await opts.onProgress?.({ stage: "reading", done: bytesRead, message: `${entries.length} files` });
     },
   });
   if (walked.status === "failed") {
     const e = walked.error;
     return { ok: false, code: e.code, message: `${opts.filename}: ${e.message}${e.entry ? ` (entry ${e.entry})` : ""}` };
   }
-  if (raws.length === 0) return { ok: false, code: "empty", message: `${opts.filename}: the archive holds no files` };
+  if (entries.length === 0) return { ok: false, code: "empty", message: `${opts.filename}: the archive holds no files` };
+
+  // captures are read again with the bundle's own NodePort range, as analyzeBundle does
+  const captured = entries.filter((x) => x.capture);
+  if (!opts.nodePortRange && stated && captured.length > 0 && (stated[0] !== 30000 || stated[1] !== 32767)) {
+    const again = new Map(captured.map((x) => [x.path, x]));
+    const range = stated;
+    const r = await walkBundle(file, {
+      limits,
+      onEntry: async (e) => {
+        const x = again.get(e.path);
+        if (!x || e.kind !== "capture") return;
+        const rec = await record(e, true, { nodePortRange: range }, `0\u0000${e.path}`, limits);
+        x.recognition = recognition(rec);
+      },
+    });
+    if (r.status === "failed") return { ok: false, code: r.error.code, message: `${opts.filename}: ${r.error.message}` };
+  }
 
   // hosts from the entry paths alone (lib/analysis/bundle/hosts.ts), as the CLI groups the same bundle
   const single = walked.container === "file";
-  const layout = hostLayout(raws.map((r) => r.path), single ? (opts.host ?? DEFAULT_HOST) : walked.name, { loose: single });
+  const fallback = single ? (opts.host ?? DEFAULT_HOST) : walked.name;
+  const layout = hostLayout(entries.map((x) => x.path), fallback, { loose: single });
   const rename = opts.host && layout.kind === "single" ? opts.host : undefined;
-  const placed = raws.map((r) => {
-    const at = layout.assign.get(r.path) ?? { host: single ? (opts.host ?? DEFAULT_HOST) : walked.name, path: r.path };
-    return { raw: r, host: rename ?? at.host, path: at.path || r.path };
+  await opts.onProgress?.({ stage: "parsing", done: 0, total: entries.length });
+  const files: ReadFile[] = entries.map((x) => {
+    const at = layout.assign.get(x.path) ?? { host: fallback, path: x.path };
+    const r = x.recognition;
+    const f: ReadFile = { host: rename ?? at.host, path: at.path || x.path, kind: r.kind, recognised: r.recognised, sizeBytes: x.size };
+    if (x.text !== undefined) f.text = x.text;
+    if (x.blobSha256) f.blobSha256 = x.blobSha256;
+    if (r.capture) f.capture = r.capture;
+    if (r.note) f.note = r.note;
+    if (x.unreadable) f.unreadable = x.unreadable;
+    return f;
   });
-
-  // what the evidence engine recognises each text as: the same bundleFromInputs the analysis runs later
-  await opts.onProgress?.({ stage: "parsing", done: 0, total: placed.length });
-  const byHost = new Map<string, typeof placed>();
-  for (const p of placed) {
-    const list = byHost.get(p.host) ?? [];
-    list.push(p);
-    byHost.set(p.host, list);
-  }
-  const files: ReadFile[] = [];
-  const enc = new TextEncoder();
-  let parsed = 0;
-  for (const [host, list] of byHost) {
-    const texts = list.filter((p) => p.raw.kind === "text");
-    const kinds = new Map<string, string[]>();
-    const reasons = new Map<string, string>();
-    if (texts.length > 0) {
-      const r = bundleFromInputs([
-        { name: host, loose: true, entries: texts.map((p) => ({ path: p.path, data: enc.encode((p.raw as { text: string }).text) })) },
-      ]);
-      if (r.status === "success") {
-        for (const h of r.hosts) {
-          for (const f of h.files) {
-            const base = f.path.replace(/#\d+$/, "");
-            const k = kinds.get(base) ?? [];
-            if (!k.includes(f.kind)) k.push(f.kind);
-            kinds.set(base, k);
-          }
-          for (const u of h.unrecognized) reasons.set(u.path, u.reason);
-        }
-      }
-    }
-    for (const p of list) {
-      const r = p.raw;
-      if (r.kind === "capture") {
-        files.push({ host, path: p.path, kind: r.format, recognised: true, sizeBytes: r.bytes, capture: r.summary });
-      } else if (r.kind === "skipped") {
-        files.push({ host, path: p.path, kind: "unrecognized", recognised: false, sizeBytes: r.bytes, note: r.reason });
-      } else {
-        const k = kinds.get(p.path);
-        const procSys = !k && !reasons.has(p.path) && PROC_SYS.test(p.path);
-        const kind = k ? k.join("+").slice(0, 60) : procSys ? "sysctl" : "unrecognized";
-        const note = [r.note, k || procSys ? undefined : (reasons.get(p.path) ?? "content matches no known output")]
-          .filter(Boolean)
-          .join("; ");
-        files.push({ host, path: p.path, kind, recognised: Boolean(k) || procSys, sizeBytes: r.bytes, text: r.text, ...(note ? { note } : {}) });
-      }
-      parsed++;
-    }
-    await opts.onProgress?.({ stage: "parsing", done: parsed, total: placed.length });
-  }
-  return { ok: true, container: walked.container, files, hosts: [...byHost.keys()].sort(), warnings: walked.warnings };
+  await opts.onProgress?.({ stage: "parsing", done: entries.length, total: entries.length });
+  return { ok: true, container: walked.container, files, hosts: [...new Set(files.map((f) => f.host))].sort(), warnings: walked.warnings };
 }

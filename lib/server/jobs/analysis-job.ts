@@ -7,10 +7,10 @@ import path from "node:path";
 import type { Prisma } from "../../generated/prisma/client";
 import { publish } from "../events";
 import { analyseStored, loadIncidentEvidence } from "../ingest/analyse";
-import { readUpload, type ReadFile } from "../ingest/read";
+import { readUpload } from "../ingest/read";
 import { getFilesDir, removeSpool, type FilesDir } from "../storage/files";
 import { enforceBlobRetention } from "../storage/blobs";
-import { putTextBlobs, textBlob } from "../storage/text-blobs";
+import { putTextBlobs, textBlob, type TextBlobInput } from "../storage/text-blobs";
 import { PermanentJobError, completeJob } from "./queue";
 import type { JobContext, JobHandler } from "./worker";
 
@@ -49,9 +49,7 @@ export function makeAnalysisJob(files: () => FilesDir = getFilesDir): JobHandler
       });
       return;
     }
-    // diagnose() is synchronous CPU work: let requests queued behind it through first
-    await new Promise((r) => setImmediate(r));
-    const analysis = analyseStored(evidence);
+    const analysis = await analyseStored(evidence);
     ctx.checkLease();
     await ctx.progress({ stage: "saving" });
     const warning = failures.length > 0
@@ -111,14 +109,19 @@ async function ingestItem(ctx: JobContext, dir: FilesDir, item: Pending): Promis
 
   const cluster = await prisma.incident.findUnique({ where: { id: incidentId }, select: { cluster: { select: { nodePortRange: true } } } });
   const range = cluster?.cluster?.nodePortRange?.match(/^(\d+)-(\d+)$/);
+  // texts are stored as they are read (content-addressed, outside any transaction: a crash leaves only rows that
+  // nothing refers to yet), so a bundle's texts are never all in memory at once
+  const blobs = new BlobBatcher(prisma);
   const result = file
     ? await readUpload(file, {
         filename,
         host: options.host,
         ...(range ? { nodePortRange: [Number(range[1]), Number(range[2])] as [number, number] } : {}),
+        storeText: (text) => blobs.add(text),
         onProgress: (p) => ctx.progress({ ...p, message: p.message ? `${filename}: ${p.message}` : filename }),
       })
     : ({ ok: false, code: "io_error", message: `${filename}: the uploaded file is no longer in the files directory` } as const);
+  await blobs.flush();
   ctx.checkLease();
 
   if (!result.ok) {
@@ -134,11 +137,6 @@ async function ingestItem(ctx: JobContext, dir: FilesDir, item: Pending): Promis
     return result.message;
   }
 
-  // blobs first, outside the transaction: content-addressed, so a crash here only leaves rows nothing refers to yet
-  const blobs = new Map<ReadFile, ReturnType<typeof textBlob>>();
-  for (const f of result.files) if (f.text !== undefined) blobs.set(f, textBlob(f.text));
-  await putTextBlobs(prisma, [...blobs.values()]);
-
   let keptRel: string | null = null;
   if (options.keepRaw && file) {
     if (file !== blob) {
@@ -151,18 +149,21 @@ async function ingestItem(ctx: JobContext, dir: FilesDir, item: Pending): Promis
   ctx.checkLease();
   await prisma.$transaction(async (tx) => {
     await tx.evidenceFile.deleteMany({ where: { evidenceId: item.id } });
-    await tx.evidenceFile.createMany({
-      data: result.files.map((f) => ({
+    for (let i = 0; i < result.files.length; i += 1000) {
+      await tx.evidenceFile.createMany({
+      data: result.files.slice(i, i + 1000).map((f) => ({
         evidenceId: item.id,
         host: f.host.slice(0, 253),
         path: f.path.slice(0, 1024),
         kind: f.kind,
         sizeBytes: BigInt(f.sizeBytes),
-        blobSha256: blobs.get(f)?.sha256 ?? null,
+        blobSha256: f.blobSha256 ?? null,
         ...(f.capture ? { captureSummary: f.capture as unknown as Prisma.InputJsonValue } : {}),
         note: f.note ? f.note.slice(0, 1000) : null,
+        unreadable: f.unreadable ? f.unreadable.slice(0, 1000) : null,
       })),
-    });
+      });
+    }
     await tx.evidenceItem.update({
       where: { id: item.id },
       data: {
@@ -185,4 +186,26 @@ async function ingestItem(ctx: JobContext, dir: FilesDir, item: Pending): Promis
   await removeSpool(dir, item.spoolPath!);
   if (keptRel) await enforceBlobRetention(prisma, dir);
   return null;
+}
+
+/** Collects texts and stores them in batches (about 4 MB or 200 texts a statement). */
+class BlobBatcher {
+  private pending: TextBlobInput[] = [];
+  private bytes = 0;
+  constructor(private readonly prisma: Parameters<typeof putTextBlobs>[0]) {}
+
+  async add(text: string): Promise<string> {
+    const b = textBlob(text);
+    this.pending.push(b);
+    this.bytes += b.bytes.length;
+    if (this.bytes > 4 * 1024 * 1024 || this.pending.length >= 200) await this.flush();
+    return b.sha256;
+  }
+
+  async flush(): Promise<void> {
+    const todo = this.pending;
+    this.pending = [];
+    this.bytes = 0;
+    if (todo.length > 0) await putTextBlobs(this.prisma, todo);
+  }
 }
