@@ -160,3 +160,19 @@ describe("the file-system edge (issue 10 items 7, 9)", () => {
     expect(r).toMatchObject({ status: "failed", error: { code: "io_error", message: expect.stringContaining("symbolic links") } });
   });
 });
+
+describe("found by fuzzing (npm run fuzz)", () => {
+  it("a tar directory entry declaring a size (bundle seed 1 input 173) ends the walk: it never waited for data tar-stream does not give a directory", async () => {
+    // tar-stream hands a directory entry a stream that never ends when its header declares a size; draining it
+    // left walkBundle's promise unsettled forever with nothing left to run (the process just exited)
+    const t = makeTar([{ name: "h1/", type: "5", data: "x".repeat(2070) }, { name: "h1/ss.txt", data: "State Recv-Q\n" }]);
+    const settled = await Promise.race([walk({ name: "dir.tar", bytes: t }).then(() => "settled"), new Promise((r) => setTimeout(() => r("unsettled"), 3000))]);
+    expect(settled).toBe("settled");
+    // a directory's data is read as the next header (as tar-stream does): here garbage, so the archive is corrupt
+    expect((await walk({ name: "dir.tar", bytes: t })).r).toMatchObject({ status: "failed", error: { code: "corrupt" } });
+    // an ordinary directory entry (size 0) is still passed over
+    const ok = await walk({ name: "ok.tar", bytes: makeTar([{ name: "h1/", type: "5" }, { name: "h1/ss.txt", data: "State Recv-Q\n" }]) });
+    expect(ok.r.status).toBe("success");
+    expect(ok.entries.map((e) => e.path)).toEqual(["h1/ss.txt"]);
+  });
+});
