@@ -293,26 +293,34 @@ function key(prefix: string, suffix: string, hist: string): string {
   return `${hist}\u0000${prefix}\u0000${suffix}`;
 }
 
-type Lookup = Map<string, string>;
+/** sentence key → counter name, and the sentences' suffixes (text after the number) to turn most lines away cheaply */
+type Lookup = { names: Map<string, string>; suffixes: Set<string> };
 const LOOKUPS: Record<string, Lookup> = {};
 for (const [section, table] of Object.entries(TABLES)) {
-  const m: Lookup = new Map();
+  const m: Lookup = { names: new Map(), suffixes: new Set() };
   for (const [name, tpl, hist] of table) {
     const at = tpl.indexOf("%llu");
     if (at < 0) continue;
     // netstat prints with a leading indent and no trailing space; compare on trimmed text
-    m.set(key(tpl.slice(0, at).trimStart(), tpl.slice(at + 4).trimEnd(), hist ?? ""), name);
+    m.names.set(key(tpl.slice(0, at).trimStart(), tpl.slice(at + 4).trimEnd(), hist ?? ""), name);
+    m.suffixes.add(tpl.slice(at + 4).trimEnd());
   }
   LOOKUPS[section] = m;
 }
 
-/** Finds the sentence's counter by trying each run of digits in the line as the %llu. */
+/**
+ * Finds the sentence's counter by trying each run of digits in the line as the %llu. A run whose suffix ends
+ * no sentence of the section is passed over before the key is built (sniffing every uploaded file runs this on
+ * each line for six sections: building the keys was most of recognise's time, found by npm run fuzz).
+ */
 function matchSentence(lookup: Lookup, text: string, hist: string): { name: string; value: number } | undefined {
   const re = /\d+/g;
   let m: RegExpExecArray | null;
   let tries = 0;
   while ((m = re.exec(text)) !== null && tries++ < 8) {
-    const name = lookup.get(key(text.slice(0, m.index), text.slice(m.index + m[0].length), hist));
+    const suffix = text.slice(m.index + m[0].length);
+    if (!lookup.suffixes.has(suffix)) continue;
+    const name = lookup.names.get(key(text.slice(0, m.index), suffix, hist));
     if (name) return { name, value: Number(m[0]) };
   }
   return undefined;
@@ -324,8 +332,19 @@ const TITLE = /^([A-Za-z][A-Za-z0-9]*):$/;
 /** sections tried, in this order, for a sentence without its section header (`netstat -s | grep …`) */
 const HEADERLESS_ORDER = ["TcpExt", "Tcp", "Ip", "Icmp", "Udp", "Sctp"];
 
+/** every suffix of the headerless sections: a line none of whose (first 8) numbers is followed by one is no sentence */
+const HEADERLESS_SUFFIXES = new Set(HEADERLESS_ORDER.flatMap((s) => [...LOOKUPS[s]!.suffixes]));
+
+function anyHeaderlessSuffix(text: string): boolean {
+  const re = /\d+/g;
+  let m: RegExpExecArray | null;
+  let tries = 0;
+  while ((m = re.exec(text)) !== null && tries++ < 8) if (HEADERLESS_SUFFIXES.has(text.slice(m.index + m[0].length))) return true;
+  return false;
+}
+
 function headerlessMatch(text: string): { section: string; name: string; value: number } | undefined {
-  for (const sec of HEADERLESS_ORDER) {
+  if (anyHeaderlessSuffix(text)) for (const sec of HEADERLESS_ORDER) {
     const hit = matchSentence(LOOKUPS[sec]!, text, "");
     if (hit) return { section: sec, ...hit };
   }
