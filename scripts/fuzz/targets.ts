@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { readBundle } from "../../lib/analysis/bundle/index";
 import { makeOverlapZip, makeTar, makeZip } from "../../lib/analysis/bundle/testdata/make";
 import { summarizeCapture } from "../../lib/analysis/capture/index";
-import { allParsers, parseTextFile, recognise } from "../../lib/analysis/evidence/index";
+import { allParsers, evidenceFromTexts, recognise } from "../../lib/analysis/evidence/index";
 import { REPO, sharedPath } from "../../lib/testing/shared";
 
 export type Target = { name: string; input(seed: number, i: number): Uint8Array; run(input: Uint8Array): Promise<void> | void };
@@ -33,7 +33,7 @@ function files(dirs: string[], test: (f: string) => boolean, maxBytes = 2_000_00
   const out: Uint8Array[] = [];
   const walk = (d: string) => {
     if (!fs.existsSync(d)) return;
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.isFile() && test(e.name) && fs.statSync(p).size <= maxBytes) out.push(new Uint8Array(fs.readFileSync(p)));
@@ -125,13 +125,13 @@ const seedsCaptures = () => (captureSeeds ??= files([sharedPath("corpus", "pcap"
 let textSeeds: Array<{ name: string; text: string }> | undefined;
 const seedsTexts = () => (textSeeds ??= (() => {
   const out: Array<{ name: string; text: string }> = [];
-  const dirs = [sharedPath("corpus", "cmd"), sharedPath("corpus", "logs"), sharedPath("corpus", "proc"), path.join(REPO, "lib/analysis/evidence/testdata/recorded")];
+  const dirs = [sharedPath("corpus", "cmd"), sharedPath("corpus", "logs"), sharedPath("corpus", "proc"), path.join(REPO, "lib/analysis/evidence/testdata/recorded"), path.join(REPO, "lib/analysis/evidence/testdata/pastes")];
   const walk = (d: string) => {
     if (!fs.existsSync(d)) return;
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile() && fs.statSync(p).size < 200_000 && !/\.md$/.test(e.name)) out.push({ name: e.name, text: fs.readFileSync(p, "utf8") });
+      else if (e.isFile() && fs.statSync(p).size < 200_000 && !/\.md$/.test(e.name) && e.name !== "cases.json") out.push({ name: e.name, text: fs.readFileSync(p, "utf8") });
     }
   };
   dirs.forEach(walk);
@@ -141,22 +141,43 @@ const seedsTexts = () => (textSeeds ??= (() => {
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-/** a text from real lines of several real files, shuffled and mutated: every parser's grammar, out of order */
-function genText(r: () => number): { name: string; text: string } {
+/** the seed texts each parser recognises (by recognise, as an upload would be): its grammar, from real files */
+let byKind: Map<string, Array<{ name: string; text: string }>> | undefined;
+const seedsByKind = () => (byKind ??= (() => {
+  const m = new Map<string, Array<{ name: string; text: string }>>();
+  for (const s of seedsTexts()) {
+    const k = recognise(s.text.slice(0, 4096), s.name)?.kind ?? "unrecognised";
+    let l = m.get(k);
+    if (!l) m.set(k, (l = []));
+    l.push(s);
+  }
+  return m;
+})());
+
+const NUMBERS = [0, -1, 1e21, 2 ** 53, 4294967296, 18446744073709551615, NaN, 0.5, "0x7fffffff", "-0", "1e309"];
+
+/**
+ * A text in one parser's grammar: real lines of the files it recognises (in order from a random place, so
+ * sections and headers come with their rows), with lines of other files, numbers at their extremes and random
+ * characters mixed in, CRLF now and then.
+ */
+function genText(r: () => number, own: Array<{ name: string; text: string }>): { name: string; text: string } {
   const seeds = seedsTexts();
-  const base = pick(r, seeds);
+  const base = pick(r, own.length ? own : seeds);
   const lines = base.text.split("\n");
   const out: string[] = [];
   const n = int(r, 0, 60);
   const start = int(r, 0, Math.max(0, lines.length - 1));
   for (let k = 0; k < n; k++) {
     const op = r();
-    if (op < 0.6) out.push(lines[(start + k) % Math.max(1, lines.length)] ?? "");
-    else if (op < 0.8) { const o = pick(r, seeds).text.split("\n"); out.push(o[int(r, 0, o.length - 1)] ?? ""); }
-    else if (op < 0.9) out.push((lines[int(r, 0, lines.length - 1)] ?? "").replace(/\d+/g, () => String(pick(r, [0, -1, 1e21, 2 ** 53, 4294967296, NaN, 0.5]))));
-    else out.push(String.fromCharCode(...Array.from({ length: int(r, 0, 40) }, () => int(r, 0, 0x2fff))));
+    if (op < 0.65) out.push(lines[(start + k) % Math.max(1, lines.length)] ?? "");
+    else if (op < 0.75) { const o = pick(r, seeds).text.split("\n"); out.push(o[int(r, 0, o.length - 1)] ?? ""); }
+    else if (op < 0.9) out.push((lines[int(r, 0, lines.length - 1)] ?? "").replace(/\d+/g, () => String(pick(r, NUMBERS))));
+    else if (op < 0.95) out.push(String.fromCharCode(...Array.from({ length: int(r, 0, 40) }, () => int(r, 0, 0x2fff))));
+    else out.push((lines[int(r, 0, lines.length - 1)] ?? "").slice(0, int(r, 0, 40)));
   }
-  return { name: r() < 0.5 ? base.name : pick(r, ["x.log", "sysctl.txt", "ss.txt", "netstat-s.txt", "tcpdump.txt", "nf_conntrack_count"]), text: out.join(r() < 0.1 ? "\r\n" : "\n") };
+  const name = r() < 0.7 ? base.name : pick(r, ["x.log", "sysctl.txt", "ss.txt", "netstat-s.txt", "tcpdump.txt", "nf_conntrack_count", "paste.txt", "sos_commands/networking/netstat_-s"]);
+  return { name, text: out.join(r() < 0.1 ? "\r\n" : "\n") };
 }
 
 /** an archive built from parts: names at the edges (.., absolute, long, NUL), entry types, gzip inside, bombs */
@@ -213,22 +234,28 @@ export const TARGETS: Record<string, Target> = {
   },
   text: {
     name: "text parsers",
+    // input i: one parser's grammar (the parser's index, the file name, the text); run through that parser
+    // (sniff, parse) and the whole path of an uploaded text (paste splitting, recognition, parse, merge)
     input(seed, i) {
-      const t = genText(rng(seed, i));
-      return enc.encode(`${t.name}\u0000${t.text}`);
+      const r = rng(seed, i);
+      const p = int(r, 0, allParsers.length - 1);
+      const t = genText(r, seedsByKind().get(allParsers[p]!.kind) ?? []);
+      return enc.encode(`${p}\u0000${t.name}\u0000${t.text}`);
     },
     run(b) {
       const s = dec.decode(b);
-      const at = s.indexOf("\u0000");
-      const name = s.slice(0, at);
-      const text = s.slice(at + 1);
-      parseTextFile(text, name);
-      // every parser, not only the one recognised: each promises never to throw
-      recognise(text.slice(0, 4096), name);
-      for (const p of allParsers) {
-        const out = p.parse(text);
-        if (out.status !== "success" && out.status !== "failed") throw new Error(`${p.kind}: neither success nor failed`);
-      }
+      const a = s.indexOf("\u0000");
+      const c = s.indexOf("\u0000", a + 1);
+      const parser = allParsers[Number(s.slice(0, a))]!;
+      const name = s.slice(a + 1, c);
+      const text = s.slice(c + 1);
+      // each promises never to throw
+      const score = parser.sniff(text.slice(0, 4096), name);
+      if (typeof score !== "number") throw new Error(`${parser.kind}: sniff gave ${typeof score}`);
+      const out = typeof parser.parseNamed === "function" ? parser.parseNamed(text, name) : parser.parse(text);
+      if (out.status !== "success" && out.status !== "failed") throw new Error(`${parser.kind}: neither success nor failed`);
+      const host = evidenceFromTexts("fuzz", [{ path: name, text }]);
+      if (!host || typeof host !== "object") throw new Error("evidenceFromTexts gave no host");
     },
   },
 };
