@@ -3,7 +3,7 @@
  * collect` and collect.sh write bundles with the same files, read alike by the evidence engine and diagnosed alike;
  * a missing tool is skipped with its reason.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,7 +11,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { expandArchive } from "../analysis/bundle";
 import { analyzeBundle } from "../analysis/diagnosis";
+import { diagnose } from "../analysis/diagnosis";
 import { collect, ITEMS, KERNEL_NET_LOG_ERE } from "./collect";
+import { hostFromSnapshots, spooled } from "./testing/snapshots";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const script = readFileSync(path.join(root, "deploy/collect.sh"), "utf8");
@@ -46,7 +48,7 @@ describe("one list of outputs", () => {
 
 function whyNot(): string | null {
   if (typeof process.getuid !== "function" || process.getuid() !== 0) return "needs root (network namespaces)";
-  for (const t of ["ip", "ss", "sysctl", "tar"]) if (spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0) return `missing ${t}`;
+  for (const t of ["ip", "ss", "sysctl", "tar", "python3"]) if (spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0) return `missing ${t}`;
   const probe = `nmaprobe${process.pid}`;
   if (spawnSync("ip", ["netns", "add", probe]).status !== 0) return "ip netns does not work here";
   spawnSync("ip", ["netns", "del", probe]);
@@ -58,7 +60,9 @@ describe.skipIf(reason !== null)("collect and collect.sh in a network namespace 
   const ns = `nmac${process.pid}`;
   const peer = `nmap${process.pid}`;
   const tmp = mkdtempSync(path.join(tmpdir(), "netmortem-collect-test-"));
+  const children: ChildProcess[] = [];
   afterAll(() => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
     spawnSync("ip", ["netns", "del", ns]);
     spawnSync("ip", ["netns", "del", peer]);
     rmSync(tmp, { recursive: true, force: true });
@@ -97,5 +101,42 @@ describe.skipIf(reason !== null)("collect and collect.sh in a network namespace 
     // the outputs were recognised, not listed as unrecognised (netmortem-collect.txt is our own note)
     // (the evidence engine has no parser for `ip rule` and `ip neigh` yet: listed as unrecognised, never dropped)
     expect((da.hosts[0]!.unrecognized ?? []).filter((p) => !["netmortem-collect.txt", "ip-rule.txt", "ip-neigh.txt"].includes(p))).toEqual([]);
+  });
+
+  it("under a full accept queue, collect, collect.sh and the agent give the same diagnosis", { timeout: 90_000 }, async () => {
+    // the fault, steady while the three collect: a listener that never accepts (somaxconn 16 in this namespace
+    // only), and from the peer a new connection every 20 ms for 35 s, so ListenOverflows rises in any interval
+    execFileSync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.core.somaxconn=16"]);
+    const listener = spawn("ip", ["netns", "exec", ns, "python3", path.join(root, "e2e/lab/tools/stalled_listener.py"), "10.219.0.1", "8080", "511", "45"], { stdio: "ignore" });
+    children.push(listener);
+    for (let i = 0; i < 50 && spawnSync("ip", ["netns", "exec", ns, "ss", "-Hltn", "sport = :8080"], { encoding: "utf8" }).stdout.trim() === ""; i++) await new Promise((r) => setTimeout(r, 100));
+    const load = spawn("ip", ["netns", "exec", peer, "python3", "-c", [
+      "import socket, time",
+      "end = time.time() + 35; held = []",
+      "while time.time() < end and len(held) < 1700:",
+      "    s = socket.socket(); s.setblocking(False); s.connect_ex(('10.219.0.1', 8080)); held.append(s); time.sleep(0.02)",
+      "time.sleep(max(0, end - time.time()))",
+    ].join("\n")], { stdio: "ignore" });
+    children.push(load);
+    await new Promise((r) => setTimeout(r, 1500));
+    const spool = path.join(tmp, "fault-spool");
+    const agent = () => execFileSync("ip", ["netns", "exec", ns, process.execPath, path.join(root, "cli/netmortem.js"), "agent", "--once", "--spool-only", "--poll", "0", "--server", "http://127.0.0.1:3140", "--node", "node-x", "--spool", spool], { stdio: ["ignore", "ignore", "pipe"] });
+    agent();
+    await new Promise((r) => setTimeout(r, 2000));
+    agent();
+    const a = path.join(tmp, "fault-cli.tar.gz");
+    const b = path.join(tmp, "fault-sh.tar.gz");
+    execFileSync("ip", ["netns", "exec", ns, process.execPath, path.join(root, "cli/netmortem.js"), "collect", "-o", a, "--host", "node-x", "--interval", "2s"], { stdio: ["ignore", "ignore", "pipe"] });
+    execFileSync("ip", ["netns", "exec", ns, "sh", path.join(root, "deploy/collect.sh"), "-o", b, "-H", "node-x", "-i", "2"], { stdio: ["ignore", "ignore", "pipe"] });
+    load.kill("SIGKILL");
+    listener.kill("SIGKILL");
+    const byAgent = diagnose({ hosts: [hostFromSnapshots("node-x", spooled(spool))], captures: [] });
+    const [byCollect, bySh] = [await analyzeBundle([a]), await analyzeBundle([b])];
+    const ids = (x: typeof byAgent) => x.findings.filter((f) => f.confidence >= 0.5).map((f) => f.id);
+    expect(byAgent.rootCause, byAgent.findings.map((f) => `${f.id} ${f.confidence}`).join(", ")).toBe("accept_queue_overflow");
+    expect(byCollect.rootCause).toBe(byAgent.rootCause);
+    expect(bySh.rootCause).toBe(byAgent.rootCause);
+    expect(ids(byCollect)).toEqual(ids(byAgent));
+    expect(ids(bySh)).toEqual(ids(byAgent));
   });
 });
