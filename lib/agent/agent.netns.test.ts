@@ -10,20 +10,21 @@
  * AGENT_DOWNTIME_S (default 60) sets how long the server is stopped.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evidenceFromTexts } from "../analysis/evidence";
-import type { SnapshotIngest } from "../schemas/ingest";
+import { summarizeCapture } from "../analysis/capture";
+import type { CaptureIngest, SnapshotIngest } from "../schemas/ingest";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DOWNTIME_S = Number(process.env.AGENT_DOWNTIME_S ?? 60);
 
 function whyNot(): string | null {
   if (typeof process.getuid !== "function" || process.getuid() !== 0) return "needs root (network namespaces)";
-  for (const t of ["ip", "ss", "curl"]) if (spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0) return `missing ${t}`;
+  for (const t of ["ip", "ss", "curl", "tcpdump"]) if (spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0) return `missing ${t}`;
   const probe = `nmagprobe${process.pid}`;
   if (spawnSync("ip", ["netns", "add", probe]).status !== 0) return "ip netns does not work here";
   spawnSync("ip", ["netns", "del", probe]);
@@ -69,8 +70,8 @@ async function stopServer(): Promise<void> {
   });
 }
 
-function agentArgs(extra: string[]): string[] {
-  return ["netns", "exec", NODE, process.execPath, path.join(root, "cli/netmortem.js"), "agent", "--server", URL_, "--node", "node-a", "--poll", "0", ...extra];
+function agentArgs(extra: string[], poll = "0"): string[] {
+  return ["netns", "exec", NODE, process.execPath, path.join(root, "cli/netmortem.js"), "agent", "--server", URL_, "--node", "node-a", "--poll", poll, ...extra];
 }
 
 function runAgent(extra: string[]): { status: number | null; stderr: string } {
@@ -187,5 +188,98 @@ describe.skipIf(reason !== null)("netmortem agent in a network namespace, sendin
     expect(r.stderr).toMatch(/the server refused the ingest token \(HTTP 403: forbidden: this ingest token belongs to another cluster\)/);
     expect(r.stderr).toMatch(/Check --token/);
     expect(bodies().length).toBe(before);
+  });
+
+  const captures = () =>
+    readdirSync(received)
+      .filter((f) => f.endsWith("-captures.json"))
+      .sort()
+      .map((f) => JSON.parse(readFileSync(path.join(received, f), "utf8")) as { key: string; body: CaptureIngest });
+
+  /** curl from the node to the server every 100 ms for `seconds` (traffic for a capture to see) */
+  function traffic(seconds: number): ChildProcess {
+    const p = spawn("ip", ["netns", "exec", NODE, "sh", "-c", `end=$(($(date +%s) + ${seconds})); while [ $(date +%s) -lt $end ]; do curl -s -o /dev/null --max-time 1 ${URL_}/x; sleep 0.1; done`], { stdio: "ignore" });
+    children.push(p);
+    return p;
+  }
+
+  it("a capture at the node: tcpdump bounded, summarised there, the summary sent, the raw pcap with --send-raw", { timeout: 60_000 }, async () => {
+    const before = captures().length;
+    const load = traffic(8);
+    const r = runAgent(["--token", TOKEN, "--once", "--spool", path.join(tmp, "spool4"), "--capture", "eth0", "--capture-seconds", "3", "--capture-filter", `tcp port ${PORT}`, "--send-raw"]);
+    load.kill("SIGTERM");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/capture on eth0 \(\d+ packets, \d+ flows\) sent/);
+    expect(r.stderr).toMatch(/raw capture sent/);
+    const c = captures().slice(before);
+    expect(c).toHaveLength(1);
+    const body = c[0]!.body;
+    expect(body.capture).toMatchObject({ iface: "eth0", filter: `tcp port ${PORT}` });
+    expect(body.capture.seconds).toBeGreaterThanOrEqual(3);
+    expect(body.capture.tcpdump!.captured).toBe(body.summary.packets);
+    expect(body.summary.packets).toBeGreaterThan(10);
+    const flows = body.summary.flows as Array<{ resp: { addr: string; port: number } }>;
+    expect(flows.some((f) => f.resp.addr === "10.220.0.1" && f.resp.port === PORT)).toBe(true);
+    // the raw pcap that went with it is the capture that was summarised
+    const raw = readdirSync(received).filter((f) => f.includes("-raw-"));
+    expect(raw).toHaveLength(1);
+    const again = await summarizeCapture(new Uint8Array(readFileSync(path.join(received, raw[0]!))));
+    expect(again.packets).toBe(body.summary.packets);
+  });
+
+  it("capture requests from the war room are polled and answered; one it cannot do is reported", { timeout: 60_000 }, async () => {
+    const before = captures().length;
+    const ok = "6f1c2b7e-0000-4000-8000-000000000001";
+    const bad = "6f1c2b7e-0000-4000-8000-000000000002";
+    writeFileSync(path.join(received, "requests.json"), JSON.stringify([
+      { id: ok, iface: "eth0", seconds: 2, filter: `tcp port ${PORT}`, sendRaw: false },
+      { id: bad, iface: "nosuch0", seconds: 2, filter: null, sendRaw: false },
+    ]));
+    const load = traffic(10);
+    const agent = spawn("ip", agentArgs(["--token", TOKEN, "--interval", "60s", "--spool", path.join(tmp, "spool5")], "1s"), { stdio: ["ignore", "ignore", "pipe"] });
+    children.push(agent);
+    let log = "";
+    agent.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+    const end = Date.now() + 40_000;
+    while (!(captures().length > before && readdirSync(received).some((f) => f.includes(`failure-${bad}`)))) {
+      if (Date.now() > end) throw new Error(`no answer to the capture requests; agent log:\n${log}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await new Promise<void>((r) => {
+      agent.once("exit", () => r());
+      agent.kill("SIGTERM");
+    });
+    load.kill("SIGTERM");
+    const c = captures().slice(before);
+    expect(c.map((x) => x.body.requestId)).toEqual([ok]);
+    expect(c[0]!.body.summary.packets).toBeGreaterThan(0);
+    const f = readdirSync(received).find((x) => x.includes(`failure-${bad}`))!;
+    expect(JSON.parse(readFileSync(path.join(received, f), "utf8")).error).toMatch(/nosuch0/);
+    expect(log).toMatch(/capture requested from the war room: eth0 for 2 s/);
+  });
+
+  it("--redact: no address, MAC or node name of the node leaves it; the same key maps alike next time", { timeout: 60_000 }, () => {
+    const key = path.join(tmp, "redact.key");
+    const before = bodies().length;
+    for (let i = 0; i < 2; i++) {
+      const r = runAgent(["--token", TOKEN, "--once", "--spool", path.join(tmp, "spool6"), "--redact", "--redact-key", key]);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const [a, b] = bodies().slice(before);
+    const mac = execFileSync("ip", ["-n", NODE, "-br", "link", "show", "eth0"], { encoding: "utf8" }).trim().split(/\s+/)[2]!;
+    for (const s of [a!, b!]) {
+      const all = JSON.stringify(s.body);
+      expect(all).not.toContain("10.220.0.2");
+      expect(all).not.toContain("10.220.0.1");
+      expect(all).not.toContain(mac);
+      expect(all).not.toMatch(/node-a/);
+      expect(s.body.node).toMatch(/^host-[0-9a-f]{8}$/);
+    }
+    expect(b!.body.node).toBe(a!.body.node);
+    const addr = (s: { body: SnapshotIngest }) => s.body.outputs.find((o) => o.name === "ip-addr.txt")!.content.match(/inet (\S+) scope global eth0/)?.[1];
+    expect(addr(a!)).toBeDefined();
+    expect(addr(b!)).toBe(addr(a!));
+    // still a /24 of the same network as the server's pseudonym: prefixes are kept
+    expect(addr(a!)!.endsWith("/24")).toBe(true);
   });
 });

@@ -4,7 +4,8 @@
  * It does what the contract says the server does with the agent's requests: `POST /api/v1/ingest/{snapshots,captures}`
  * gunzipped and parsed with the same zod schemas (lib/schemas/ingest.ts), 401 for an unknown token, 403 for a token of
  * another cluster, an Idempotency-Key repeat answered with the first answer and stored once; each accepted body is
- * written to OUTDIR/<n>-<kind>.json. `GET /api/v1/ingest/capture-requests` answers OUTDIR/requests.json once.
+ * written to OUTDIR/<n>-<kind>.json. `GET /api/v1/ingest/capture-requests` answers OUTDIR/requests.json once; a raw
+ * pcap (`POST …/captures/{id}/raw`) goes to <n>-raw-<id>.pcap, a capture request's failure to <n>-failure-<id>.json.
  */
 import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -40,6 +41,18 @@ const server = createServer((req, res) => {
       const data = JSON.parse(readFileSync(f, "utf8")) as unknown;
       renameSync(f, `${f}.handed-out`);
       return send(200, { data });
+    }
+    const raw = /^\/api\/v1\/ingest\/captures\/([^/]+)\/raw$/.exec(url.pathname);
+    if (req.method === "POST" && raw) {
+      const b = Buffer.concat(chunks);
+      writeFileSync(path.join(out, `${String(++n).padStart(4, "0")}-raw-${raw[1]}.pcap`), req.headers["content-encoding"] === "gzip" ? gunzipSync(b) : b);
+      return send(202, { data: { id: raw[1] } });
+    }
+    const failure = /^\/api\/v1\/ingest\/capture-requests\/([^/]+)\/failure$/.exec(url.pathname);
+    if (req.method === "POST" && failure) {
+      const b = Buffer.concat(chunks);
+      writeFileSync(path.join(out, `${String(++n).padStart(4, "0")}-failure-${failure[1]}.json`), req.headers["content-encoding"] === "gzip" ? gunzipSync(b) : b);
+      return send(200, { data: { id: failure[1], status: "failed" } });
     }
     const m = /^\/api\/v1\/ingest\/(snapshots|captures)$/.exec(url.pathname);
     if (req.method !== "POST" || !m) return send(404, { error: { code: "not_found", message: "no such route" } });
