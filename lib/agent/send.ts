@@ -10,6 +10,8 @@
  * dropped with a log line (retrying cannot help).
  */
 import { randomUUID } from "node:crypto";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -44,7 +46,6 @@ export type SenderOptions = {
   /** per request (default 30 s) */
   timeoutMs?: number;
   log?: (line: string) => void;
-  fetch?: typeof fetch;
   userAgent?: string;
 };
 
@@ -52,7 +53,7 @@ type Spooled = { file: string; kind: Kind; key: string };
 
 export class Sender {
   readonly server: string;
-  private readonly o: Required<Omit<SenderOptions, "fetch" | "log" | "userAgent">> & Pick<SenderOptions, "fetch" | "log" | "userAgent">;
+  private readonly o: Required<Omit<SenderOptions, "log" | "userAgent">> & Pick<SenderOptions, "log" | "userAgent">;
   private failures = 0;
   private nextTry = 0;
   private seq = 0;
@@ -73,35 +74,45 @@ export class Sender {
     return this.nextTry;
   }
 
-  private async post(pathname: string, gz: Buffer, key: string, contentType = "application/json"): Promise<{ status: number; body: unknown; retryAfter?: number }> {
-    const f = this.o.fetch ?? fetch;
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), this.o.timeoutMs);
-    try {
-      const res = await f(`${this.server}${pathname}`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${this.o.token}`,
-          "content-type": contentType,
-          "content-encoding": "gzip",
-          "idempotency-key": key,
-          "user-agent": this.o.userAgent ?? "netmortem-agent",
-        },
-        body: new Uint8Array(gz.buffer, gz.byteOffset, gz.length) as Uint8Array<ArrayBuffer>,
-        signal: ac.signal,
+  /**
+   * One HTTP request with node:http(s) (not fetch: undici costs the idle agent ~8 MB more RSS). Network errors throw
+   * with their code (ECONNREFUSED, ENETUNREACH…); no answer within timeoutMs throws "timeout".
+   */
+  private request(method: "GET" | "POST", pathname: string, headers: Record<string, string>, body?: Buffer): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+    const url = new URL(`${this.server}${pathname}`);
+    const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, {
+      method,
+      headers: { ...headers, authorization: `Bearer ${this.o.token}`, "user-agent": this.o.userAgent ?? "netmortem-agent", ...(body ? { "content-length": String(body.length) } : {}) },
+      timeout: this.o.timeoutMs,
+    });
+    return new Promise((resolve, reject) => {
+      req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${this.o.timeoutMs / 1000} s`), { code: "timeout" })));
+      req.on("error", reject);
+      req.on("response", (res) => {
+        const chunks: Buffer[] = [];
+        let n = 0;
+        res.on("data", (c: Buffer) => {
+          // an answer is small; a proxy's page is cut
+          if (n < 1024 * 1024) chunks.push(c);
+          n += c.length;
+        });
+        res.on("error", reject);
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
       });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // not JSON (a proxy's error page): kept as text for the message
-      }
-      const ra = Number(res.headers.get("retry-after"));
-      return { status: res.status, body, retryAfter: Number.isFinite(ra) && ra > 0 ? ra * 1000 : undefined };
-    } finally {
-      clearTimeout(timer);
+      req.end(body);
+    });
+  }
+
+  private async post(pathname: string, gz: Buffer, key: string, contentType = "application/json"): Promise<{ status: number; body: unknown; retryAfter?: number }> {
+    const res = await this.request("POST", pathname, { "content-type": contentType, "content-encoding": "gzip", "idempotency-key": key }, gz);
+    let body: unknown = res.text;
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      // not JSON (a proxy's error page): kept as text for the message
     }
+    const ra = Number(res.headers["retry-after"]);
+    return { status: res.status, body, retryAfter: Number.isFinite(ra) && ra > 0 ? ra * 1000 : undefined };
   }
 
   /** the server's message out of an error body (`{"error":{"code","message"}}`), or the text */
@@ -119,8 +130,8 @@ export class Sender {
     try {
       r = await this.post(`/api/v1/ingest/${kind}`, gz, key);
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      const why = e.name === "AbortError" ? `no answer within ${this.o.timeoutMs / 1000} s` : (e.cause?.code ?? e.cause?.message ?? e.message);
+      const e = err as Error & { code?: string };
+      const why = e.code === "timeout" ? e.message : (e.code ?? e.message);
       return { ok: false, retry: true, why: `server unreachable (${why})`, status: 0 };
     }
     if (r.status >= 200 && r.status < 300) {
@@ -262,27 +273,21 @@ export class Sender {
 
   /** GET with the token (capture requests); null when unreachable or refused with a non-token status */
   async get(pathname: string): Promise<unknown> {
-    const f = this.o.fetch ?? fetch;
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), this.o.timeoutMs);
+    let res;
     try {
-      const res = await f(`${this.server}${pathname}`, { headers: { authorization: `Bearer ${this.o.token}`, "user-agent": this.o.userAgent ?? "netmortem-agent" }, signal: ac.signal });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // kept as text
-      }
-      if (res.status === 401 || res.status === 403) throw new TokenRefused(res.status, `the server refused the ingest token (HTTP ${res.status}: ${Sender.message(body)})`);
-      if (!res.ok) return null;
-      return body && typeof body === "object" && "data" in body ? (body as { data: unknown }).data : body;
-    } catch (err) {
-      if (err instanceof TokenRefused) throw err;
+      res = await this.request("GET", pathname, {});
+    } catch {
       return null;
-    } finally {
-      clearTimeout(timer);
     }
+    let body: unknown = res.text;
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      // kept as text
+    }
+    if (res.status === 401 || res.status === 403) throw new TokenRefused(res.status, `the server refused the ingest token (HTTP ${res.status}: ${Sender.message(body)})`);
+    if (res.status < 200 || res.status >= 300) return null;
+    return body && typeof body === "object" && "data" in body ? (body as { data: unknown }).data : body;
   }
 
   /** a small JSON POST (a capture request's failure); false when it did not go through */
