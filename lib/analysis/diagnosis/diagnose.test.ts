@@ -89,13 +89,15 @@ describe("corpus files through the real parsers", () => {
     expect(find(a, "conntrack_table_full")).toBeUndefined();
     expect(find(a, "tw_recycle_nat_paws")).toBeUndefined(); // tcp_tw_recycle = 0
   });
-  it("kernel 4.15.14 /proc/net/netstat (ListenOverflows 90, ListenDrops 90 since boot): a lead, not a root cause", () => {
+  it("kernel 4.15.14 /proc/net/netstat (ListenOverflows 90, ListenDrops 90 since boot): a weak lead, weighed by its count, not the leading hypothesis", () => {
     const h = evidenceFromTexts("pcp", [corpus("proc/pcp/kernel-4.15.14/net/netstat")]);
     expect(h.counters["TcpExt.ListenOverflows"]?.value).toBe(90);
     const a = diagnose({ hosts: [h], captures: [] });
     const f = find(a, "accept_queue_overflow")!;
-    expect(f.confidence).toBeGreaterThan(0.3);
-    expect(f.confidence).toBeLessThan(ROOT_CAUSE_THRESHOLD);
+    // 90 overflows since boot on a machine of unknown uptime: a handful, so half an M (seed 004's 12 178 939 weigh a full M)
+    expect(f.confidence).toBeGreaterThan(0.1);
+    expect(f.confidence).toBeLessThan(0.3);
+    expect(a.leading).toBeNull();
     expect(f.evidence[0]!.fact).toContain("since boot");
     expect(a.rootCause).toBe("none");
   });

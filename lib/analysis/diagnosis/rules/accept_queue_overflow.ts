@@ -44,8 +44,13 @@ export const rule: Rule = {
           c.support("recvq-near", "M", item(h.host, l.cite, `listener ${l.local}:${l.port} has Recv-Q ${l.recvQ} of Send-Q ${l.sendQ}: accept queue nearly full`));
         }
       }
+      let timeouts = 0;
       for (const e of h.logEvents) {
         if (e.kind === "syn_flooding") c.support("syn-flood-log", "M", item(h.host, e.cite, `kernel log: ${e.message.trim().slice(0, 160)}`));
+        // a proxy whose connects to its upstream time out (nginx 110 while connecting, HAProxy sC): SYNs unanswered
+        if (e.kind === "upstream_timed_out" && e.phase && /connecting/.test(e.phase) && timeouts++ < 2) {
+          c.support("connect-timeouts", "L", item(h.host, e.cite, `a proxy's connect to ${e.upstream ?? "its upstream"} timed out: its SYNs were not answered (a full accept queue drops them, as do other SYN-dropping causes)`));
+        }
       }
     }
     // context for the fix: the effective backlog

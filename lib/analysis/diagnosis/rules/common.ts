@@ -52,7 +52,10 @@ export function counterSignal(
   if (v.value > 0 && standing) {
     const twoReadings = d !== undefined || hasDeltasFor(h, `${name.split(".")[0]}.`);
     if (!twoReadings) {
-      c.support(key, standing, item(h.host, v.cite, `${name} = ${v.value} since boot (a single reading, so not necessarily during the incident)${meaning ? ` (${meaning})` : ""}`));
+      // weighed by what it counts: a handful since boot (or since the namespace was made) says little,
+      // thousands say it happens routinely
+      const scale = v.value >= 1000 ? 1 : v.value >= 100 ? 0.75 : v.value >= 10 ? 0.5 : 0.3;
+      c.support(key, standing, item(h.host, v.cite, `${name} = ${v.value} since boot or since the namespace was created (a single reading, so not necessarily during the incident)${meaning ? ` (${meaning})` : ""}`), scale);
       return "standing";
     }
   }

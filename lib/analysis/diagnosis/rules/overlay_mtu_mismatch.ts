@@ -3,12 +3,26 @@
  * underlay leaves room for; full-size segments vanish while small requests pass.
  * Cilium puts the overlay MTU on routes (`ip route … mtu 1450`) and leaves eth0 at 1500: not a fault.
  */
-import { item, type Rule } from "../context";
+import { item, parsePrefix, prefixesOverlap, type Rule } from "../context";
+import type { HostEvidence } from "../../evidence/model";
 import { Case } from "../signals";
 import { captureItem, counterSignal } from "./common";
 import { isCilium, overlays, podAddressMatcher, routeMtuFor, stalledLargeFlows, underlay } from "./mtu";
 import { step, theHost } from "./next";
 import type { NextStep } from "../model";
+
+/**
+ * Is this bridge on the overlay's path? Its own subnet and the prefixes routed into the overlay device
+ * belong to one pod CIDR (they share their /16) — flannel's cni0 10.244.1.1/24 next to 10.244.2.0/24 via
+ * flannel.1 — while docker0 172.17.0.1/16 beside it never carries overlay traffic. Unknown (no addresses or
+ * no overlay routes in the evidence) counts as on the path.
+ */
+function onOverlayPath(h: HostEvidence, bridge: string, overlayNames: Set<string>): boolean {
+  const own = h.addresses.filter((a) => a.ifname === bridge && a.family === "inet").map((a) => parsePrefix(`${a.address}/${Math.min(a.prefixLen, 16)}`)).filter((p) => p !== undefined);
+  const routed = h.routes.filter((r) => r.dev && overlayNames.has(r.dev) && r.dst !== "default").map((r) => parsePrefix(r.dst)).filter((p) => p !== undefined);
+  if (own.length === 0 || routed.length === 0) return true;
+  return own.some((a) => routed.some((r) => prefixesOverlap({ ...a!, len: 16 }, { ...r!, len: Math.min(16, r!.len) })));
+}
 
 export const rule: Rule = {
   id: "overlay_mtu_mismatch",
@@ -57,13 +71,22 @@ export const rule: Rule = {
       }
     }
     // pod/bridge side: veths and bridges with members must not exceed the overlay MTU (not with Cilium)
+    const offPath: string[] = [];
     if (overlayMtu !== undefined && Number.isFinite(overlayMtu)) {
       for (const h of ctx.hosts) {
         if (isCilium(h, cni)) continue;
         const members = new Set(h.interfaces.map((i) => i.master).filter((m): m is string => !!m));
+        const ovNames = new Set(overlays(h, cni).map((o) => o.iface.name));
         for (const i of h.interfaces) {
           const podSide = i.kind === "veth" || (i.kind === "bridge" && members.has(i.name));
           if (!podSide || i.mtu <= overlayMtu || underlays.has(`${h.host}/${i.name}`)) continue;
+          // a finding rests on the path the traffic takes: a bridge (and its veths) outside the pod CIDR the
+          // overlay routes never carries overlay traffic, whatever its MTU
+          const bridge = i.kind === "bridge" ? i.name : i.master;
+          if (bridge && ovNames.size > 0 && !onOverlayPath(h, bridge, ovNames)) {
+            if (!offPath.includes(`${h.host}/${bridge}`)) offPath.push(`${h.host}/${bridge}`);
+            continue;
+          }
           const rmtu = routeMtuFor(h, i.name);
           if (rmtu !== undefined && rmtu <= overlayMtu) continue;
           // a pod's own eth0 (its default route leaves through a veth) vs a node-side veth
@@ -101,15 +124,37 @@ export const rule: Rule = {
         if (s.maxIpLength > u) c.support("big-outer", "L", captureItem(cp, `largest IP packet ${s.maxIpLength} bytes in a capture with ${s.tunnelPackets} tunnel packets, above the underlay MTU ${u}`));
       }
     }
+    // no overlay at all: a bridge whose containers send larger packets than the uplink carries is the same mismatch
+    // (docker0 1500 over eth0 1400)
+    let bridgeOverUplink = false;
+    if (!anyOverlay) {
+      for (const h of ctx.hosts) {
+        const up = underlay(h);
+        if (!up) continue;
+        const members = new Set(h.interfaces.map((i) => i.master).filter((m): m is string => !!m));
+        for (const b of h.interfaces) {
+          if (b.kind !== "bridge" || !members.has(b.name) || b.mtu <= up.mtu) continue;
+          bridgeOverUplink = true;
+          looked.push(`${h.host} ${b.name} ${b.mtu} vs uplink ${up.name} ${up.mtu}`);
+          fits.add(`${up.mtu} (${up.name} ${up.mtu}, no encapsulation)`);
+          c.condition("mtu-arith", "H", [
+            item(h.host, b.cite, `bridge ${b.name} (with ${h.interfaces.filter((m) => m.master === b.name).length} member(s)) has MTU ${b.mtu}, more than its uplink ${up.name} carries (${up.mtu}): containers send packets ${b.mtu - up.mtu} bytes too big for the way out`),
+            item(h.host, up.cite, `uplink ${up.name} MTU ${up.mtu}`),
+          ]);
+        }
+      }
+    }
     for (const h of ctx.hosts) {
       counterSignal(c, h, "Ip.FragFails", "fragfails", "M", null, "outgoing packets failed fragmentation: DF packets too big for the next hop");
       counterSignal(c, h, "IcmpMsg.OutType3", "icmp3", "L", null, "destination-unreachable sent");
       counterSignal(c, h, "IcmpMsg.InType3", "icmp3", "L", null, "destination-unreachable received");
       counterSignal(c, h, "TcpExt.TCPMTUPFail", "mtup", "L", null, "MTU probing failed");
     }
-    ctx.check(`overlay device MTUs vs underlay − overhead (${looked.join("; ") || "no overlay devices in the evidence"}), pod/bridge/veth MTUs, route MTUs (Cilium), SYN MSS and full-size retransmissions in ${ctx.captures.length} captures, Ip.FragFails, ICMP type 3`);
+    ctx.check(`overlay device MTUs vs underlay − overhead (${looked.join("; ") || "no overlay devices in the evidence"}), pod/bridge/veth MTUs on the overlay's path${offPath.length ? ` (off the path: ${offPath.join(", ")})` : ""}, bridges above their uplink, route MTUs (Cilium), SYN MSS and full-size retransmissions in ${ctx.captures.length} captures, Ip.FragFails, ICMP type 3`);
     if (!c.hasSignals) return null;
-    if (!anyOverlay && !tunnelCapture) return null; // without an overlay this is pmtu_blackhole's territory
+    // without an overlay (or a bridge above its uplink) this is pmtu_blackhole's territory
+    if (!anyOverlay && !tunnelCapture && !bridgeOverUplink) return null;
+    for (const b of offPath) c.against(`${b}: a bridge outside the pod network the overlay routes (never carries overlay traffic), so its MTU does not count`, 1);
     if (!c.has("mtu-arith") && !c.has("pod-mtu") && !c.has("capture-blackhole") && !c.has("capture-stall")) {
       c.against("every overlay, pod and bridge MTU fits the underlay, and no capture shows full-size segments vanishing", 0.6);
     }

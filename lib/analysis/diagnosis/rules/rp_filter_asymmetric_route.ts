@@ -21,23 +21,33 @@ export const rule: Rule = {
         if (m && m[1] !== "all" && m[1] !== "default") ifaces.add(m[1]!);
       }
       const strictIfs: string[] = [];
+      const looseCni: string[] = [];
       for (const i of ifaces) {
         const v = sysctlInt(h, `net.ipv4.conf.${i}.rp_filter`) ?? 0;
         // "The max value from conf/{all,interface}/rp_filter is used"
-        if (Math.max(all ?? 0, v) === 1) strictIfs.push(i);
+        const eff = Math.max(all ?? 0, v);
+        if (eff === 1) strictIfs.push(i);
+        // systemd >= 245 sets 2 (loose) on every interface, CNI devices included: loose still drops packets whose
+        // source has no route back at all (pod addresses routed only by a CNI's own tables)
+        else if (eff === 2 && /^(lxc|cilium_|cali|flannel|vxlan|tunl|cni|veth|weave|genev|antrea|kube-|wg|nodelocal)/.test(i)) looseCni.push(i);
+      }
+      if (looseCni.length > 0) {
+        const cite = h.sysctls[`net.ipv4.conf.${looseCni[0]}.rp_filter`]?.cite;
+        c.condition("loose-cni", "L", item(h.host, cite, `effective rp_filter = 2 (loose, the systemd ≥ 245 default) on CNI devices ${looseCni.slice(0, 6).join(", ")}${looseCni.length > 6 ? ` and ${looseCni.length - 6} more` : ""}: packets from sources with no route back are dropped`));
       }
       if (strictIfs.length > 0) {
         strict.push(`${h.host}: ${strictIfs.slice(0, 6).join(", ")}`);
         const cite = all === 1 ? h.sysctls["net.ipv4.conf.all.rp_filter"]?.cite : h.sysctls[`net.ipv4.conf.${strictIfs[0]}.rp_filter`]?.cite;
         c.condition("strict", "L", item(h.host, cite, `effective rp_filter = 1 (strict) on ${strictIfs.slice(0, 6).join(", ")}${strictIfs.length > 6 ? ` and ${strictIfs.length - 6} more` : ""} (max of conf.all = ${all ?? "?"} and the interface value)`));
       }
-      counterSignal(c, h, "TcpExt.IPReversePathFilter", "rpf-counter", "H", "M", "packets dropped by reverse-path filtering");
+      // read once, reverse-path drops since boot are common background (spoofed and martian packets on any uplink): L
+      counterSignal(c, h, "TcpExt.IPReversePathFilter", "rpf-counter", "H", "L", "packets dropped by reverse-path filtering");
       let n = 0;
       for (const e of h.logEvents) {
         if (e.kind === "martian_source" && n++ < 3) c.support("martian", "M", item(h.host, e.cite, `kernel log: ${e.message.trim().slice(0, 160)} (the first address is the packet's destination, the second its source)`));
       }
     }
-    ctx.check(`effective rp_filter per interface (max of all and interface; strict on ${strict.join("; ") || "none"}), TcpExt.IPReversePathFilter, martian source log lines`);
+    ctx.check(`effective rp_filter per interface (max of all and interface; strict on ${strict.join("; ") || "none"}; loose on CNI devices counted), TcpExt.IPReversePathFilter, martian source log lines`);
     if (!c.hasSignals) return null;
     if (!c.has("rpf-counter") && !c.has("martian")) c.against("no IPReversePathFilter drops and no martian-source log lines: strict mode alone is common and harmless on symmetric routes", 1);
     const next: NextStep[] = [];
@@ -48,8 +58,8 @@ export const rule: Rule = {
     return c.finding({
       next,
       id: "rp_filter_asymmetric_route",
-      title: "Strict reverse-path filter drops packets on an asymmetric route",
-      summary: "With rp_filter = 1 (strict, RFC 3704) the kernel drops an incoming packet when the route back to its source leaves by another interface. Multi-NIC nodes, policy routing and overlays where replies return through a different device hit this: packets are visible on the wire but never reach the socket.",
+      title: "Reverse-path filter drops packets on an asymmetric route",
+      summary: "With rp_filter = 1 (strict, RFC 3704) the kernel drops an incoming packet when the route back to its source leaves by another interface; with 2 (loose, set on every interface by systemd ≥ 245, CNI devices included) it drops one whose source has no route back at all. Multi-NIC nodes, policy routing and CNIs that route pod addresses in their own tables hit this: packets are visible on the wire but never reach the socket.",
       fix: [
         { command: "sysctl -w net.ipv4.conf.all.rp_filter=2 (loose) and the same per interface, persisted in /etc/sysctl.d/", risk: "Less protection against spoofed source addresses." },
       ],

@@ -229,3 +229,51 @@ describe("conntrack insert race and ephemeral ports", () => {
     expect(finding(run({ hosts: [mk(300, 30)] }), "ephemeral_port_exhaustion")).toBeUndefined();
   });
 });
+
+describe("MTU on the path the traffic takes (issue 15)", () => {
+  const addr = (ifname: string, a: string, len: number) => ({ ifname, family: "inet" as const, address: a, prefixLen: len, cite: cite("ip-addr.txt") });
+  const route = (dst: string, dev: string) => ({ dst, dev, source: "table" as const, cite: cite("ip-route.txt") });
+  it("a correctly sized flannel.1 next to docker0 1500 with a container: docker0 never carries overlay traffic", () => {
+    const h = host("node", (x) => {
+      x.interfaces.push(iface("eth0", "device", 1500), iface("flannel.1", "vxlan", 1450, { vxlan: { id: 1, dstport: 8472, dev: "eth0" } }),
+        iface("cni0", "bridge", 1450), iface("vethp", "veth", 1450, { master: "cni0" }), iface("docker0", "bridge", 1500), iface("vethd", "veth", 1500, { master: "docker0" }));
+      x.addresses.push(addr("eth0", "192.168.1.10", 24), addr("cni0", "10.244.1.1", 24), addr("docker0", "172.17.0.1", 16));
+      x.routes.push(route("default", "eth0"), route("10.244.2.0/24", "flannel.1"), route("10.244.1.0/24", "cni0"), route("172.17.0.0/16", "docker0"));
+    });
+    const a = run({ hosts: [h] });
+    expect(finding(a, "overlay_mtu_mismatch")).toBeUndefined();
+    expect(a.checked.find((c) => c.id === "overlay_mtu_mismatch")?.result).toContain("off the path: node/docker0");
+    expect(a.leading).toBeNull();
+  });
+  it("docker0 1500 with a container over eth0 1400 and no overlay at all is the same mismatch", () => {
+    const h = host("docker-host", (x) => {
+      x.interfaces.push(iface("eth0", "device", 1400), iface("docker0", "bridge", 1500), iface("veth1", "veth", 1500, { master: "docker0" }));
+      x.routes.push(route("default", "eth0"));
+    });
+    const a = run({ hosts: [h] });
+    const f = finding(a, "overlay_mtu_mismatch")!;
+    expect(f.evidence[0]!.fact).toMatch(/bridge docker0 .* MTU 1500, more than its uplink eth0 carries \(1400\)/);
+    expect(a.leading?.id).toBe("overlay_mtu_mismatch");
+    expect(f.fix[0]!.command).toContain("1400");
+  });
+  it("overlay devices are known by the CNIs' names when `ip link` was run without -d", async () => {
+    const { kindFromName } = await import("../../evidence/parsers/system/ipLink");
+    expect(["flannel.1", "vxlan.calico", "tunl0", "cilium_geneve", "genev_sys_6081", "wg0", "flannel-wg", "wireguard.cali"].map((n) => kindFromName(n, "ether", undefined, [])))
+      .toEqual(["vxlan", "vxlan", "ipip", "geneve", "geneve", "wireguard", "wireguard", "wireguard"]);
+  });
+});
+
+describe("loose reverse-path filtering on CNI devices", () => {
+  it("rp_filter=2 on lxc devices with IPReversePathFilter rising is observed, not ignored as loose", () => {
+    const h = host("node", (x) => {
+      sys(x, "net.ipv4.conf.all.rp_filter", "0");
+      sys(x, "net.ipv4.conf.lxc12ab.rp_filter", "2");
+      x.counters["TcpExt.IPReversePathFilter"] = { value: 40, cite: cite("nstat-after.txt", 9) };
+      x.deltas.push({ name: "TcpExt.IPReversePathFilter", from: 2, to: 40, delta: 38, fromCite: cite("nstat-before.txt", 9), toCite: cite("nstat-after.txt", 9) });
+    });
+    const a = run({ hosts: [h] });
+    const f = finding(a, "rp_filter_asymmetric_route")!;
+    expect(a.rootCause).toBe("rp_filter_asymmetric_route");
+    expect(f.evidence.some((e) => /loose, the systemd ≥ 245 default\) on CNI devices lxc12ab/.test(e.fact))).toBe(true);
+  });
+});

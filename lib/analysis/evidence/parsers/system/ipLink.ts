@@ -27,9 +27,12 @@ export function kindFromName(name: string, linkType: string | undefined, peer: s
   if (flags.includes("LOOPBACK") || linkType === "loopback") return "loopback";
   if (linkType === "ipip" || linkType === "tunnel6" || linkType === "sit") return "ipip";
   if (linkType === "gre" || linkType === "gre6") return "gre";
-  if (/^(flannel\.\d+|vxlan[.\-_]|vxlan\d*$|cilium_vxlan)/.test(name)) return "vxlan";
-  if (/^(genev_sys|cilium_geneve)/.test(name)) return "geneve";
-  if (/^wg\d/.test(name)) return "wireguard";
+  // the CNIs' own device names, for outputs without -d (ip link, ifconfig)
+  if (/^(flannel\.\d+|vxlan[.\-_]|vxlan\d*$|cilium_vxlan|vxlan\.calico|antrea-tun0|kube-vxlan)/.test(name)) return "vxlan";
+  if (/^(genev_sys|cilium_geneve|geneve\d)/.test(name)) return "geneve";
+  if (/^(wg\d|flannel-wg|wireguard\.cali|cilium_wg\d|kilo\d|nebula)/.test(name)) return "wireguard";
+  if (/^(tunl\d|flannel\.ipip|ipip\d)$/.test(name)) return "ipip";
+  if (/^(gre\d|gretap\d|erspan\d)$/.test(name)) return "gre";
   if (/^(tun|tap)\d/.test(name)) return "tun";
   if (/^(docker0|cni0|cbr0|br-|virbr|kube-bridge)/.test(name)) return "bridge";
   if (/^(veth|cali|lxc)/.test(name) || peer && /^if\d+$/.test(peer)) return "veth";
