@@ -51,6 +51,8 @@ export class Agent {
   private readonly log: (line: string) => void;
   private readonly seenRequests = new Set<string>();
   snapshotsSent = 0;
+  /** bodies the server refused (4xx other than 401/403/408/429): --once then exits 1 */
+  dropped = 0;
 
   constructor(private readonly o: AgentOptions) {
     this.log = o.log ?? ((l) => process.stderr.write(`${l}\n`));
@@ -104,7 +106,10 @@ export class Agent {
     if (res.status === "sent") {
       this.snapshotsSent++;
       this.log(`netmortem agent: snapshot of ${this.node} sent (${c.outputs.length} outputs${skipped})`);
-    } else this.log(`netmortem agent: snapshot of ${this.node} ${res.status} (${res.why})${skipped}`);
+    } else {
+      if (res.status === "dropped") this.dropped++;
+      this.log(`netmortem agent: snapshot of ${this.node} ${res.status} (${res.why})${skipped}`);
+    }
   }
 
   /** One capture, summarised here and sent; `requestId` when the war room asked for it. */
@@ -184,7 +189,7 @@ export class Agent {
           await this.sender.flush(true);
           const left = (await this.sender.spooled()).length;
           if (left > 0) this.log(`netmortem agent: ${left} bod${left === 1 ? "y" : "ies"} left in the spool (${this.o.spoolDir}) for the next run`);
-          return left > 0 ? 1 : 0;
+          return left > 0 || this.dropped > 0 ? 1 : 0;
         }
         // until the next tick: retry the spool when its backoff is over, poll for capture requests
         const pollMs = this.o.pollMs ?? 15_000;
