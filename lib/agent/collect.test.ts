@@ -138,5 +138,21 @@ describe.skipIf(reason !== null)("collect and collect.sh in a network namespace 
     expect(bySh.rootCause).toBe(byAgent.rootCause);
     expect(ids(byCollect)).toEqual(ids(byAgent));
     expect(ids(bySh)).toEqual(ids(byAgent));
+
+    // collect.sh's bundle redacted by the CLI: the same diagnosis, none of the namespace's addresses, MACs or name
+    const red = path.join(tmp, "fault-sh-redacted.tar.gz");
+    const r = spawnSync(process.execPath, [path.join(root, "cli/netmortem.js"), "redact", b, "-o", red, "--key", path.join(tmp, "redact.key")], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const byRedacted = await analyzeBundle([red]);
+    expect(byRedacted.rootCause).toBe(bySh.rootCause);
+    expect(ids(byRedacted)).toEqual(ids(bySh));
+    const x = expandArchive(new Uint8Array(readFileSync(red)));
+    if (x.status !== "success") throw new Error(x.error.message);
+    const macs = ["eth0"].map((i) => execFileSync("ip", ["-n", ns, "-br", "link", "show", i], { encoding: "utf8" }).trim().split(/\s+/)[2]!);
+    for (const e of x.entries) {
+      expect(e.path.startsWith("node-x/")).toBe(false);
+      const t = new TextDecoder().decode(e.data);
+      for (const needle of ["10.219.0.1", "10.219.0.2", "node-x", ...macs]) expect(t.includes(needle), `${needle} in ${e.path}`).toBe(false);
+    }
   });
 });
