@@ -90,7 +90,7 @@ export function compareWithTshark(s: CaptureSummary, streams: TsharkStream[]): {
       retrans: f.retransmissions.orig + f.retransmissions.resp,
       dupAcks: f.dupAcks.orig + f.dupAcks.resp,
       zeroWindows: f.zeroWindows.orig + f.zeroWindows.resp,
-      payload: f.origBytes + f.respBytes,
+      payload: f.payloadBytes.orig + f.payloadBytes.resp,
     };
     const want: Record<string, number> = { syn: t.syn, rst: t.rst, retrans: t.retrans + t.outOfOrder, dupAcks: t.dupAcks, zeroWindows: t.zeroWindows, payload: t.payload };
     for (const k of Object.keys(want)) if (got[k] !== want[k]) mismatches.push({ stream: name, field: k, tshark: want[k], ours: got[k] });

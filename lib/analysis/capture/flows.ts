@@ -19,7 +19,8 @@ import {
   S_PACKETS, S_RESETS, S_RETRANS, S_SMALLACKED, S_ZEROWIN, SD_BYTES, SD_TSECR, SD_TSVAL, SIDE_O,
   SIDE_R, T_BYTES, T_CUT, T_FIRST, T_FRAG, T_ICMP, T_IPV4, T_IPV6, T_LAST, T_MAXIP, T_PACKETS, T_SIZE, T_SKIP, T_TCP,
   T_TUNNEL, T_UDP, MAX_TIMES, TS_BACKWARD, TS_CLOCKS, TS_CONNECTIONS, TS_DST, TS_EXFROM, TS_EXTO, TS_EXTS, TS_HASEX,
-  TS_SRC, TS_V6, TSE,
+  TS_SRC, TS_V6, TSE, D_MISSO, D_MISSR, P_ERSPAN, P_TUNLAYERS, S_STATE, S_ZACK, S_ZBITS, S_ZLAST, S_ZSTART, S_ZWRAPS,
+  T_GAPFLOWS, T_MISSED, Z_FIN,
 } from "./layout";
 import type { CaptureSummary, ConnState, Endpoint, FlowSummary, SkipReason } from "./model";
 import type { TcpOptions } from "./packet";
@@ -60,6 +61,7 @@ type Core = {
   slots(): number;
   bucketCount(): number;
   mssBits(): number;
+  protoCounts(): number;
   liveFlows(): number;
   connState(f: number): number;
   countFlow(f: number, state: number): void;
@@ -142,6 +144,22 @@ const NONE = -1;
 
 // the core's skip codes (layout.ts SKIP_*), by number
 const SKIP_NAMES: SkipReason[] = ["garbage", "unknown-link-type", "not-ip", "bad-ip-header", "bad-l4-header", "snaplen-truncated"];
+
+/** core/engine.ts P_TUNKIND codes */
+const TUNNEL_KINDS: Array<NonNullable<FlowSummary["tunnel"]>["kind"]> = ["vxlan", "vxlan", "geneve", "gre", "ipip"];
+
+/** names of the IP protocols counted in undecodedProtocols (IANA keywords; 4 and 41 as the tunnels they are) */
+const PROTO_NAMES: Record<number, string> = {
+  0: "hopopt", 2: "igmp", 4: "ipip", 8: "egp", 9: "igp", 27: "rdp", 33: "dccp", 41: "ipv6", 43: "ipv6-route", 44: "ipv6-frag",
+  46: "rsvp", 47: "gre", 50: "esp", 51: "ah", 59: "ipv6-nonxt", 60: "ipv6-opts", 88: "eigrp", 89: "ospf", 94: "ipip-94", 97: "etherip",
+  98: "encap", 103: "pim", 108: "ipcomp", 112: "vrrp", 115: "l2tp", 124: "isis", 132: "sctp", 135: "mobility-header",
+  136: "udplite", 137: "mpls-in-ip", 139: "hip", 140: "shim6", 143: "ethernet",
+};
+
+// Zeek endpoint states (core/engine.ts INACTIVE … RESET)
+const ST_INACTIVE = 0;
+const ST_SYN_SENT = 1;
+const ST_RESET = 6;
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -340,12 +358,16 @@ export class FlowEngine {
   private tunnelNew(f: number): void {
     const P = this.P;
     const ov = P.getInt32(P_OUTERVER, true);
-    this.tunnels[f] = {
-      kind: P.getInt32(P_TUNKIND, true) === 1 ? "vxlan" : "geneve",
-      vni: P.getInt32(P_VNI, true),
+    const t: NonNullable<FlowSummary["tunnel"]> = {
+      kind: TUNNEL_KINDS[P.getInt32(P_TUNKIND, true)] ?? "vxlan",
+      vni: P.getInt32(P_VNI, true) >>> 0,
       outerSrc: this.addrAt(ov, P_OUTERSRC4, P_OUTERW6),
       outerDst: this.addrAt(ov, P_OUTERDST4, P_OUTERW6 + 16),
     };
+    const layers = P.getInt32(P_TUNLAYERS, true);
+    if (layers > 1) t.layers = layers;
+    if (P.getInt32(P_ERSPAN, true) !== 0) t.erspan = true;
+    this.tunnels[f] = t;
   }
 
   private tunnelOuter(f: number): void {
@@ -573,8 +595,9 @@ export class FlowEngine {
     for (let i = 1; i < synTimes.length; i++) synOffsets.push(round3(synTimes[i] - synTimes[0]));
     const synAckOffsets: number[] = [];
     for (let i = 1; i < synAckTimes.length; i++) synAckOffsets.push(round3(synAckTimes[i] - synAckTimes[0]));
+    const tcp = I[b + N_PROTO] === 6;
     const summary: FlowSummary = {
-      proto: I[b + N_PROTO] === 6 ? "tcp" : "udp",
+      proto: tcp ? "tcp" : "udp",
       orig: { addr: this.addrA(f), port: I[b + N_PA] } satisfies Endpoint,
       resp: { addr: this.addrB(f), port: I[b + N_PB] },
       firstTs: D[d + D_FIRSTTS],
@@ -584,8 +607,9 @@ export class FlowEngine {
       history: this.history(f),
       origPackets: I[o + S_PACKETS],
       respPackets: I[r + S_PACKETS],
-      origBytes: D[d + D_O + SD_BYTES],
-      respBytes: D[d + D_R + SD_BYTES],
+      origBytes: tcp ? this.zeekSize(o, r) : D[d + D_O + SD_BYTES],
+      respBytes: tcp ? this.zeekSize(r, o) : D[d + D_R + SD_BYTES],
+      payloadBytes: { orig: D[d + D_O + SD_BYTES], resp: D[d + D_R + SD_BYTES] },
       synTimes,
       synAckTimes,
       synRetransOffsets: synOffsets,
@@ -600,6 +624,9 @@ export class FlowEngine {
     };
     const t = this.tunnels[f];
     if (t) summary.tunnel = t;
+    const mo = D[d + D_MISSO];
+    const mr = D[d + D_MISSR];
+    if (mo > 0 || mr > 0) summary.missedBytes = { orig: mo, resp: mr };
     if (D[d + D_HSRTT] >= 0) summary.handshakeRtt = round6(D[d + D_HSRTT]);
     const oo = this.options(o, d + D_OTS);
     const ro = this.options(r, d + D_RTS);
@@ -607,6 +634,28 @@ export class FlowEngine {
     if (ro) summary.respOptions = ro;
     if (blackhole) summary.mtuBlackhole = blackhole;
     return summary;
+  }
+
+  /**
+   * Zeek's orig_bytes / resp_bytes of a TCP endpoint (TCP_Endpoint::Size): the sequence space from its start
+   * to the highest sequence number it sent or the peer acknowledged, without the SYN and FIN octets. Gaps
+   * count, retransmissions do not. side, peer: record indexes of the two sides.
+   */
+  private zeekSize(side: number, peer: number): number {
+    const I = this.I;
+    const start = I[side + S_ZSTART] >>> 0;
+    const wraps = I[side + S_ZWRAPS];
+    const ack = (wraps >>> 16) * 4294967296 + (I[side + S_ZACK] >>> 0);
+    const prev = (I[side + S_ZBITS] >>> 8) & 0xff;
+    // a half-open connection discovered and aborted: its sequence numbers say nothing about data
+    if (prev === ST_SYN_SENT && I[side + S_STATE] === ST_RESET && I[peer + S_STATE] === ST_INACTIVE && ack !== start && ack !== start + 1) return 0;
+    const last = (wraps & 0xffff) * 4294967296 + (I[side + S_ZLAST] >>> 0);
+    let size = (last > ack ? last : ack) - start;
+    // (Zeek's unsigned arithmetic would wrap a negative size to 2^64 - x: nonsense either way)
+    if (size < 0) size = 0;
+    if (size !== 0) size--;
+    if ((I[side + S_ZBITS] & Z_FIN) !== 0 && size !== 0) size--;
+    return size;
   }
 
   private trimKept(): void {
@@ -658,6 +707,16 @@ export class FlowEngine {
       if (n > 0) this.skipNamed(SKIP_NAMES[code] ?? "garbage", n);
     }
     for (const [k, v] of this.skipped) s.skipped[k] = v;
+    const missed = T.getFloat64(T_MISSED, true);
+    if (missed > 0) s.captureGaps = { missedBytes: missed, flows: T.getInt32(T_GAPFLOWS, true) };
+    const protos = new Int32Array(this.M.buffer, this.core.protoCounts(), 256);
+    let undecoded: Record<string, number> | undefined;
+    for (let p = 0; p < 256; p++) {
+      if (protos[p] === 0) continue;
+      undecoded ??= {};
+      undecoded[PROTO_NAMES[p] ?? String(p)] = protos[p];
+    }
+    if (undecoded) s.undecodedProtocols = undecoded;
     s.flows = this.kept.map((k) => this.build(k.f));
     // every finalised flow was counted by the core (countFlow)
     const A = new Int32Array(this.M.buffer, this.core.aggregates(), 20);

@@ -190,6 +190,10 @@ async function pump(source: Readable, reader: CaptureReader): Promise<void> {
   }
 }
 
+// core/engine.ts P_TUNKIND codes
+const TUNNEL_CODES = { vxlan: 1, geneve: 2, gre: 3, ipip: 4 } as const;
+const TUNNEL_NAMES: Array<NonNullable<Packet["tunnel"]>["kind"]> = ["vxlan", "vxlan", "geneve", "gre", "ipip"];
+
 const FLAG_BITS: Array<[keyof NonNullable<Packet["tcp"]>["flags"], number]> = [
   ["fin", F_FIN],
   ["syn", F_SYN],
@@ -295,7 +299,7 @@ export function summarizePackets(packets: Iterable<Packet>, opts: SummaryOptions
     }
     if (pk.tunnel) {
       const t = pk.tunnel;
-      set(L.P_TUNKIND, t.kind === "vxlan" ? 1 : 2);
+      set(L.P_TUNKIND, TUNNEL_CODES[t.kind]);
       set(L.P_VNI, t.vni);
       set(L.P_OUTERVER, t.outerSrc.includes(":") ? 6 : 4);
       if (!address(P, t.outerSrc, L.P_OUTERSRC4, L.P_OUTERW6)) set(L.P_OUTERSRC4, 0);
@@ -418,7 +422,7 @@ function toPacket(P: DataView, M: Uint8Array, at: number): Packet {
   if (i(L.P_TUNKIND) !== 0) {
     const ov = i(L.P_OUTERVER);
     pk.tunnel = {
-      kind: i(L.P_TUNKIND) === 1 ? "vxlan" : "geneve",
+      kind: TUNNEL_NAMES[i(L.P_TUNKIND)] ?? "vxlan",
       vni: i(L.P_VNI),
       outerSrc: addr(ov, L.P_OUTERSRC4, L.P_OUTERW6),
       outerDst: addr(ov, L.P_OUTERDST4, L.P_OUTERW6 + 16),

@@ -52,7 +52,7 @@ export const P_QW6 = 200;
 export const P_QPROTO = 232;
 export const P_QSPORT = 236;
 export const P_QDPORT = 240;
-/** 0 none, 1 vxlan, 2 geneve */
+/** 0 none, 1 vxlan, 2 geneve, 3 gre, 4 ipip (IP-in-IP, protocols 4 and 41): the innermost tunnel */
 export const P_TUNKIND = 244;
 export const P_VNI = 248;
 export const P_OUTERVER = 252;
@@ -63,7 +63,11 @@ export const P_OUTERDPORT = 296;
 export const P_OUTERLEN = 300;
 export const P_OUTERDF = 304;
 export const P_TRUNC = 308;
-export const P_SIZE = 312;
+/** tunnels the packet was inside (GRE in GRE: 2); the outer length and DF are the outermost's */
+export const P_TUNLAYERS = 312;
+/** the GRE payload was ERSPAN (a mirrored frame: its outer size says nothing about the inner flow's path) */
+export const P_ERSPAN = 316;
+export const P_SIZE = 320;
 
 // ---- statistics block (stats()), byte offsets ----
 export const T_BYTES = 0;
@@ -81,7 +85,18 @@ export const T_FRAG = 56;
 export const T_MAXIP = 60;
 /** skip counters by decoder code (Skip), 8 int32 */
 export const T_SKIP = 64;
-export const T_SIZE = 96;
+/** TCP sequence space acknowledged but never captured (Zeek's missed_bytes), over all finalised flows */
+export const T_MISSED = 96;
+/** finalised flows with missed bytes */
+export const T_GAPFLOWS = 104;
+/** flows not tracked because the flow table was at its budget, their packets, and when the first was refused */
+export const T_UNTRACKED = 108;
+export const T_UNTRACKEDPKTS = 112;
+export const T_UNTRACKEDSINCE = 120;
+/** the budget (slots), and the most flows alive at once */
+export const T_BUDGET = 128;
+export const T_PEAKLIVE = 132;
+export const T_SIZE = 144;
 
 // ---- TCP flags; "no TCP timestamp" (negative: a TSval is 0..2^32-1) ----
 export const F_FIN = 0x01;
@@ -113,6 +128,8 @@ export const N_PB = 6;
 export const N_VNI = 7;
 export const SIDE_O = 8;
 export const SIDE_R = 9;
+// per-side fields: index = flow base + SIDE_O (or SIDE_R) + S_*. Ordered by heat: what every packet touches
+// first (the first three 64-byte lines of the record), the rest after
 export const S_STATE = 0;
 export const S_PACKETS = 2;
 export const S_SEQINIT = 4;
@@ -127,25 +144,44 @@ export const S_MAXSEG = 20;
 export const S_KEEPALIVE = 22;
 export const S_SMALLPENDING = 24;
 export const S_SMALLPENDINGEND = 26;
-export const S_SMALLACKED = 28;
-export const S_LASTFINSEQ = 30;
-export const S_ISN = 32;
-export const S_LASTSYNSEQ = 34;
-export const S_RETRANS = 36;
-export const S_LASTRSTSEQ = 38;
-export const S_LARGERETRANS = 40;
-export const S_LARGESIZE = 42;
-export const S_LARGEEND = 44;
-export const S_DATARETRANS = 46;
-export const S_ZEROWIN = 48;
-export const S_RESETS = 50;
-export const S_UDPACTIVE = 52;
-export const S_DUPACKS = 54;
-export const S_HASOPTS = 56;
-export const S_OPTMSS = 58;
-export const S_OPTWS = 60;
-export const S_OPTSACK = 62;
-export const NS = 32;
+// Zeek's sequence bookkeeping per endpoint (TCP_Endpoint, TCP_Reassembler): raw 32-bit sequence numbers, or
+// "relative" ones (to S_ZSTART, as Zeek's reassembler counts: the first data byte after a SYN is 1)
+export const S_ZSTART = 28;
+export const S_ZLAST = 30;
+export const S_ZACK = 32;
+/** relative: content delivered (seen, or given up as a gap) up to here */
+export const S_DELIV = 34;
+/** content seen above a hole, not delivered yet: S_NBLK [start, end) pairs at S_BLK (relative, ascending) */
+export const S_NBLK = 36;
+export const S_SMALLACKED = 38;
+export const S_LASTFINSEQ = 40;
+export const S_LASTSYNSEQ = 42;
+export const S_RETRANS = 44;
+export const S_LASTRSTSEQ = 46;
+export const S_LARGERETRANS = 48;
+export const S_LARGESIZE = 50;
+export const S_LARGEEND = 52;
+export const S_DATARETRANS = 54;
+export const S_ZEROWIN = 56;
+export const S_RESETS = 58;
+export const S_UDPACTIVE = 60;
+export const S_DUPACKS = 62;
+// (indexes 72-79 are the header fields N_KEY..N_FLIPPED: the second group of side fields starts at S 72)
+export const S_HASOPTS = 72;
+export const S_OPTMSS = 74;
+export const S_OPTWS = 76;
+export const S_OPTSACK = 78;
+/** relative: one past the FIN (Zeek's FIN_seq); valid when Z_FIN is set */
+export const S_FINREL = 80;
+/** wraps of S_ZLAST (low 16 bits) and of S_ZACK (high 16 bits) */
+export const S_ZWRAPS = 82;
+/** Z_FIN, and the state before the current one (Zeek's prev_state) at bits 8-15 */
+export const S_ZBITS = 84;
+/** content gaps (Zeek's Gap calls that count: G/g at the 1st, 10th, 100th …) */
+export const S_GAPS = 86;
+export const S_BLK = 88;
+export const MAX_BLOCKS = 2;
+export const Z_FIN = 1;
 export const N_KEY = 72;
 /** history length (letters in the H area, MAX_HISTORY per slot) */
 export const N_HIST = 73;
@@ -158,7 +194,7 @@ export const N_LIVE = 77;
 export const N_ANOM = 78;
 /** the first packet was a SYN-ACK and the flow was flipped (history starts with ^) */
 export const N_FLIPPED = 79;
-export const NI = 80;
+export const NI = 104;
 export const D_FIRSTTS = 0;
 export const D_LASTTS = 1;
 /** negative: not closed */
@@ -176,6 +212,9 @@ export const D_OTS = 10;
 export const D_RTS = 12;
 export const SD_TSVAL = 0;
 export const SD_TSECR = 1;
+/** missed bytes (content gaps acknowledged) of the originator's and the responder's data */
+export const D_MISSO = 14;
+export const D_MISSR = 15;
 export const ND = 16;
 export const MAX_HISTORY = 48;
 export const MAX_TIMES = 32;

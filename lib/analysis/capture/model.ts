@@ -15,28 +15,53 @@ export type FlowSummary = {
   /** the side that sent the first SYN (or the first packet seen when no SYN was seen) */
   orig: Endpoint;
   resp: Endpoint;
-  /** set when the flow was seen inside a tunnel */
+  /**
+   * set when the flow was seen inside a tunnel: the innermost one's kind and endpoints (Zeek's
+   * tunnel_parents); ipip is IP in IP (protocol 4 or 41: Calico's IPIP, sit, ip6tnl), gre includes gretap,
+   * NVGRE, PPTP and ERSPAN
+   */
   tunnel?: {
-    kind: "vxlan" | "geneve";
+    kind: "vxlan" | "geneve" | "gre" | "ipip";
+    /** VXLAN/Geneve VNI, GRE key (0 without one), ERSPAN session ID; 0 for IP in IP */
     vni: number;
     outerSrc: string;
     outerDst: string;
-    /** largest outer IP packet of the flow (compare with the underlay MTU) */
+    /** largest outermost IP packet of the flow, all tunnel headers included (compare with the underlay MTU) */
     maxOuterLength?: number;
-    /** some outer packet of the flow had DF set */
+    /** some outermost packet of the flow had DF set */
     outerDontFragment?: boolean;
+    /** tunnels nested around the flow (GRE in GRE: 2); absent when 1 */
+    layers?: number;
+    /**
+     * the flow was mirrored through ERSPAN (a span session), not carried by the tunnel: the outer sizes
+     * say nothing about the flow's own path MTU
+     */
+    erspan?: true;
   };
   firstTs: number;
   lastTs: number;
   duration: number;
   connState: ConnState;
-  /** Zeek history letters: S h A D F R (upper = orig, lower = resp), T/t retransmission, W/w zero window … */
+  /** Zeek history letters: S h A D F R (upper = orig, lower = resp), T/t retransmission, W/w zero window, G/g content gap … */
   history: string;
   origPackets: number;
   respPackets: number;
-  /** payload bytes each way */
+  /**
+   * bytes each way, as Zeek's orig_bytes/resp_bytes: TCP: the sequence space the side covered (from its
+   * first sequence number to the highest one it sent or the peer acknowledged, SYN and FIN octets not
+   * counted), so data the capture missed counts (see missedBytes) and retransmissions do not; UDP: the
+   * datagrams' payload (their own length field, so a first fragment counts its whole datagram)
+   */
   origBytes: number;
   respBytes: number;
+  /** TCP/UDP payload carried by the packets of the capture, retransmissions included (tshark's tcp.len summed) */
+  payloadBytes: { orig: number; resp: number };
+  /**
+   * TCP data the receiver acknowledged but no packet of the capture carried (or carried only cut by the
+   * snapshot length): the capture, not the network, lost it. Zeek's missed_bytes, per side; history has
+   * G/g at the 1st, 10th, 100th … gap. Only counted while both ends are established. Absent when none.
+   */
+  missedBytes?: { orig: number; resp: number };
   /** SYN -> SYN-ACK time (first SYN-ACK after the last SYN it answers), seconds */
   handshakeRtt?: number;
   /** absolute times of every SYN (orig) and SYN-ACK (resp) seen */
@@ -130,6 +155,19 @@ export type CaptureSummary = {
   retransmissions: number;
   mtuBlackholeFlows: number;
   skipped: Partial<Record<SkipReason, number>>;
+  /**
+   * the capture is incomplete: TCP data acknowledged by its receiver that no packet of the capture carried
+   * (dropped by the capturing host, a filter, asymmetric routing, or cut by the snapshot length: see
+   * framesCutShort), summed over flows (FlowSummary.missedBytes). Absent when nothing is missing. "Capture
+   * incomplete: N bytes never seen" — the network delivered them; not a sign of network loss.
+   */
+  captureGaps?: { missedBytes: number; flows: number };
+  /**
+   * IP packets of protocols the engine does not decode, by protocol (IANA keyword: esp, sctp, igmp, ospf,
+   * pim, vrrp …, else the number); "gre", "ipip" and "ipv6" count tunnel packets whose inner packet could not
+   * be used (an unknown GRE payload, a tunnel nested too deep). None of these are in a flow. Absent when none.
+   */
+  undecodedProtocols?: Record<string, number>;
   /** set when reading stopped early: what happened and where */
   error?: { message: string; offset: number };
   /** all flows, worst first */

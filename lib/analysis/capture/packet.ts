@@ -58,7 +58,7 @@ export type IcmpInfo = {
 };
 
 export type TunnelInfo = {
-  kind: "vxlan" | "geneve";
+  kind: "vxlan" | "geneve" | "gre" | "ipip";
   vni: number;
   outerSrc: string;
   outerDst: string;

@@ -354,7 +354,12 @@ export class CaptureReader {
 
   private ngTs(hi: number, lo: number, iface: Iface): number {
     const u = iface.unitsPerSec;
-    const ts = (hi * 4294967296) / u + lo / u;
+    // whole seconds plus the fraction, as libpcap hands pcapng timestamps to tools (and as a pcap record's
+    // are summed): two packets exactly 300 s apart are then exactly 300 s apart as doubles too (the idle
+    // timeout is inclusive; (hi·2^32)/u + lo/u rounded differently from packet to packet)
+    const units = hi * 4294967296 + lo;
+    const sec = Math.floor(units / u);
+    const ts = sec + (units - sec * u) / u;
     this.lastTs = ts;
     return ts;
   }

@@ -23,14 +23,16 @@ import {
   P_ORIGLEN, P_OUTERDF, P_OUTERDPORT, P_OUTERDST4, P_OUTERLEN, P_OUTERSRC4, P_OUTERVER, P_OUTERW6, P_PAYLEN, P_PROTO,
   P_QDPORT, P_QDST4, P_QPROTO, P_QSEQ, P_QSPORT, P_QSRC4, P_QVER, P_QW6, P_SACKPERM, P_SEQ, P_SIZE, P_SPORT, P_SRC4,
   P_TRUNC, P_TS, P_TSECR, P_TSVAL, P_TTL, P_TUNKIND, P_VNI, P_W6, P_WINDOW, P_WSCALE, S_ACKEDINIT, S_ACKEDUPTO,
-  S_DATARETRANS, S_DUPACKS, S_HASLASTACK, S_HASOPTS, S_ISN, S_KEEPALIVE, S_LARGEEND, S_LARGERETRANS, S_LARGESIZE,
+  S_DATARETRANS, S_DUPACKS, S_HASLASTACK, S_HASOPTS, S_KEEPALIVE, S_LARGEEND, S_LARGERETRANS, S_LARGESIZE,
   S_LASTACK, S_LASTFINSEQ, S_LASTRSTSEQ, S_LASTSYNSEQ, S_LASTWIN, S_MAXSEG, S_MAXSEQEND, S_ONCE, S_OPTMSS, S_OPTSACK,
   S_OPTWS, S_PACKETS, S_RESETS, S_RETRANS, S_SEQINIT, S_SMALLACKED, S_SMALLPENDING, S_SMALLPENDINGEND, S_STATE,
   S_UDPACTIVE, S_ZEROWIN, SD_BYTES, SD_TSECR, SD_TSVAL, SIDE_O, SIDE_R, SKIP_BAD_IP, SKIP_BAD_L4, SKIP_NONE,
   SKIP_NOT_IP, SKIP_SNAPLEN, SKIP_UNKNOWN_LINK, T_BYTES, T_CUT, T_FIRST, T_FRAG, T_ICMP, T_IPV4, T_IPV6, T_LAST,
   T_MAXIP, T_PACKETS, T_SIZE, T_SKIP, T_TCP, T_TUNNEL, T_UDP, TS_BACKWARD, TS_CLKCAP, TS_CLKPTR, TS_CLOCKS,
   TS_CONNECTIONS, TS_DST, TS_EXFROM, TS_EXTO, TS_EXTS, TS_HASEX, TS_KEY, TS_LASTTS, TS_LASTTSVAL, TS_NCLOCK, TS_NEXT,
-  TS_SRC, TS_V6, TSE, F_ACK, F_FIN, F_RST, F_SYN, NO_TS,
+  TS_SRC, TS_V6, TSE, F_ACK, F_FIN, F_RST, F_SYN, NO_TS, P_TUNLAYERS, P_ERSPAN, S_ZSTART, S_ZLAST, S_ZACK, S_ZWRAPS,
+  S_DELIV, S_FINREL, S_NBLK, S_BLK, MAX_BLOCKS, S_GAPS, S_ZBITS, Z_FIN, D_MISSO, D_MISSR,
+  T_MISSED, T_GAPFLOWS, T_UNTRACKED, T_UNTRACKEDPKTS, T_UNTRACKEDSINCE, T_BUDGET, T_PEAKLIVE,
 } from "../layout";
 
 // ---- calls into TypeScript (flows.ts, FlowEngine) ----
@@ -59,6 +61,8 @@ const QD: usize = memory.data(48, 16);
 const FREEQ: usize = QD;
 const CLOSEDQ: usize = QD + 16;
 const CTLQ: usize = QD + 32;
+// packets of IP protocols the engine does not decode, by protocol number
+const PROTOS: usize = memory.data(256 * 4, 16);
 
 // ---- allocation: a bump allocator (the stub runtime); `gen` changes whenever a TypeScript view may be stale ----
 let memGen: i32 = 0;
@@ -126,6 +130,8 @@ const ETH_QINQ: i32 = 0x88a8;
 const ETH_QINQ_OLD: i32 = 0x9100;
 const ETH_IP4: i32 = 0x0800;
 const ETH_IP6: i32 = 0x86dd;
+/** transparent Ethernet bridging: an Ethernet frame follows (VXLAN, gretap, ERSPAN) */
+const ETH_TEB: i32 = 0x6558;
 
 function resetScratch(): void {
   setP(P_L4, 0);
@@ -136,6 +142,8 @@ function resetScratch(): void {
   setP(P_HASOPTS, 0);
   setP(P_HASQUOTED, 0);
   setP(P_TUNKIND, 0);
+  setP(P_TUNLAYERS, 0);
+  setP(P_ERSPAN, 0);
   setP(P_TRUNC, 0);
   setPD(P_ICMPMTU, -1);
   setP(P_FLAGS, 0);
@@ -358,12 +366,21 @@ function decodeL4(proto: i32, off: i32, end: i32, l4len: i32, depth: i32): i32 {
     const dport = be16(off + 2);
     setP(P_SPORT, sport);
     setP(P_DPORT, dport);
-    const pl = l4len - 8;
+    // the datagram's own length (Zeek's count): a first fragment carries the whole datagram's; 0 (an IPv6
+    // jumbogram) or less than a header: the IP length
+    const ulen = be16(off + 4);
+    const pl = ulen >= 8 ? ulen - 8 : l4len - 8;
     setP(P_PAYLEN, pl > 0 ? pl : 0);
     setP(P_L4, 17);
-    if (depth == 0 && (dport == 4789 || dport == 8472 || dport == 6081)) return decapsulate(dport, off + 8, end);
+    if (depth < MAX_TUNNELS && (dport == 4789 || dport == 8472 || dport == 6081)) return decapsulate(dport, off + 8, end, depth);
+    // GRE in UDP (RFC 8086)
+    if (dport == 4754) return decodeGre(off + 8, end, depth, dport);
     return SKIP_NONE;
   }
+  // IP in IP (Calico's default overlay; sit, ip6tnl): the inner packet right after the outer header
+  if (proto == 4) return decap(TUN_IPIP, 0, 0, 0, ETH_IP4, off, end, depth, false);
+  if (proto == 41) return decap(TUN_IPIP, 0, 0, 0, ETH_IP6, off, end, depth, false);
+  if (proto == 47) return decodeGre(off, end, depth, 0);
   if (proto == 1 || proto == 58) {
     if (end - off < 4) return pI(P_TRUNC) != 0 ? SKIP_SNAPLEN : SKIP_BAD_L4;
     setP(P_L4, proto);
@@ -453,62 +470,162 @@ function quoteV6(off: i32, end: i32): void {
   quoteL4(nh, o, end);
 }
 
-function decapsulate(dport: i32, off: i32, end: i32): i32 {
+// tunnel kinds (P_TUNKIND)
+const TUN_VXLAN: i32 = 1;
+const TUN_GENEVE: i32 = 2;
+const TUN_GRE: i32 = 3;
+const TUN_IPIP: i32 = 4;
+// tunnels inside tunnels are decoded this deep (GRE in GRE, VXLAN in GRE …); deeper ones count as undecoded
+const MAX_TUNNELS: i32 = 4;
+// each level's outer IPv6 addresses, kept while the inner headers overwrite the scratch
+const TSTACK: usize = memory.data(32 * MAX_TUNNELS, 16);
+
+function decapsulate(dport: i32, off: i32, end: i32, depth: i32): i32 {
   if (end - off < 8) return SKIP_NONE;
-  let inner: i32;
-  let etherType = 0x6558;
-  let vni: i32;
-  let kind: i32;
   if (dport == 6081) {
     if (byte(off) >> 6 != 0) return SKIP_NONE;
     const optLen = (byte(off) & 0x3f) * 4;
-    etherType = be16(off + 2);
-    vni = (be32(off + 4) >>> 8) & 0xffffff;
-    inner = off + 8 + optLen;
-    kind = 2;
-  } else {
-    // the I flag says the VNI is valid; without it this is not VXLAN (8472 is also other things)
-    if ((byte(off) & 0x08) == 0) return SKIP_NONE;
-    vni = (be32(off + 4) >>> 8) & 0xffffff;
-    inner = off + 8;
-    kind = 1;
+    return decap(TUN_GENEVE, (be32(off + 4) >>> 8) & 0xffffff, dport, 0, be16(off + 2), off + 8 + optLen, end, depth, true);
   }
+  // the I flag says the VNI is valid; without it this is not VXLAN (8472 is also other things)
+  if ((byte(off) & 0x08) == 0) return SKIP_NONE;
+  return decap(TUN_VXLAN, (be32(off + 4) >>> 8) & 0xffffff, dport, 0, ETH_TEB, off + 8, end, depth, true);
+}
+
+/**
+ * GRE (RFC 2784/2890, and version 1 for PPTP), as Zeek decodes it: IPv4, IPv6, transparent Ethernet
+ * bridging (gretap, NVGRE), ERSPAN types I, II and III (Ethernet after their header), PPP in enhanced GRE.
+ * Routing present, reserved flags set, another version or another payload: not decoded (counted as "gre";
+ * in UDP, dport != 0, the datagram stays a UDP packet).
+ */
+function decodeGre(off: i32, end: i32, depth: i32, dport: i32): i32 {
+  // (returning SKIP_NONE before decap: a bare GRE packet has no L4 and is counted as "gre"; in UDP the
+  // scratch still holds the datagram)
+  if (end - off < 4) return SKIP_NONE;
+  const fv = be16(off);
+  const pt = be16(off + 2);
+  const ver = fv & 7;
+  if (ver > 1 || (fv & 0x4000) != 0 || (fv & 0x0078) != 0) return SKIP_NONE;
+  let hl = 4;
+  if (fv & 0x8000) hl += 4; // checksum
+  let key = 0;
+  if (fv & 0x2000) {
+    if (end - off >= hl + 4) key = be32(off + hl);
+    hl += 4;
+  }
+  if (fv & 0x1000) hl += 4; // sequence number
+  if (fv & 0x0080) hl += 4; // acknowledgement (version 1)
+  let inner = off + hl;
+  let what = 0;
+  let erspan = 0;
+  if (ver == 1) {
+    // enhanced GRE carries PPP: address, control, then the PPP protocol; its key field is the payload
+    // length and the call ID, which names the session
+    key &= 0xffff;
+    if (pt != 0x880b || end - inner < 4) return SKIP_NONE;
+    const pp = be16(inner + 2);
+    if (pp == 0x0021) what = ETH_IP4;
+    else if (pp == 0x0057) what = ETH_IP6;
+    else return SKIP_NONE;
+    inner += 4;
+  } else if (pt == ETH_IP4 || pt == ETH_IP6) what = pt;
+  else if (pt == ETH_TEB) what = ETH_TEB;
+  else if (pt == 0x88be) {
+    // ERSPAN type II has a sequence number and an 8-byte header (its session ID is the key here); type I neither
+    erspan = 1;
+    what = ETH_TEB;
+    if (fv & 0x1000) {
+      if (end - inner < 8) return SKIP_NONE;
+      key = be16(inner + 2) & 0x3ff;
+      inner += 8;
+    }
+  } else if (pt == 0x22eb) {
+    // ERSPAN type III: a 12-byte header, and 8 more when its last bit says a platform subheader follows
+    if (end - inner < 12) return SKIP_NONE;
+    erspan = 1;
+    what = ETH_TEB;
+    key = be16(inner + 2) & 0x3ff;
+    inner += (byte(inner + 11) & 1) != 0 ? 20 : 12;
+  } else return SKIP_NONE;
+  return decap(TUN_GRE, key, dport, erspan, what, inner, end, depth, dport != 0);
+}
+
+/**
+ * Decodes the inner packet of a tunnel (kind, key: VNI, GRE key or ERSPAN session; what: ETH_TEB for an
+ * Ethernet frame, else an EtherType) at [inner, end). On success the scratch holds the inner packet and the
+ * tunnel fields: the innermost tunnel's kind and endpoints (as Zeek's tunnel_parents), the outermost
+ * packet's length and DF (what the underlay carries). When the inner packet cannot be used the outer one is
+ * restored: a UDP tunnel stays its outer UDP datagram, GRE and IP-in-IP become an IP packet of their protocol
+ * (counted among the undecoded protocols).
+ */
+function decap(kind: i32, key: i32, dport: i32, erspan: i32, what: i32, inner: i32, end: i32, depth: i32, udp: bool): i32 {
   if (inner >= end) return SKIP_NONE;
-  // keep the outer view before the inner headers overwrite the scratch
-  const outerVersion = pI(P_IPVER);
+  if (depth >= MAX_TUNNELS) {
+    if (!udp) setP(P_L4, 0);
+    return SKIP_NONE;
+  }
+  // the outer view, before the inner headers overwrite the scratch
+  const oVer = pI(P_IPVER);
   const oS4 = pI(P_SRC4);
   const oD4 = pI(P_DST4);
-  copy32(SC + <usize>P_OUTERW6, SC + <usize>P_W6);
+  const w = TSTACK + (<usize>depth << 5);
+  copy32(w, SC + <usize>P_W6);
   const oLen = pI(P_IPLEN);
   const oDf = pI(P_DF);
   const oTrunc = pI(P_TRUNC);
+  const oProto = pI(P_PROTO);
+  const oTtl = pI(P_TTL);
   const oSport = pI(P_SPORT);
   const oPayload = pI(P_PAYLEN);
-  const r = etherType == 0x6558 ? decodeEthernet(inner, end, 1) : decodeEtherType(etherType, inner, end, 1);
+  const oIsFrag = pI(P_ISFRAG);
+  const oFragMore = pI(P_FRAGMORE);
+  const oFragId = pD(P_FRAGID);
+  const r = what == ETH_TEB ? decodeEthernet(inner, end, depth + 1) : decodeEtherType(what, inner, end, depth + 1);
   if (r != SKIP_NONE) {
-    // the inner frame is unusable: report the outer UDP packet instead
-    setP(P_IPVER, outerVersion);
+    // the inner packet is unusable: report the outer one instead
+    setP(P_IPVER, oVer);
     setP(P_SRC4, oS4);
     setP(P_DST4, oD4);
-    copy32(SC + <usize>P_W6, SC + <usize>P_OUTERW6);
+    copy32(SC + <usize>P_W6, w);
     setP(P_IPLEN, oLen);
-    setP(P_PROTO, 17);
-    setP(P_L4, 17);
-    setP(P_SPORT, oSport);
-    setP(P_DPORT, dport);
-    setP(P_PAYLEN, oPayload);
+    setP(P_TTL, oTtl);
+    setP(P_PROTO, oProto);
+    setP(P_ISFRAG, oIsFrag);
+    setP(P_FRAGOFF, 0);
+    setP(P_FRAGMORE, oFragMore);
+    setPD(P_FRAGID, oFragId);
+    setP(P_TRUNC, oTrunc);
     setP(P_FLAGS, 0);
-    setP(P_ISFRAG, 0);
     setP(P_HASQUOTED, 0);
+    setP(P_HASOPTS, 0);
     setPD(P_ICMPMTU, -1);
+    setP(P_TUNKIND, 0);
+    setP(P_TUNLAYERS, 0);
+    setP(P_ERSPAN, 0);
+    if (udp) {
+      setP(P_L4, 17);
+      setP(P_SPORT, oSport);
+      setP(P_DPORT, dport);
+      setP(P_PAYLEN, oPayload);
+    } else {
+      setP(P_L4, 0);
+      setP(P_PAYLEN, 0);
+    }
     return SKIP_NONE;
   }
-  setP(P_TUNKIND, kind);
-  setP(P_VNI, vni);
-  setP(P_OUTERVER, outerVersion);
-  setP(P_OUTERSRC4, oS4);
-  setP(P_OUTERDST4, oD4);
-  setP(P_OUTERDPORT, dport);
+  if (pI(P_TUNKIND) == 0) {
+    // the innermost tunnel names the flow's tunnel
+    setP(P_TUNKIND, kind);
+    setP(P_VNI, key);
+    setP(P_OUTERVER, oVer);
+    setP(P_OUTERSRC4, oS4);
+    setP(P_OUTERDST4, oD4);
+    copy32(SC + <usize>P_OUTERW6, w);
+    setP(P_OUTERDPORT, dport);
+  }
+  if (erspan != 0) setP(P_ERSPAN, 1);
+  setP(P_TUNLAYERS, pI(P_TUNLAYERS) + 1);
+  // the outermost level runs last: its length and DF are what the underlay carries
   setP(P_OUTERLEN, oLen);
   setP(P_OUTERDF, oDf);
   if (oTrunc != 0) setP(P_TRUNC, 1);
@@ -654,6 +771,10 @@ export function init(idleTimeoutSec: f64): void {
   memory.fill(MSSBITS, 0, 8192);
   memory.fill(QD, 0, 48);
   memory.fill(AGG, 0, 4 * 20);
+  memory.fill(PROTOS, 0, 256 * 4);
+  memory.fill(TSTACK, 0, 32 * MAX_TUNNELS);
+  aggMissed = 0;
+  aggGapFlows = 0;
   frameIndex = 0;
   nPackets = 0;
   nCut = 0;
@@ -715,6 +836,7 @@ export function bBase(): i32 { return Bp; }
 export function slots(): i32 { return cap; }
 export function bucketCount(): i32 { return nBuckets; }
 export function mssBits(): i32 { return <i32>MSSBITS; }
+export function protoCounts(): i32 { return <i32>PROTOS; }
 export function liveFlows(): i32 { return live; }
 
 /** the per-capture counters, written into the statistics block */
@@ -732,6 +854,8 @@ export function stats(): i32 {
   store<i32>(ST + T_TUNNEL, nTunnel);
   store<i32>(ST + T_FRAG, nFrag);
   store<i32>(ST + T_MAXIP, maxIp);
+  store<f64>(ST + T_MISSED, aggMissed);
+  store<i32>(ST + T_GAPFLOWS, aggGapFlows);
   return <i32>ST;
 }
 
@@ -772,21 +896,46 @@ export function ingest(): void {
     else nIpv6++;
     if (pI(P_IPLEN) > maxIp) maxIp = pI(P_IPLEN);
   }
-  if (pI(P_ISFRAG) != 0 && pI(P_FRAGOFF) != 0) nFrag++;
+  const nonFirst = pI(P_ISFRAG) != 0 && pI(P_FRAGOFF) != 0;
+  if (nonFirst) nFrag++;
   const l4 = pI(P_L4);
   if (l4 == 6) {
     nTcp++;
-    let f = lookup(6, pI(P_IPVER) == 6, pI(P_SRC4), pI(P_DST4), SC + <usize>P_W6, pI(P_SPORT), pI(P_DPORT), -1);
+    let f = expired(lookup(6, pI(P_IPVER) == 6, pI(P_SRC4), pI(P_DST4), SC + <usize>P_W6, pI(P_SPORT), pI(P_DPORT), -1), ts);
     const flags = pI(P_FLAGS);
     if (f == NONE) f = create((flags & (F_SYN | F_ACK)) == (F_SYN | F_ACK));
     else if ((flags & (F_SYN | F_ACK)) == F_SYN) f = reused(f);
     tcp(f, fromOrig);
     if (pI(P_TUNKIND) != 0) jsTunnelOuter(f);
-  } else if (l4 == 17) udp();
+  } else if (l4 == 17) udp(ts);
   else if (l4 == 1 || l4 == 58) {
     nIcmp++;
     if (pD(P_ICMPMTU) >= 0) icmpMtu();
+  } else if (!nonFirst) {
+    // a protocol the engine does not decode (ESP, SCTP, IGMP, OSPF …; GRE or IP-in-IP whose inner packet
+    // could not be used): no flow has it, so it is counted by protocol
+    const k = PROTOS + (<usize>(pI(P_PROTO) & 0xff) << 2);
+    store<i32>(k, load<i32>(k) + 1);
   }
+}
+
+/**
+ * The flow found for a packet at ts, or NONE when that flow is over by now: idle for idleTimeoutSec or more
+ * (inclusive, as Zeek's inactivity timer), or closed and then quiet for longer than its close grace. The
+ * sweeps finalise such flows too, but only every SWEEP_EVERY_SEC (and the idle scan every idle / 4): here
+ * the outcome no longer depends on when the sweep last ran, i.e. on the other flows of the capture.
+ */
+function expired(f: i32, ts: f64): i32 {
+  if (f == NONE) return NONE;
+  const d = f * ND;
+  const lastTs = gd(d + D_LASTTS);
+  const closedAt = gd(d + D_CLOSEDAT);
+  if (lastTs + idle <= ts || (closedAt >= 0 && lastTs < ts - (controlOnly(f) ? CONTROL_CLOSE_GRACE_SEC : CLOSE_GRACE_SEC))) {
+    unlink(f);
+    finalize(f);
+    return NONE;
+  }
+  return f;
 }
 
 /** a fresh SYN with another ISN on a known 4-tuple: the port was reused, a new connection starts */
@@ -801,9 +950,9 @@ function reused(f: i32): i32 {
   return f;
 }
 
-function udp(): void {
+function udp(ts: f64): void {
   nUdp++;
-  let f = lookup(17, pI(P_IPVER) == 6, pI(P_SRC4), pI(P_DST4), SC + <usize>P_W6, pI(P_SPORT), pI(P_DPORT), -1);
+  let f = expired(lookup(17, pI(P_IPVER) == 6, pI(P_SRC4), pI(P_DST4), SC + <usize>P_W6, pI(P_SPORT), pI(P_DPORT), -1), ts);
   if (f == NONE) f = create(false);
   if (pI(P_TUNKIND) != 0) jsTunnelOuter(f);
   const s = f * NI + (fromOrig ? SIDE_O : SIDE_R);
@@ -968,6 +1117,8 @@ function allocSlot(): i32 {
     si(side + S_LASTRSTSEQ, -1);
     si(side + S_OPTMSS, -1);
     si(side + S_OPTWS, -1);
+    // Zeek's reassembler starts at relative 1 (after the SYN)
+    si(side + S_DELIV, 1);
   }
   const d = f * ND;
   zero(<usize>(Dp + (d << 3)), ND * 8);
@@ -1132,10 +1283,30 @@ function tcp(f: i32, fromOrig: bool): void {
   sd(bi, gd(bi) + <f64>len);
   if (ts > gd(d + D_LASTTS)) sd(d + D_LASTTS, ts);
 
-  if (flags & F_SYN) syn(f, s, fromOrig);
-  else if ((flags & (F_FIN | F_RST)) == (F_FIN | F_RST) && (gi(s + S_ONCE) & ONCE_I) == 0) {
-    si(s + S_ONCE, gi(s + S_ONCE) | ONCE_I);
-    add(f, fromOrig ? 73 : 105); // I/i
+  // history letters in Zeek's order (TCPSessionAdapter::Process): this packet's flags (update_history), a
+  // zero window (update_window), a retransmission (update_last_seq), then a content gap its ACK reveals
+  const fsr = flags & (F_SYN | F_FIN | F_RST);
+  if (fsr != 0 && (fsr & (fsr - 1)) != 0) {
+    // more than one of SYN, FIN, RST
+    if ((flags & (F_FIN | F_RST)) == (F_FIN | F_RST)) once(f, s, ONCE_I, fromOrig ? 73 : 105); // I/i
+    else once(f, s, ONCE_Q, fromOrig ? 81 : 113); // Q/q
+  } else if (fsr == F_FIN) {
+    // a FIN's sequence number is where its data ends
+    const at = seq + len;
+    if (at != gi(s + S_LASTFINSEQ)) add(f, fromOrig ? 70 : 102); // F/f
+    si(s + S_LASTFINSEQ, at);
+  } else if (fsr == F_RST) {
+    if (seq != gi(s + S_LASTRSTSEQ)) add(f, fromOrig ? 82 : 114); // R/r
+    si(s + S_LASTRSTSEQ, seq);
+  } else if (fsr == 0) {
+    if (len > 0) once(f, s, ONCE_D, fromOrig ? 68 : 100); // D/d
+    else if (flags & F_ACK) once(f, s, ONCE_A, fromOrig ? 65 : 97); // A/a
+  }
+  // S/H letters, SYN times and options
+  if (flags & F_SYN) syn(f, s, fromOrig, fsr == F_SYN);
+  if (flags & F_RST) {
+    si(s + S_RESETS, gi(s + S_RESETS) + 1);
+    si(b + N_ANOM, 1);
   }
 
   // duplicate ACK, zero window (Wireshark's definitions), before this segment updates the state
@@ -1170,7 +1341,6 @@ function tcp(f: i32, fromOrig: bool): void {
   si(s + S_KEEPALIVE, keepalive ? 1 : 0);
   if (!seqInit) {
     si(s + S_SEQINIT, 1);
-    si(s + S_ISN, seq);
     const end = seq + seqLen;
     si(s + S_MAXSEQEND, end);
     if (len > 0) noteSmall(s, len, end);
@@ -1182,52 +1352,297 @@ function tcp(f: i32, fromOrig: bool): void {
   }
   if (len > gi(s + S_MAXSEG)) si(s + S_MAXSEG, len);
 
+  // Zeek's sequence bookkeeping: this endpoint's start/last, the peer's acknowledged point (before the state
+  // machine runs, as in Zeek), then the state, then the content gap the ACK reveals, then this data
+  const st0 = gi(s + S_STATE);
+  const zlen = (flags & F_RST) != 0 ? seqLen - len : seqLen;
+  const zend = seq + zlen;
+  if (st0 == INACTIVE || (flags & F_SYN) != 0) zInitEndpoint(s, st0, flags, seq, zend);
+  const relSeq = seq - gi(s + S_ZSTART);
+  if (flags & F_FIN) {
+    si(s + S_ZBITS, gi(s + S_ZBITS) | Z_FIN);
+    si(s + S_FINREL, relSeq + zlen);
+  }
+  let relAck = 0;
+  let ackValid = false;
   if (flags & F_ACK) {
     const ack = pI(P_ACK);
-    if (gi(peer + S_ACKEDINIT) == 0 || ack - gi(peer + S_ACKEDUPTO) > 0) {
-      si(peer + S_ACKEDUPTO, ack);
+    if (gi(peer + S_STATE) == INACTIVE) {
+      // the peer has sent nothing: its numbering starts as if its SYN had been seen (Zeek's init_peer)
+      zInit(peer, ack - 1, ack - 1);
+    } else {
+      relAck = ack - gi(peer + S_ZSTART);
+      // below the peer's start before any wrap: an old or broken ACK (Zeek's ack underflow)
+      ackValid = relAck >= 0 || (gi(peer + S_ZWRAPS) >>> 16) != 0;
+      // RSTs' ACKs are not trusted (update_ack_seq)
+      if ((flags & F_RST) == 0) {
+        const last = gi(peer + S_ZACK);
+        const delta = ack - last;
+        if (delta > 0 && !(ack == 0 && delta > TOO_LARGE_SEQ_DELTA)) {
+          if (<u32>ack < <u32>last) si(peer + S_ZWRAPS, gi(peer + S_ZWRAPS) + 0x10000);
+          si(peer + S_ZACK, ack);
+        }
+      }
+    }
+    const ackedUpTo = pI(P_ACK);
+    if (gi(peer + S_ACKEDINIT) == 0 || ackedUpTo - gi(peer + S_ACKEDUPTO) > 0) {
+      si(peer + S_ACKEDUPTO, ackedUpTo);
       si(peer + S_ACKEDINIT, 1);
     }
-    if (gi(peer + S_SMALLPENDING) > 0 && ack - gi(peer + S_SMALLPENDINGEND) >= 0) {
+    if (gi(peer + S_SMALLPENDING) > 0 && ackedUpTo - gi(peer + S_SMALLPENDINGEND) >= 0) {
       si(peer + S_SMALLACKED, gi(peer + S_SMALLACKED) + gi(peer + S_SMALLPENDING));
       si(peer + S_SMALLPENDING, 0);
     }
-    si(s + S_LASTACK, ack);
+    si(s + S_LASTACK, ackedUpTo);
     si(s + S_HASLASTACK, 1);
   }
+  // Zeek's update_last_seq: the common case here, the others in zUpdateLast
+  if (fsr == 0) {
+    const zlast = gi(s + S_ZLAST);
+    if (st0 != RESET && zend - zlast > 0) {
+      if (<u32>zend < <u32>zlast) si(s + S_ZWRAPS, gi(s + S_ZWRAPS) + 1);
+      si(s + S_ZLAST, zend);
+    }
+  } else zUpdateLast(s, st0, flags, zend);
   si(s + S_LASTWIN, window);
 
-  if (flags & F_FIN) {
-    if (seq != gi(s + S_LASTFINSEQ)) add(f, fromOrig ? 70 : 102); // F/f
-    si(s + S_LASTFINSEQ, seq);
-  }
-  if (flags & F_RST) {
-    if (seq != gi(s + S_LASTRSTSEQ)) add(f, fromOrig ? 82 : 114); // R/r
-    si(s + S_LASTRSTSEQ, seq);
-    si(s + S_RESETS, gi(s + S_RESETS) + 1);
-    si(b + N_ANOM, 1);
-  }
   // established ends only change state on SYN, FIN or RST: skip the state machine for the rest
-  if ((flags & (F_SYN | F_FIN | F_RST)) != 0 || gi(s + S_STATE) != ESTABLISHED) {
-    updateState(s, peer, fromOrig, b + SIDE_O, flags, len);
+  if (fsr != 0 || st0 != ESTABLISHED) updateState(s, peer, fromOrig, b + SIDE_O, flags, len);
+  // an ACK beyond what the capture holds of the peer's data: the capture missed it (Zeek's content gap)
+  if (ackValid && relAck - gi(peer + S_DELIV) > 0) ackReceived(f, peer, s, relAck, !fromOrig);
+  // this packet's data, unless the snapshot length cut it (its bytes were not captured: Zeek does not
+  // deliver them either, so they become a gap once acknowledged), or it rides on a RST, or lies before the
+  // endpoint's start (Zeek's seq underflow)
+  if (len > 0 && pI(P_TRUNC) == 0 && (flags & F_RST) == 0 && (relSeq >= 0 || (gi(s + S_ZWRAPS) & 0xffff) != 0)) {
+    const lo = (flags & F_SYN) != 0 ? relSeq + 1 : relSeq;
+    const deliv = gi(s + S_DELIV);
+    // in order, nothing held: delivered
+    if (lo == deliv && gi(s + S_NBLK) == 0) si(s + S_DELIV, lo + len);
+    else dataSent(s, lo, len);
   }
-  if (len > 0) {
-    if ((gi(s + S_ONCE) & ONCE_D) == 0) {
-      si(s + S_ONCE, gi(s + S_ONCE) | ONCE_D);
-      add(f, fromOrig ? 68 : 100); // D/d
-    }
-  } else if ((flags & (F_SYN | F_FIN | F_RST | F_ACK)) == F_ACK && (gi(s + S_ONCE) & ONCE_A) == 0) {
-    si(s + S_ONCE, gi(s + S_ONCE) | ONCE_A);
-    add(f, fromOrig ? 65 : 97); // A/a
-  }
+
   if ((flags & (F_FIN | F_RST)) != 0 && gd(d + D_CLOSEDAT) < 0 && closeCheck(s, peer)) {
     sd(d + D_CLOSEDAT, ts);
     qPush(controlOnly(f) ? CTLQ : CLOSEDQ, f, gi(b + N_GEN));
   }
 }
 
-/** the SYN / SYN-ACK part of tcp() */
-function syn(f: i32, s: i32, fromOrig: bool): void {
+// @ts-ignore: decorator
+@inline function once(f: i32, s: i32, bit: i32, code: i32): void {
+  const o = gi(s + S_ONCE);
+  if ((o & bit) == 0) {
+    si(s + S_ONCE, o | bit);
+    add(f, code);
+  }
+}
+
+// ---- Zeek's sequence bookkeeping per endpoint (TCP_Endpoint, TCP_Reassembler), for orig/resp bytes and
+// content gaps. Zeek counts relative sequence numbers in 64 bits; here relative values are int32 differences
+// from S_ZSTART (valid while an endpoint has less than 2 GB outstanding), wraps are counted for the sizes ----
+const TOO_LARGE_SEQ_DELTA: i32 = 1048576;
+
+function zInit(s: i32, start: i32, last: i32): void {
+  si(s + S_ZSTART, start);
+  si(s + S_ZACK, start);
+  si(s + S_ZLAST, last);
+  si(s + S_ZWRAPS, 0);
+}
+
+/** Zeek's init_endpoint: (re)starts an endpoint's numbering at its first packet, or at a SYN that moves it */
+function zInitEndpoint(s: i32, st: i32, flags: i32, seq: i32, end: i32): void {
+  const syn = (flags & F_SYN) != 0;
+  if (st == INACTIVE) {
+    // a partial connection numbers as if it had seen a SYN
+    if (syn) zInit(s, seq, end);
+    else zInit(s, seq - 1, seq);
+  } else if (st == SYN_SENT || st == SYN_ACK_SENT) {
+    if (syn && seq != gi(s + S_ZSTART)) zInit(s, seq, end);
+  } else if (st == ESTABLISHED || st == PARTIAL) {
+    if (syn) zInit(s, seq, end);
+  } else if (st == RESET) {
+    if (syn && prevState(s) == INACTIVE) zInit(s, seq, end);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function prevState(s: i32): i32 {
+  return (gi(s + S_ZBITS) >>> 8) & 0xff;
+}
+
+/** Zeek's update_last_seq (tcp() does the common case) */
+function zUpdateLast(s: i32, st: i32, flags: i32, end: i32): void {
+  const last = gi(s + S_ZLAST);
+  const delta = end - last;
+  if ((flags & (F_SYN | F_RST)) != 0 && (delta > TOO_LARGE_SEQ_DELTA || delta < -TOO_LARGE_SEQ_DELTA)) return;
+  // a FIN right after the SYN (a > 2 GB connection seen only at its ends) moves last_seq even backwards
+  if (((flags & F_FIN) != 0 && last == gi(s + S_ZSTART) + 1) || (st != RESET && delta > 0)) {
+    if (<u32>end < <u32>last) si(s + S_ZWRAPS, gi(s + S_ZWRAPS) + 1);
+    si(s + S_ZLAST, end);
+  }
+}
+
+/** Zeek's is_clean: established, or closed after being established */
+// @ts-ignore: decorator
+@inline function clean(s: i32): bool {
+  const st = gi(s + S_STATE);
+  return st == ESTABLISHED || (st == CLOSED && prevState(s) == ESTABLISHED);
+}
+
+/**
+ * The peer acknowledged side p's data up to relAck (relative to p's start) beyond what was delivered:
+ * content the capture never held up to there is a gap (TCP_Reassembler::AckReceived, Undelivered, Gap).
+ * Zeek's trim point never passes the delivery point here, so the delivery point alone decides.
+ */
+function ackReceived(f: i32, p: i32, other: i32, relAck: i32, pIsOrig: bool): void {
+  let a = relAck;
+  // acknowledging a FIN acknowledges no data beyond it
+  if ((gi(p + S_ZBITS) & Z_FIN) != 0 && a - gi(p + S_FINREL) >= 0) a = gi(p + S_FINREL) - 1;
+  let deliv = gi(p + S_DELIV);
+  if (a - deliv <= 0) return;
+  // held blocks below the acknowledged point are delivered, the holes before them are gaps
+  let n = gi(p + S_NBLK);
+  while (n > 0 && gi(p + S_BLK) - a < 0) {
+    gap(f, p, other, gi(p + S_BLK) - deliv, pIsOrig);
+    deliv = gi(p + S_BLK + 2);
+    n = popBlock(p, n);
+    while (n > 0 && gi(p + S_BLK) - deliv <= 0) {
+      if (gi(p + S_BLK + 2) - deliv > 0) deliv = gi(p + S_BLK + 2);
+      n = popBlock(p, n);
+    }
+  }
+  if (a - deliv > 0) {
+    gap(f, p, other, a - deliv, pIsOrig);
+    deliv = a;
+  }
+  // a held block that starts at the new delivery point is delivered now (Zeek's Trim, then BlockInserted)
+  while (n > 0 && gi(p + S_BLK) - deliv <= 0) {
+    if (gi(p + S_BLK + 2) - deliv > 0) deliv = gi(p + S_BLK + 2);
+    n = popBlock(p, n);
+  }
+  si(p + S_DELIV, deliv);
+}
+
+function gap(f: i32, p: i32, other: i32, len: i32, pIsOrig: bool): void {
+  // Zeek reports gaps only while both ends are established or closing cleanly (else sequence numbers lie)
+  if (!clean(p) || !clean(other)) return;
+  const n = gi(p + S_GAPS) + 1;
+  si(p + S_GAPS, n);
+  if (isLogStep(n)) add(f, pIsOrig ? 71 : 103); // G/g
+  const m = f * ND + (pIsOrig ? D_MISSO : D_MISSR);
+  sd(m, gd(m) + <f64>(<u32>len));
+  si(f * NI + N_ANOM, 1);
+}
+
+/** removes the lowest held block; returns the new count */
+function popBlock(p: i32, n: i32): i32 {
+  for (let i = 1; i < n; i++) {
+    si(p + S_BLK + 4 * (i - 1), gi(p + S_BLK + 4 * i));
+    si(p + S_BLK + 4 * (i - 1) + 2, gi(p + S_BLK + 4 * i + 2));
+  }
+  si(p + S_NBLK, n - 1);
+  return n - 1;
+}
+
+/**
+ * Side s's data [lo, lo + len) (relative) was captured: delivered when it continues what was delivered,
+ * held as a block above a hole otherwise (TCP_Reassembler::DataSent, Reassembler::NewBlock). At most
+ * MAX_BLOCKS are held: beyond that the two closest merge, i.e. a small hole is taken as seen (a gap
+ * under-counted rather than one invented).
+ */
+function dataSent(s: i32, lo: i32, len: i32): void {
+  const hi = lo + len;
+  // (data below the delivery point, acknowledged or delivered, is not looked at again)
+  let deliv = gi(s + S_DELIV);
+  if (lo - deliv <= 0) {
+    if (hi - deliv <= 0) return;
+    deliv = hi;
+    let n = gi(s + S_NBLK);
+    while (n > 0 && gi(s + S_BLK) - deliv <= 0) {
+      if (gi(s + S_BLK + 2) - deliv > 0) deliv = gi(s + S_BLK + 2);
+      n = popBlock(s, n);
+    }
+    si(s + S_DELIV, deliv);
+    return;
+  }
+  holdBlock(s, lo, hi);
+}
+
+function holdBlock(s: i32, lo0: i32, hi0: i32): void {
+  let lo = lo0;
+  let hi = hi0;
+  let n = gi(s + S_NBLK);
+  // merge with every held block it touches, then insert in order
+  let i = 0;
+  while (i < n) {
+    const bs = gi(s + S_BLK + 4 * i);
+    const be = gi(s + S_BLK + 4 * i + 2);
+    if (bs - hi > 0 || lo - be > 0) {
+      i++;
+      continue;
+    }
+    if (bs - lo < 0) lo = bs;
+    if (be - hi > 0) hi = be;
+    for (let k = i + 1; k < n; k++) {
+      si(s + S_BLK + 4 * (k - 1), gi(s + S_BLK + 4 * k));
+      si(s + S_BLK + 4 * (k - 1) + 2, gi(s + S_BLK + 4 * k + 2));
+    }
+    n--;
+  }
+  if (n == MAX_BLOCKS) {
+    // no room: merge the two neighbours (the new block among them) with the smallest hole between them
+    let at = 0;
+    while (at < n && gi(s + S_BLK + 4 * at) - lo < 0) at++;
+    let best = -1;
+    let bestHole: i32 = 0x7fffffff;
+    // holes between consecutive entries of [blocks before at] + new + [blocks from at]
+    for (let k = 0; k < n; k++) {
+      const ls = k < at ? gi(s + S_BLK + 4 * k + 2) : k == at ? hi : gi(s + S_BLK + 4 * (k - 1) + 2);
+      const rs = k + 1 < at ? gi(s + S_BLK + 4 * (k + 1)) : k + 1 == at ? lo : gi(s + S_BLK + 4 * k);
+      const hole = rs - ls;
+      if (hole < bestHole) {
+        bestHole = hole;
+        best = k;
+      }
+    }
+    // the pair (best, best + 1) of that merged sequence becomes one: expressed on the new block's bounds
+    if (best == at - 1) lo = gi(s + S_BLK + 4 * (at - 1));
+    else if (best == at) hi = gi(s + S_BLK + 4 * at + 2);
+    else {
+      const k = best < at ? best : best - 1;
+      si(s + S_BLK + 4 * k + 2, gi(s + S_BLK + 4 * (k + 1) + 2));
+      for (let m = k + 2; m < n; m++) {
+        si(s + S_BLK + 4 * (m - 1), gi(s + S_BLK + 4 * m));
+        si(s + S_BLK + 4 * (m - 1) + 2, gi(s + S_BLK + 4 * m + 2));
+      }
+      n--;
+      holdInsert(s, lo, hi, n);
+      return;
+    }
+    // the new block swallowed a neighbour: remove that neighbour
+    const gone = best == at - 1 ? at - 1 : at;
+    for (let m = gone + 1; m < n; m++) {
+      si(s + S_BLK + 4 * (m - 1), gi(s + S_BLK + 4 * m));
+      si(s + S_BLK + 4 * (m - 1) + 2, gi(s + S_BLK + 4 * m + 2));
+    }
+    n--;
+  }
+  holdInsert(s, lo, hi, n);
+}
+
+function holdInsert(s: i32, lo: i32, hi: i32, n: i32): void {
+  let at = n;
+  while (at > 0 && gi(s + S_BLK + 4 * (at - 1)) - lo > 0) {
+    si(s + S_BLK + 4 * at, gi(s + S_BLK + 4 * (at - 1)));
+    si(s + S_BLK + 4 * at + 2, gi(s + S_BLK + 4 * (at - 1) + 2));
+    at--;
+  }
+  si(s + S_BLK + 4 * at, lo);
+  si(s + S_BLK + 4 * at + 2, hi);
+  si(s + S_NBLK, n + 1);
+}
+
+/** the SYN / SYN-ACK part of tcp(); letter: this SYN is the packet's only one of SYN, FIN, RST */
+function syn(f: i32, s: i32, fromOrig: bool, letter: bool): void {
   const b = f * NI;
   const d = f * ND;
   const flags = pI(P_FLAGS);
@@ -1243,7 +1658,7 @@ function syn(f: i32, s: i32, fromOrig: bool): void {
       }
       si(b + N_SYNACKN, n + 1);
     }
-    if (seq != gi(s + S_LASTSYNSEQ)) add(f, fromOrig ? 72 : 104); // H/h
+    if (letter && seq != gi(s + S_LASTSYNSEQ)) add(f, fromOrig ? 72 : 104); // H/h
     if (gd(d + D_HSRTT) < 0 && gi(b + N_SYNN) > 0) sd(d + D_HSRTT, ts - gd(d + D_SYNLAST));
   } else {
     const n = gi(b + N_SYNN);
@@ -1256,7 +1671,7 @@ function syn(f: i32, s: i32, fromOrig: bool): void {
       sd(d + D_SYNLAST, ts);
       si(b + N_SYNN, n + 1);
     }
-    if (seq != gi(s + S_LASTSYNSEQ)) add(f, fromOrig ? 83 : 115); // S/s
+    if (letter && seq != gi(s + S_LASTSYNSEQ)) add(f, fromOrig ? 83 : 115); // S/s
     // the first SYN of a connection only: retransmitted SYNs repeat a clock already compared
     if (pD(P_TSVAL) >= 0 && gi(b + N_SYNN) == 1) synTimestamp();
   }
@@ -1274,10 +1689,6 @@ function syn(f: i32, s: i32, fromOrig: bool): void {
       const w = MSSBITS + (<usize>(mss >>> 5) << 2);
       store<u32>(w, load<u32>(w) | (1 << (mss & 31)));
     }
-  }
-  if (flags & (F_FIN | F_RST) && (gi(s + S_ONCE) & ONCE_Q) == 0) {
-    si(s + S_ONCE, gi(s + S_ONCE) | ONCE_Q);
-    add(f, fromOrig ? 81 : 113); // Q/q
   }
 }
 
@@ -1300,34 +1711,43 @@ function retransmitted(s: i32, f: i32, fromOrig: bool, len: i32, end: i32): void
 function updateState(s: i32, peer: i32, fromOrig: bool, orig: i32, flags: i32, len: i32): void {
   const st = gi(s + S_STATE);
   if (st == INACTIVE) {
-    let ns = INACTIVE;
+    // one step per flag, as Zeek, so that the previous state is Zeek's too
     if (flags & F_SYN) {
-      if (fromOrig) ns = flags & F_ACK ? SYN_ACK_SENT : SYN_SENT;
+      if (fromOrig) setState(s, flags & F_ACK ? SYN_ACK_SENT : SYN_SENT);
       else {
         // the responder's SYN-ACK establishes both ends (Zeek's connection_established)
-        if (gi(peer + S_STATE) == SYN_SENT) si(peer + S_STATE, ESTABLISHED);
-        ns = ESTABLISHED;
+        if (gi(peer + S_STATE) == SYN_SENT) setState(peer, ESTABLISHED);
+        setState(s, ESTABLISHED);
       }
     }
-    if (flags & F_FIN) ns = CLOSED;
-    if (flags & F_RST) ns = RESET;
-    if (ns == INACTIVE) {
+    if (flags & F_FIN) setState(s, CLOSED);
+    if (flags & F_RST) setState(s, RESET);
+    if (gi(s + S_STATE) == INACTIVE) {
       if (!fromOrig && len == 0 && gi(orig + S_STATE) == SYN_SENT) {
         // an ACK of the SYN before the SYN-ACK: not a partial connection
-      } else if ((flags & F_ACK) != 0 && gi(peer + S_STATE) == ESTABLISHED) ns = ESTABLISHED;
-      else ns = PARTIAL;
+      } else if ((flags & F_ACK) != 0 && gi(peer + S_STATE) == ESTABLISHED) setState(s, ESTABLISHED);
+      else setState(s, PARTIAL);
     }
-    si(s + S_STATE, ns);
   } else if (st == SYN_SENT || st == SYN_ACK_SENT) {
-    if (flags & F_FIN) si(s + S_STATE, CLOSED);
-    if (flags & F_RST) si(s + S_STATE, RESET);
+    if (flags & F_FIN) setState(s, CLOSED);
+    if (flags & F_RST) setState(s, RESET);
   } else if (st == ESTABLISHED || st == PARTIAL) {
-    if ((flags & (F_SYN | F_ACK)) == F_SYN && st == PARTIAL && gi(peer + S_STATE) == INACTIVE) si(s + S_STATE, SYN_SENT);
-    if ((flags & (F_FIN | F_RST)) == F_FIN) si(s + S_STATE, CLOSED);
-    if (flags & F_RST) si(s + S_STATE, RESET);
+    if ((flags & (F_SYN | F_ACK)) == F_SYN && st == PARTIAL && gi(peer + S_STATE) == INACTIVE) setState(s, SYN_SENT);
+    if ((flags & (F_FIN | F_RST)) == F_FIN) setState(s, CLOSED);
+    if (flags & F_RST) setState(s, RESET);
   } else if (st == CLOSED) {
     // after a FIN exchange a RST does not make it a reset connection
-    if ((flags & F_RST) != 0 && gi(peer + S_STATE) != CLOSED) si(s + S_STATE, RESET);
+    if ((flags & F_RST) != 0 && gi(peer + S_STATE) != CLOSED) setState(s, RESET);
+  }
+}
+
+/** an endpoint's state changes; the one before is kept (Zeek's prev_state) */
+// @ts-ignore: decorator
+@inline function setState(s: i32, v: i32): void {
+  const st = gi(s + S_STATE);
+  if (st != v) {
+    si(s + S_ZBITS, (gi(s + S_ZBITS) & ~0xff00) | (st << 8));
+    si(s + S_STATE, v);
   }
 }
 
@@ -1375,6 +1795,9 @@ const A_ATTEMPTED: i32 = 15;
 const A_COMPLETED: i32 = 16;
 const A_FAILED: i32 = 17;
 const A_REFUSED: i32 = 18;
+// missed bytes of the finalised flows, and how many flows had any
+let aggMissed: f64 = 0;
+let aggGapFlows: i32 = 0;
 // a flow scoring at most this is not kept (flows.ts sets it once its kept list is full)
 let keptFloor: f64 = -0.5;
 let npLo: i32 = 30000;
@@ -1477,6 +1900,11 @@ export function failedState(state: i32): bool {
 export function countFlow(f: i32, state: i32): void {
   const b = f * NI;
   bumpAgg(state);
+  const missed = gd(f * ND + D_MISSO) + gd(f * ND + D_MISSR);
+  if (missed > 0) {
+    aggMissed += missed;
+    aggGapFlows++;
+  }
   if (gi(b + N_PROTO) != 6) {
     bumpAgg(A_UDP);
     return;
