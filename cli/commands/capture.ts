@@ -218,6 +218,13 @@ export function formatSummary(s: CaptureSummary, flowsN: number): string {
   const sk = Object.entries(s.skipped);
   if (sk.length) L.push(`skipped: ${sk.map(([k, v]) => `${k} ${v}`).join(", ")}`);
   if (s.framesCutShort) L.push(`${s.framesCutShort} frames cut short by the snapshot length${s.snaplen ? ` (${s.snaplen} bytes)` : ""}: headers decoded, payloads incomplete`);
+  if (s.captureGaps) L.push(`capture incomplete: ${s.captureGaps.missedBytes} bytes never seen in ${s.captureGaps.flows} TCP flows (acknowledged by their receivers: the capture missed them, the network did not${s.framesCutShort ? "; the snapshot length cut some" : ""})`);
+  if (s.untrackedFlows) {
+    const u = s.untrackedFlows;
+    L.push(`flow table full (${u.budget} flows alive) from ${fmtTs(u.since)}: about ${u.flows} more flows (${u.packets} packets) not tracked, in no flow or state count`);
+  }
+  const up = Object.entries(s.undecodedProtocols ?? {});
+  if (up.length) L.push(`not decoded (no flow): ${up.map(([k, v]) => `${k} ${v}`).join(", ")} packets`);
   if (s.error) {
     // offset -1: the error is not at a place in the file (a broken gzip stream, a failing read)
     const where = s.error.offset >= 0 ? ` at byte ${s.error.offset}` : "";
@@ -243,7 +250,8 @@ function flowRow(f: FlowSummary): string[] {
   if (f.handshakeRtt !== undefined) notes.push(`rtt ${(f.handshakeRtt * 1000).toFixed(1)}ms`);
   if (f.zeroWindows.orig + f.zeroWindows.resp) notes.push(`zero win ${f.zeroWindows.orig}/${f.zeroWindows.resp}`);
   if (f.dupAcks.orig + f.dupAcks.resp) notes.push(`dup ack ${f.dupAcks.orig}/${f.dupAcks.resp}`);
-  if (f.tunnel) notes.push(`${f.tunnel.kind} ${f.tunnel.vni}`);
+  if (f.tunnel) notes.push(`${f.tunnel.kind}${f.tunnel.erspan ? " (erspan)" : ""} ${f.tunnel.vni}`);
+  if (f.missedBytes) notes.push(`missed ${f.missedBytes.orig}/${f.missedBytes.resp} B`);
   const mss = [f.origOptions?.mss, f.respOptions?.mss].filter((x) => x !== undefined);
   if (mss.length) notes.push(`mss ${mss.join("/")}`);
   return [

@@ -20,7 +20,7 @@ import {
   SIDE_R, T_BYTES, T_CUT, T_FIRST, T_FRAG, T_ICMP, T_IPV4, T_IPV6, T_LAST, T_MAXIP, T_PACKETS, T_SIZE, T_SKIP, T_TCP,
   T_TUNNEL, T_UDP, MAX_TIMES, TS_BACKWARD, TS_CLOCKS, TS_CONNECTIONS, TS_DST, TS_EXFROM, TS_EXTO, TS_EXTS, TS_HASEX,
   TS_SRC, TS_V6, TSE, D_MISSO, D_MISSR, P_ERSPAN, P_TUNLAYERS, S_STATE, S_ZACK, S_ZBITS, S_ZLAST, S_ZSTART, S_ZWRAPS,
-  T_GAPFLOWS, T_MISSED, Z_FIN,
+  T_BUDGET, T_GAPFLOWS, T_MISSED, T_UNTRACKEDPKTS, T_UNTRACKEDSINCE, Z_FIN,
 } from "./layout";
 import type { CaptureSummary, ConnState, Endpoint, FlowSummary, SkipReason } from "./model";
 import type { TcpOptions } from "./packet";
@@ -37,7 +37,17 @@ export type SummaryOptions = {
    * what was read is summarised. Default and maximum 2048 (about 1 M flows alive at once)
    */
   memoryLimitMB?: number;
+  /**
+   * flows tracked alive at once: beyond it a new flow is not tracked (its packets are counted, the summary
+   * says how many flows and packets, from when: untrackedFlows) until finalised flows free room. Bounds memory
+   * whatever the input (a SYN flood from spoofed addresses keeps each flow alive for the idle timeout).
+   * Default 131 072 (~170 MB of engine memory at most); at least 1
+   */
+  flowBudget?: number;
 };
+
+/** SummaryOptions.flowBudget's default */
+export const DEFAULT_FLOW_BUDGET = 131_072;
 
 /** what core/engine.ts exports */
 type Core = {
@@ -68,6 +78,8 @@ type Core = {
   failedState(state: number): number;
   setKeptFloor(x: number): void;
   setNodePortRange(lo: number, hi: number): void;
+  setFlowBudget(n: number, reserve: number): void;
+  hll(): number;
   aggregates(): number;
   tsBase(): number;
   tsCount(): number;
@@ -246,6 +258,9 @@ export class FlowEngine {
     this.mem = this.held.mem;
     this.core.init(opts.idleTimeoutSec ?? 300);
     this.core.setNodePortRange(this.npLo, this.npHi);
+    // the kept list holds up to maxKept × 1.25 slots before it is trimmed (summarise); a few more for flows
+    // finalised by the TypeScript side while a trim is due
+    this.core.setFlowBudget(Math.max(1, Math.min(0x3fffffff, Math.floor(opts.flowBudget ?? DEFAULT_FLOW_BUDGET))), Math.min(0x3fffffff, this.maxKept + (this.maxKept >> 2) + 1024));
     this.sync();
   }
 
@@ -717,6 +732,15 @@ export class FlowEngine {
       undecoded[PROTO_NAMES[p] ?? String(p)] = protos[p];
     }
     if (undecoded) s.undecodedProtocols = undecoded;
+    const untrackedPackets = T.getFloat64(T_UNTRACKEDPKTS, true);
+    if (untrackedPackets > 0) {
+      s.untrackedFlows = {
+        flows: this.untrackedEstimate(),
+        packets: untrackedPackets,
+        since: T.getFloat64(T_UNTRACKEDSINCE, true),
+        budget: T.getInt32(T_BUDGET, true),
+      };
+    }
     s.flows = this.kept.map((k) => this.build(k.f));
     // every finalised flow was counted by the core (countFlow)
     const A = new Int32Array(this.M.buffer, this.core.aggregates(), 20);
@@ -728,6 +752,22 @@ export class FlowEngine {
     for (let i = 0; i < 2048; i++) for (let x = bits[i], j = 0; x !== 0; x >>>= 1, j++) if (x & 1) s.mssSeen.push(i * 32 + j);
     s.tsBackwards = this.tsBackwards();
     return s;
+  }
+
+  /** how many distinct flows the untracked packets belong to: the core's HyperLogLog sketch (2^14 registers, ±1 %) */
+  private untrackedEstimate(): number {
+    const m = 1 << 14;
+    const R = new Uint8Array(this.M.buffer, this.core.hll(), m);
+    let sum = 0;
+    let zeros = 0;
+    for (let i = 0; i < m; i++) {
+      sum += 2 ** -R[i];
+      if (R[i] === 0) zeros++;
+    }
+    const raw = ((0.7213 / (1 + 1.079 / m)) * m * m) / sum;
+    // few flows: linear counting is exact enough and unbiased there
+    const e = raw <= 2.5 * m && zeros > 0 ? m * Math.log(m / zeros) : raw;
+    return Math.max(1, Math.round(e));
   }
 
   /** the core's TCP timestamp entries with backward steps, most steps first (then in order of appearance) */

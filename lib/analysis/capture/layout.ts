@@ -89,11 +89,10 @@ export const T_SKIP = 64;
 export const T_MISSED = 96;
 /** finalised flows with missed bytes */
 export const T_GAPFLOWS = 104;
-/** flows not tracked because the flow table was at its budget, their packets, and when the first was refused */
-export const T_UNTRACKED = 108;
+/** packets of flows not tracked because the flow table was at its budget (f64), and the first one's time */
 export const T_UNTRACKEDPKTS = 112;
 export const T_UNTRACKEDSINCE = 120;
-/** the budget (slots), and the most flows alive at once */
+/** the budget (flows alive at once), and the most flows alive at once */
 export const T_BUDGET = 128;
 export const T_PEAKLIVE = 132;
 export const T_SIZE = 144;

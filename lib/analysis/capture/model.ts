@@ -168,6 +168,13 @@ export type CaptureSummary = {
    * be used (an unknown GRE payload, a tunnel nested too deep). None of these are in a flow. Absent when none.
    */
   undecodedProtocols?: Record<string, number>;
+  /**
+   * the flow table was at its budget (SummaryOptions.flowBudget flows alive at once, e.g. a SYN flood from
+   * spoofed addresses): from `since` (capture time) on, new flows were not tracked until finalised flows made
+   * room: about `flows` of them (a HyperLogLog estimate, ±1 %) with `packets` packets are in no flow, state
+   * count or handshake figure (packet counters include them). Absent when every flow was tracked.
+   */
+  untrackedFlows?: { flows: number; packets: number; since: number; budget: number };
   /** set when reading stopped early: what happened and where */
   error?: { message: string; offset: number };
   /** all flows, worst first */

@@ -310,8 +310,8 @@ describe("pcapng block kinds the corpus lacks (real frames, hand-built container
 });
 
 describe("memory limit", () => {
-  /** a pcap of n SYNs from n source ports (Ethernet, IPv4, TCP with no options): n flows alive at once */
-  function synFlood(n: number): Uint8Array {
+  /** a pcap of n SYNs from n source ports (Ethernet, IPv4, TCP with no options), spacingUs apart: n flows alive at once */
+  function synFlood(n: number, spacingUs = 1): Uint8Array {
     const frame = 54;
     const out = new Uint8Array(24 + n * (16 + frame));
     const dv = new DataView(out.buffer);
@@ -322,8 +322,8 @@ describe("memory limit", () => {
     dv.setUint32(20, 1, true);
     for (let i = 0; i < n; i++) {
       const r = 24 + i * (16 + frame);
-      dv.setUint32(r, 1_700_000_000, true);
-      dv.setUint32(r + 4, i, true);
+      dv.setUint32(r, 1_700_000_000 + Math.floor((i * spacingUs) / 1e6), true);
+      dv.setUint32(r + 4, (i * spacingUs) % 1e6, true);
       dv.setUint32(r + 8, frame, true);
       dv.setUint32(r + 12, frame, true);
       const f = r + 16;
@@ -355,5 +355,42 @@ describe("memory limit", () => {
     expect(limited.packets).toBeLessThan(40_000);
     expect(limited.flowsByState.S0).toBe(limited.tcpFlows);
     expect(limited.tcpFlows).toBeGreaterThan(1000);
+  });
+
+  it("a flow table at its budget stops tracking new flows and says how many, from when (issue 10 item 3)", async () => {
+    const flood = synFlood(40_000);
+    const s = await summarizeCapture(flood, { flowBudget: 5000 });
+    expect(s.error).toBeUndefined();
+    expect(s.packets).toBe(40_000);
+    expect(s.tcpPackets).toBe(40_000);
+    // the first 5000 SYNs made flows; the 5001st (at +5000 µs) was the first refused
+    expect(s.flowsByState).toEqual({ S0: 5000 });
+    expect(s.untrackedFlows?.packets).toBe(35_000);
+    expect(s.untrackedFlows?.since).toBeCloseTo(1_700_000_000.005, 6);
+    expect(s.untrackedFlows?.budget).toBe(5000);
+    // a HyperLogLog estimate of the distinct flows among them (2^14 registers: ±1 % is 1.2 standard errors)
+    expect(Math.abs((s.untrackedFlows?.flows ?? 0) - 35_000)).toBeLessThan(350);
+    // tracked as before up to the budget: the same summary without one
+    const all = await summarizeCapture(flood);
+    expect(all.untrackedFlows).toBeUndefined();
+    expect(all.flowsByState).toEqual({ S0: 40_000 });
+  });
+
+  it("a budgeted table tracks again once finalised flows make room", async () => {
+    // SYNs 1 s apart with a 2.5 s idle timeout: three flows alive at a time at most
+    const spaced = synFlood(20, 1_000_000);
+    expect((await summarizeCapture(spaced, { flowBudget: 3, idleTimeoutSec: 2.5 })).untrackedFlows).toBeUndefined();
+    // room for two: every third SYN finds the table full (its predecessors expire only 2.5 s after them)
+    const two = await summarizeCapture(spaced, { flowBudget: 2, idleTimeoutSec: 2.5 });
+    expect(two.untrackedFlows).toMatchObject({ packets: 6, flows: 6, since: 1_700_000_002, budget: 2 });
+    expect(two.tcpFlows).toBe(14);
+  });
+
+  it("the default budget bounds the engine's memory on a 300 000-flow flood (issue 10: 4 M flows reached 2 GB)", async () => {
+    const s = await summarizeCapture(synFlood(300_000));
+    expect(s.error).toBeUndefined();
+    expect(s.untrackedFlows?.budget).toBe(131_072);
+    expect(s.flowsByState).toEqual({ S0: 131_072 });
+    expect(s.untrackedFlows?.packets).toBe(300_000 - 131_072);
   });
 });

@@ -32,7 +32,7 @@ import {
   TS_CONNECTIONS, TS_DST, TS_EXFROM, TS_EXTO, TS_EXTS, TS_HASEX, TS_KEY, TS_LASTTS, TS_LASTTSVAL, TS_NCLOCK, TS_NEXT,
   TS_SRC, TS_V6, TSE, F_ACK, F_FIN, F_RST, F_SYN, NO_TS, P_TUNLAYERS, P_ERSPAN, S_ZSTART, S_ZLAST, S_ZACK, S_ZWRAPS,
   S_DELIV, S_FINREL, S_NBLK, S_BLK, MAX_BLOCKS, S_GAPS, S_ZBITS, Z_FIN, D_MISSO, D_MISSR,
-  T_MISSED, T_GAPFLOWS, T_UNTRACKED, T_UNTRACKEDPKTS, T_UNTRACKEDSINCE, T_BUDGET, T_PEAKLIVE,
+  T_MISSED, T_GAPFLOWS, T_UNTRACKEDPKTS, T_UNTRACKEDSINCE, T_BUDGET, T_PEAKLIVE,
 } from "../layout";
 
 // ---- calls into TypeScript (flows.ts, FlowEngine) ----
@@ -772,6 +772,13 @@ export function init(idleTimeoutSec: f64): void {
   memory.fill(QD, 0, 48);
   memory.fill(AGG, 0, 4 * 20);
   memory.fill(PROTOS, 0, 256 * 4);
+  memory.fill(HLL, 0, 1 << HLL_BITS);
+  budget = DEFAULT_BUDGET;
+  slotLimit = 0x7fffffff;
+  nextFullScan = -Infinity;
+  peakLive = 0;
+  untrackedPkts = 0;
+  untrackedSince = NaN;
   memory.fill(TSTACK, 0, 32 * MAX_TUNNELS);
   aggMissed = 0;
   aggGapFlows = 0;
@@ -856,6 +863,10 @@ export function stats(): i32 {
   store<i32>(ST + T_MAXIP, maxIp);
   store<f64>(ST + T_MISSED, aggMissed);
   store<i32>(ST + T_GAPFLOWS, aggGapFlows);
+  store<f64>(ST + T_UNTRACKEDPKTS, untrackedPkts);
+  store<f64>(ST + T_UNTRACKEDSINCE, untrackedSince);
+  store<i32>(ST + T_BUDGET, budget);
+  store<i32>(ST + T_PEAKLIVE, peakLive);
   return <i32>ST;
 }
 
@@ -903,8 +914,10 @@ export function ingest(): void {
     nTcp++;
     let f = expired(lookup(6, pI(P_IPVER) == 6, pI(P_SRC4), pI(P_DST4), SC + <usize>P_W6, pI(P_SPORT), pI(P_DPORT), -1), ts);
     const flags = pI(P_FLAGS);
-    if (f == NONE) f = create((flags & (F_SYN | F_ACK)) == (F_SYN | F_ACK));
-    else if ((flags & (F_SYN | F_ACK)) == F_SYN) f = reused(f);
+    if (f == NONE) {
+      f = create((flags & (F_SYN | F_ACK)) == (F_SYN | F_ACK));
+      if (f == NONE) return;
+    } else if ((flags & (F_SYN | F_ACK)) == F_SYN) f = reused(f);
     tcp(f, fromOrig);
     if (pI(P_TUNKIND) != 0) jsTunnelOuter(f);
   } else if (l4 == 17) udp(ts);
@@ -953,7 +966,10 @@ function reused(f: i32): i32 {
 function udp(ts: f64): void {
   nUdp++;
   let f = expired(lookup(17, pI(P_IPVER) == 6, pI(P_SRC4), pI(P_DST4), SC + <usize>P_W6, pI(P_SPORT), pI(P_DPORT), -1), ts);
-  if (f == NONE) f = create(false);
+  if (f == NONE) {
+    f = create(false);
+    if (f == NONE) return;
+  }
   if (pI(P_TUNKIND) != 0) jsTunnelOuter(f);
   const s = f * NI + (fromOrig ? SIDE_O : SIDE_R);
   const d = f * ND;
@@ -1131,12 +1147,16 @@ function allocSlot(): i32 {
   return f;
 }
 
-/** doubles the slot areas (TypeScript re-reads their bases when gen() changes) */
+/**
+ * doubles the slot areas (TypeScript re-reads their bases when gen() changes), but not past what the budget
+ * can use (live flows plus the kept list's slots): the old areas stay allocated, so a table that doubled
+ * once too often would hold twice its memory for nothing
+ */
 function growSlots(): void {
-  const ncap = cap * 2;
+  const ncap = cap * 2 > slotLimit && slotLimit > cap ? slotLimit : cap * 2;
   const nI = alloc(ncap * NI * 4);
   memory.copy(<usize>nI, <usize>Ip, <usize>(cap * NI * 4));
-  memory.fill(<usize>(nI + cap * NI * 4), 0, <usize>(cap * NI * 4));
+  memory.fill(<usize>(nI + cap * NI * 4), 0, <usize>((ncap - cap) * NI * 4));
   const nD = alloc(ncap * ND * 8);
   memory.copy(<usize>nD, <usize>Dp, <usize>(cap * ND * 8));
   const nH = alloc(ncap * MAX_HISTORY);
@@ -1159,7 +1179,24 @@ export function freeSlot(f: i32): void {
   qPush(FREEQ, f, 0);
 }
 
+/**
+ * A new flow for the packet in the scratch, or NONE when the table is at its budget: then the packet is
+ * counted as untracked (and its flow in a HyperLogLog sketch, to say how many flows were not tracked).
+ */
 function create(flip: bool): i32 {
+  if (live >= budget) {
+    // full: finalise what is over (idle, closed) now rather than at the next idle scan (up to idle / 4
+    // later), at most every SWEEP_EVERY_SEC of capture time
+    const ts = pD(P_TS);
+    if (ts >= nextFullScan) {
+      nextFullScan = ts + SWEEP_EVERY_SEC;
+      idleScan(ts, ts - CLOSE_GRACE_SEC);
+    }
+    if (live >= budget) {
+      untracked();
+      return NONE;
+    }
+  }
   const f = allocSlot();
   const b = f * NI;
   const v6 = pI(P_IPVER) == 6;
@@ -1207,7 +1244,48 @@ function create(flip: bool): i32 {
   last = f;
   si(b + N_LIVE, 1);
   if (++live > nBuckets) grow();
+  if (live > peakLive) peakLive = live;
   return f;
+}
+
+// ---- the flow budget: flows alive at once. Memory is bounded by it (a SYN flood from spoofed addresses keeps
+// every flow alive for the idle timeout); beyond it new flows are not tracked, only counted ----
+const DEFAULT_BUDGET: i32 = 131072;
+const HLL_BITS: i32 = 14;
+const HLL: usize = memory.data(1 << HLL_BITS, 16);
+let budget: i32 = DEFAULT_BUDGET;
+let slotLimit: i32 = 0x7fffffff;
+let nextFullScan: f64 = -Infinity;
+let peakLive: i32 = 0;
+let untrackedPkts: f64 = 0;
+let untrackedSince: f64 = NaN;
+
+/** n flows alive at once; reserve: slots the kept list may hold besides them (flows.ts: its trim point) */
+export function setFlowBudget(n: i32, reserve: i32): void {
+  budget = n;
+  slotLimit = n + reserve;
+}
+
+export function hll(): i32 { return <i32>HLL; }
+
+function untracked(): void {
+  untrackedPkts++;
+  if (isNaN(untrackedSince)) untrackedSince = pD(P_TS);
+  // the flow's key, the same either way round (a sum), then a finaliser (murmur3's fmix32)
+  let h: i32;
+  const sp = pI(P_SPORT);
+  const dp = pI(P_DPORT);
+  if (pI(P_IPVER) == 6) h = mix(hash6(SC + <usize>P_W6), sp) + mix(hash6(SC + <usize>P_W6 + 16), dp);
+  else h = mix(pI(P_SRC4), sp) + mix(pI(P_DST4), dp);
+  h += pI(P_L4) * 0x3243f6a9;
+  h ^= h >>> 16;
+  h *= 0x85ebca6b;
+  h ^= h >>> 13;
+  h *= 0xc2b2ae35;
+  h ^= h >>> 16;
+  const r = <u8>(clz<u32>((<u32>h << HLL_BITS) | (1 << (HLL_BITS - 1))) + 1);
+  const at = HLL + <usize>(<u32>h >>> (32 - HLL_BITS));
+  if (r > load<u8>(at)) store<u8>(at, r);
 }
 
 function unlink(f: i32): void {
@@ -1949,7 +2027,6 @@ function drainClosed(q: usize, closedBefore: f64): void {
 
 function idleScan(at: f64, closedBefore: f64): void {
   nextIdleScan = at + max(SWEEP_EVERY_SEC, idle / 4);
-  const idleBefore = at - idle;
   const ctlBefore = at - CONTROL_CLOSE_GRACE_SEC;
   if (tmpCap < live) {
     tmpCap = max(live, tmpCap * 2);
@@ -1960,7 +2037,8 @@ function idleScan(at: f64, closedBefore: f64): void {
     for (let f = bucket(i); f != NONE; f = gi(f * NI + N_NEXT)) {
       const d = f * ND;
       const lastTs = gd(d + D_LASTTS);
-      if (lastTs < idleBefore || (gd(d + D_CLOSEDAT) >= 0 && lastTs < (controlOnly(f) ? ctlBefore : closedBefore))) {
+      // idle as expired() says (inclusive, the same arithmetic), or closed and quiet past the grace
+      if (lastTs + idle <= at || (gd(d + D_CLOSEDAT) >= 0 && lastTs < (controlOnly(f) ? ctlBefore : closedBefore))) {
         store<i32>(<usize>(tmpP + (n << 2)), f);
         n++;
       }
