@@ -8,7 +8,7 @@ import type { CaptureSummary, FlowSummary } from "./model";
 /** one tcp.stream; retrans counts retransmission, fast and spurious retransmission; outOfOrder apart */
 export type TsharkStream = { a: string; b: string; ab: number; ba: number; syn: number; rst: number; retrans: number; outOfOrder: number; dupAcks: number; zeroWindows: number; payload: number };
 
-const FIELDS = ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport", "tcp.flags.syn", "tcp.flags.reset", "tcp.analysis.retransmission", "tcp.analysis.fast_retransmission", "tcp.analysis.spurious_retransmission", "tcp.analysis.out_of_order", "tcp.analysis.duplicate_ack", "tcp.analysis.zero_window", "tcp.len"];
+const FIELDS = ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport", "tcp.flags.syn", "tcp.flags.reset", "tcp.analysis.retransmission", "tcp.analysis.fast_retransmission", "tcp.analysis.spurious_retransmission", "tcp.analysis.out_of_order", "tcp.analysis.duplicate_ack", "tcp.analysis.zero_window", "tcp.len", "frame.protocols"];
 
 /**
  * tshark's arguments for one capture. VXLAN on 8472 (flannel's port) is decoded like 4789; TCP headers
@@ -25,9 +25,12 @@ export function parseTsharkFields(text: string): TsharkStream[] {
   const streams = new Map<string, TsharkStream>();
   for (const line of text.split("\n")) {
     if (!line) continue;
-    const [st, s4, s6, sp, d4, d6, dp, syn, rst, rtx, frtx, srtx, ooo, dup, zw, len] = line.split("\t");
-    const src = `${s4 || s6}:${sp}`;
-    const dst = `${d4 || d6}:${dp}`;
+    const [st, s4, s6, sp, d4, d6, dp, syn, rst, rtx, frtx, srtx, ooo, dup, zw, len, protos] = line.split("\t");
+    // the innermost IP layer's addresses (IPv6 in IPv4, IPv4 in IPv6: both fields are set)
+    const layers = (protos ?? "").split(":");
+    const v6 = s4 && s6 ? layers.lastIndexOf("ipv6") > layers.lastIndexOf("ip") : !s4;
+    const src = `${v6 ? s6 : s4}:${sp}`;
+    const dst = `${v6 ? d6 : d4}:${dp}`;
     let e = streams.get(st);
     if (!e) {
       e = { a: src, b: dst, ab: 0, ba: 0, syn: 0, rst: 0, retrans: 0, outOfOrder: 0, dupAcks: 0, zeroWindows: 0, payload: 0 };

@@ -206,7 +206,7 @@ const FLAG_BITS: Array<[keyof NonNullable<Packet["tcp"]>["flags"], number]> = [
 ];
 
 // the scratch fields the core's decoder zeroes before each packet (resetScratch in core/engine.ts)
-const RESET_FIELDS = [L.P_L4, L.P_ISFRAG, L.P_FRAGOFF, L.P_FRAGMORE, L.P_DF, L.P_HASOPTS, L.P_HASQUOTED, L.P_TUNKIND, L.P_TRUNC, L.P_FLAGS, L.P_PAYLEN];
+const RESET_FIELDS = [L.P_L4, L.P_ISFRAG, L.P_FRAGOFF, L.P_FRAGMORE, L.P_DF, L.P_HASOPTS, L.P_HASQUOTED, L.P_TUNKIND, L.P_TUNLAYERS, L.P_ERSPAN, L.P_INFRAG, L.P_TRUNC, L.P_FLAGS, L.P_PAYLEN];
 
 /**
  * The same flow analysis for packets that were parsed elsewhere (tcpdump text). Packets should be in time order.

@@ -67,7 +67,13 @@ export const P_TRUNC = 308;
 export const P_TUNLAYERS = 312;
 /** the GRE payload was ERSPAN (a mirrored frame: its outer size says nothing about the inner flow's path) */
 export const P_ERSPAN = 316;
-export const P_SIZE = 320;
+/**
+ * an enclosing (tunnel) packet is a first IP fragment: an inner packet it cuts short (P_TRUNC) continues in
+ * the next fragments, which the capture holds (not reassembled here); else P_TRUNC means the bytes are not in
+ * the capture (the snapshot length, a truncating mirror)
+ */
+export const P_INFRAG = 320;
+export const P_SIZE = 336;
 
 // ---- statistics block (stats()), byte offsets ----
 export const T_BYTES = 0;

@@ -32,7 +32,7 @@ import {
   TS_CONNECTIONS, TS_DST, TS_EXFROM, TS_EXTO, TS_EXTS, TS_HASEX, TS_KEY, TS_LASTTS, TS_LASTTSVAL, TS_NCLOCK, TS_NEXT,
   TS_SRC, TS_V6, TSE, F_ACK, F_FIN, F_RST, F_SYN, NO_TS, P_TUNLAYERS, P_ERSPAN, S_ZSTART, S_ZLAST, S_ZACK, S_ZWRAPS,
   S_DELIV, S_FINREL, S_NBLK, S_BLK, MAX_BLOCKS, S_GAPS, S_ZBITS, Z_FIN, D_MISSO, D_MISSR,
-  T_MISSED, T_GAPFLOWS, T_UNTRACKEDPKTS, T_UNTRACKEDSINCE, T_BUDGET, T_PEAKLIVE,
+  T_MISSED, T_GAPFLOWS, T_UNTRACKEDPKTS, T_UNTRACKEDSINCE, T_BUDGET, T_PEAKLIVE, P_INFRAG,
 } from "../layout";
 
 // ---- calls into TypeScript (flows.ts, FlowEngine) ----
@@ -144,6 +144,7 @@ function resetScratch(): void {
   setP(P_TUNKIND, 0);
   setP(P_TUNLAYERS, 0);
   setP(P_ERSPAN, 0);
+  setP(P_INFRAG, 0);
   setP(P_TRUNC, 0);
   setPD(P_ICMPMTU, -1);
   setP(P_FLAGS, 0);
@@ -624,6 +625,8 @@ function decap(kind: i32, key: i32, dport: i32, erspan: i32, what: i32, inner: i
     setP(P_OUTERDPORT, dport);
   }
   if (erspan != 0) setP(P_ERSPAN, 1);
+  // a first fragment carried this inner packet: what it lacks is in the next fragments
+  if (oIsFrag != 0 && oFragMore != 0) setP(P_INFRAG, 1);
   setP(P_TUNLAYERS, pI(P_TUNLAYERS) + 1);
   // the outermost level runs last: its length and DF are what the underlay carries
   setP(P_OUTERLEN, oLen);
@@ -1490,8 +1493,9 @@ function tcp(f: i32, fromOrig: bool): void {
   if (ackValid && relAck - gi(peer + S_DELIV) > 0) ackReceived(f, peer, s, relAck, !fromOrig);
   // this packet's data, unless the snapshot length cut it (its bytes were not captured: Zeek does not
   // deliver them either, so they become a gap once acknowledged), or it rides on a RST, or lies before the
-  // endpoint's start (Zeek's seq underflow)
-  if (len > 0 && pI(P_TRUNC) == 0 && (flags & F_RST) == 0 && (relSeq >= 0 || (gi(s + S_ZWRAPS) & 0xffff) != 0)) {
+  // endpoint's start (Zeek's seq underflow). A segment cut short by the fragmentation of a tunnel's outer
+  // packet is in the capture, in the later fragments: Zeek reassembles them, here it counts as seen
+  if (len > 0 && (pI(P_TRUNC) == 0 || pI(P_INFRAG) != 0) && (flags & F_RST) == 0 && (relSeq >= 0 || (gi(s + S_ZWRAPS) & 0xffff) != 0)) {
     const lo = (flags & F_SYN) != 0 ? relSeq + 1 : relSeq;
     const deliv = gi(s + S_DELIV);
     // in order, nothing held: delivered
