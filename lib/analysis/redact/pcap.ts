@@ -1,6 +1,6 @@
 /**
  * Raw capture redaction (pcap and pcapng): every IPv4/IPv6 address in IP headers, ARP, ICMP errors' quoted headers,
- * NDP and VXLAN/Geneve inner packets is replaced by the Redactor's pseudonym, every unicast MAC in Ethernet, SLL,
+ * NDP and VXLAN/Geneve/GRE/IP-in-IP inner packets is replaced by the Redactor's pseudonym, every unicast MAC in Ethernet, SLL,
  * SLL2, ARP and NDP options too; transport payloads are overwritten with zeros (their length kept: the capture
  * engine reads headers, sizes and sequence numbers, never content, and payloads hold host names, URLs, cookies).
  * Checksums (IPv4 header, TCP, UDP, ICMP, ICMPv6, and an outer UDP checksum over a tunnelled packet) are updated
@@ -217,9 +217,40 @@ class Rewriter {
       // echo and the rest: keep the 8-byte header, zero the data
       if (ver === 4 && type === 5 && l4 + 8 <= cap) this.v4(b, l4 + 4, cap, icmpScope); // redirect's gateway
       this.zero(b, l4 + 8, end, cap, icmpScope);
+    } else if (proto === 4 || proto === 41) {
+      // IP in IP: the inner packet right after (also in a first fragment or an ICMP quote: as far as it goes)
+      return this.tunnel(b, l4, end, cap, outer, proto === 4 ? 0x0800 : 0x86dd);
+    } else if (proto === 47) {
+      return this.gre(b, l4, end, cap, outer);
     } else {
       this.zero(b, l4, end, cap, outer);
     }
+  }
+
+  /**
+   * GRE as the capture engine decodes it (core/engine.ts decodeGre): IPv4, IPv6, Ethernet (gretap, NVGRE),
+   * ERSPAN II/III (their headers hold no address), PPP in enhanced GRE; anything else is zeroed. A GRE checksum
+   * (C bit) covers header and payload, so it is updated with the inner changes.
+   */
+  private gre(b: Uint8Array, off: number, end: number, cap: number, outer: Scope[]): void {
+    if (off + 4 > cap) return;
+    const fv = (b[off]! << 8) | b[off + 1]!;
+    const pt = (b[off + 2]! << 8) | b[off + 3]!;
+    const ver = fv & 7;
+    const scopes = fv & 0x8000 ? [{ pos: off + 4, start: off }, ...outer] : outer;
+    let inner = off + 4 + (fv & 0x8000 ? 4 : 0) + (fv & 0x2000 ? 4 : 0) + (fv & 0x1000 ? 4 : 0) + (fv & 0x0080 ? 4 : 0);
+    if (ver > 1 || fv & 0x4000 || fv & 0x0078) return this.zero(b, off + 4, end, cap, scopes);
+    if (ver === 1) {
+      if (pt !== 0x880b || inner + 4 > cap) return this.zero(b, inner, end, cap, scopes);
+      const pp = (b[inner + 2]! << 8) | b[inner + 3]!;
+      return pp === 0x0021 || pp === 0x0057 ? this.tunnel(b, inner + 4, end, cap, scopes, pp === 0x0021 ? 0x0800 : 0x86dd) : this.zero(b, inner, end, cap, scopes);
+    }
+    if (pt === 0x88be) inner += fv & 0x1000 ? 8 : 0;
+    else if (pt === 0x22eb) {
+      if (inner + 12 > cap) return this.zero(b, inner, end, cap, scopes);
+      inner += b[inner + 11]! & 1 ? 20 : 12;
+    }
+    this.tunnel(b, inner, end, cap, scopes, pt === 0x88be || pt === 0x22eb ? 0x6558 : pt);
   }
 
   private tunnel(b: Uint8Array, inner: number, end: number, cap: number, scopes: Scope[], proto: number): void {
