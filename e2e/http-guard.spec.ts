@@ -1,0 +1,43 @@
+import net from "node:net";
+import { expect, test } from "@playwright/test";
+import { API, errorOf } from "./support/api";
+
+// Issue 10 item 5 against the production build: what Next 16 cannot answer itself (TRACE: a plain-text 500 on
+// every path; other methods: a bare 400; an invalid percent-escape in a path: a plain-text 500) is a 4xx with the
+// error body, on API routes, on the upload route and on pages (lib/server/http-guard.ts, from instrumentation.ts).
+
+const UPLOAD = `${API}/incidents/6f1c2b7e-0000-4000-8000-000000000000/evidence`;
+
+for (const path of [`${API}/health`, `${API}/incidents`, UPLOAD, "/"]) {
+  test(`TRACE ${path} is a 405 with the error body`, async ({ request }) => {
+    const err = await errorOf(await request.fetch(path, { method: "TRACE" }), 405);
+    expect(err.code).toBe("method_not_allowed");
+  });
+}
+
+test("a method Next does not route (PROPFIND) is a 405 with the error body, also on the upload route", async ({ request }) => {
+  for (const path of [`${API}/incidents`, UPLOAD]) expect((await errorOf(await request.fetch(path, { method: "PROPFIND" }), 405)).code).toBe("method_not_allowed");
+});
+
+test("an invalid percent-escape in a path id is a 400 with the error body, not a 500", async ({ request }) => {
+  for (const path of [`${API}/incidents/%ZZ`, `${API}/incidents/%E0%A4%A/analysis`, `${API}/clusters/%ZZ`, `${API}/incidents/%ZZ/evidence`]) {
+    expect((await errorOf(await request.get(path), 400)).code).toBe("bad_request");
+  }
+});
+
+test("TRACK (which Node's own parser refuses) and CONNECT get the error body on the raw socket", async ({ baseURL }) => {
+  const { hostname, port } = new URL(baseURL!);
+  const raw = (text: string) => new Promise<string>((resolve, reject) => {
+    const s = net.connect(Number(port), hostname, () => s.end(text));
+    let out = "";
+    s.on("data", (c: Buffer) => (out += c.toString("latin1")));
+    s.on("end", () => resolve(out));
+    s.on("error", reject);
+  });
+  const track = await raw("TRACK /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+  expect(track).toMatch(/^HTTP\/1\.1 400 /);
+  expect(JSON.parse(track.split("\r\n\r\n")[1]!).error.code).toBe("bad_request");
+  const connect = await raw("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
+  expect(connect).toMatch(/^HTTP\/1\.1 405 /);
+  expect(JSON.parse(connect.split("\r\n\r\n")[1]!).error.code).toBe("method_not_allowed");
+});

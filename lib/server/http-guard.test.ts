@@ -1,0 +1,82 @@
+/**
+ * The HTTP guard (issue 10 item 5) on a real Node HTTP server with raw requests: what Next cannot answer (TRACE,
+ * TRACK, CONNECT, other methods, invalid percent-escapes in the path, requests Node's parser refuses) gets a
+ * 4xx with the error body; everything else reaches the server's own handler untouched, bodies included.
+ * e2e/http-guard.spec.ts checks the same against the production build.
+ */
+import http from "node:http";
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installHttpGuard, refusal } from "./http-guard";
+
+let server: http.Server;
+let port = 0;
+const seen: string[] = [];
+
+beforeAll(async () => {
+  installHttpGuard();
+  installHttpGuard(); // idempotent
+  server = http.createServer((req, res) => {
+    let n = 0;
+    req.on("data", (c: Buffer) => (n += c.length));
+    req.on("end", () => {
+      seen.push(`${req.method} ${req.url}`);
+      res.end(JSON.stringify({ data: { method: req.method, url: req.url, bytes: n } }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+/** one raw request; the whole answer as text */
+function raw(request: string | Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, "127.0.0.1", () => s.end(request));
+    let out = "";
+    s.on("data", (c: Buffer) => (out += c.toString("latin1")));
+    s.on("end", () => resolve(out));
+    s.on("error", reject);
+    s.setTimeout(5000, () => reject(new Error(`no answer to ${String(request).slice(0, 40)}`)));
+  });
+}
+
+function parse(answer: string): { status: number; headers: string; body: { error?: { code: string; message: string } } } {
+  const [head, body = ""] = answer.split("\r\n\r\n");
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head!)?.[1]), headers: head!.toLowerCase(), body: body ? JSON.parse(body) : {} };
+}
+
+describe("http guard", () => {
+  it.each([
+    ["TRACE", "TRACE /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method_not_allowed"],
+    ["TRACE on the upload route, with a body", "TRACE /api/v1/incidents/6f1c2b7e-0000-4000-8000-000000000000/evidence HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 405, "method_not_allowed"],
+    ["TRACE on a page", "TRACE / HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method_not_allowed"],
+    ["PROPFIND", "PROPFIND /api/v1/incidents HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method_not_allowed"],
+    ["CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 405, "method_not_allowed"],
+    ["TRACK (Node's parser refuses the method)", "TRACK / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_request"],
+    ["an invalid escape in the path", "GET /api/v1/incidents/%ZZ HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_request"],
+    ["a cut UTF-8 escape in the path", "GET /api/v1/incidents/%E0%A4%A/analysis HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_request"],
+    ["a malformed header line", "GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", 400, "bad_request"],
+    ["headers over Node's limit", `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431, "headers_too_large"],
+  ])("%s: a 4xx with the error body, never reaching the handler", async (_name, request, status, code) => {
+    const before = seen.length;
+    const a = parse(await raw(request));
+    expect(a.status).toBe(status);
+    expect(a.headers).toContain("content-type: application/json");
+    expect(a.body.error?.code).toBe(code);
+    expect(typeof a.body.error?.message).toBe("string");
+    if (status === 405) expect(a.headers).toContain("allow: get, head, options, post, put, patch, delete");
+    expect(seen.length).toBe(before);
+  });
+
+  it("everything else reaches the handler as it was sent: valid escapes, odd queries, bodies", async () => {
+    const ok = parse(await raw("GET /api/v1/incidents/%41%20b?q=%ZZ HTTP/1.1\r\nHost: x\r\n\r\n"));
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ data: { method: "GET", url: "/api/v1/incidents/%41%20b?q=%ZZ" } });
+    const body = Buffer.alloc(3 * 1024 * 1024, 0x61);
+    const post = parse(await raw(Buffer.concat([Buffer.from(`POST /api/v1/incidents/x/evidence HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`), body])));
+    expect(post.body).toMatchObject({ data: { method: "POST", bytes: body.length } });
+    for (const m of ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]) expect(refusal(m, "/api/v1/x")).toBeUndefined();
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Requests Next cannot answer properly, answered at the Node HTTP server before Next sees them (installed by
+ * instrumentation.ts's register(), which runs in the server process before it serves; issue 10 item 5):
+ *
+ *   - TRACE and TRACK (the Fetch standard forbids them: building the Web Request for a proxy or a route handler
+ *     throws, and Next 16.4.5 answers a plain-text 500 on every path), CONNECT (Node would drop the
+ *     connection without a word) and any method outside GET HEAD OPTIONS POST PUT PATCH DELETE (Next answers a
+ *     bare 400 before route code runs): 405 `method_not_allowed`;
+ *   - a path with an invalid percent-escape (`/api/v1/incidents/%ZZ`, `%E0%A4%A`): Next's param decoding throws
+ *     and it answers a plain-text 500: here a 400 `bad_request`;
+ *   - a request Node's HTTP parser itself refuses (an unknown method token, a malformed request line or header):
+ *     Node's bare `400 Bad Request` with no body becomes the same with the error body (431 for headers too large,
+ *     408 for a request too slow, as Node does).
+ * Each with the usual `{ "error": { "code", "message" } }` JSON body. It patches `http.Server.prototype.emit`
+ * (once): a proxy cannot do this (TRACE never reaches it, and routing every request body through the proxy
+ * would cut uploads at its 10 MB), and `next start` offers no other hook before routing.
+ */
+import http from "node:http";
+import type { Duplex } from "node:stream";
+
+const ALLOWED = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
+const ALLOW = "GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE";
+
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message } });
+}
+
+/** printable, short: a method or path quoted back to the client */
+function quote(s: string): string {
+  return JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
+}
+
+/** what the guard answers for a request, or undefined to let Next have it */
+export function refusal(method: string | undefined, url: string | undefined): { status: number; code: string; message: string } | undefined {
+  const m = method ?? "";
+  if (!ALLOWED.has(m)) {
+    return { status: 405, code: "method_not_allowed", message: `the method ${quote(m)} is not supported (${ALLOW})` };
+  }
+  const u = url ?? "/";
+  const q = u.indexOf("?");
+  const pathname = q < 0 ? u : u.slice(0, q);
+  if (pathname.includes("%")) {
+    try {
+      decodeURIComponent(pathname);
+    } catch {
+      return { status: 400, code: "bad_request", message: `the path has an invalid percent-escape: ${quote(pathname)}` };
+    }
+  }
+  return undefined;
+}
+
+function rawResponse(status: number, reason: string, body: string): string {
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncache-control: no-store\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${status === 405 ? `allow: ${ALLOW}\r\n` : ""}\r\n${body}`;
+}
+
+type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
+const INSTALLED = Symbol.for("netmortem.httpGuard");
+
+/** Installs the guard on every http.Server of this process (idempotent). */
+export function installHttpGuard(): void {
+  const proto = http.Server.prototype as unknown as { emit: Emit; [INSTALLED]?: true };
+  if (proto[INSTALLED]) return;
+  proto[INSTALLED] = true;
+  const emit = proto.emit;
+  proto.emit = function guardedEmit(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
+    if (event === "request") {
+      const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
+      const r = refusal(req.method, req.url);
+      if (r) {
+        const body = errorBody(r.code, r.message);
+        const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+        res.writeHead(r.status, {
+          "content-type": "application/json",
+          "cache-control": "no-store",
+          "content-length": Buffer.byteLength(body),
+          ...(r.status === 405 ? { allow: ALLOW } : {}),
+          // a body that came with it is not read: the connection ends after this answer
+          ...(hasBody ? { connection: "close" } : {}),
+        });
+        res.end(req.method === "HEAD" ? undefined : body);
+        return true;
+      }
+    } else if (event === "connection" && this.listenerCount("connect") === 0) {
+      // Node emits "connect" only to a server listening for it (else it drops the connection silently)
+      this.on("connect", (_req: http.IncomingMessage, socket: Duplex) => {
+        socket.end(rawResponse(405, "Method Not Allowed", errorBody("method_not_allowed", `the method "CONNECT" is not supported (${ALLOW})`)));
+      });
+    } else if (event === "clientError" && this.listenerCount("clientError") === 0) {
+      const [err, socket] = args as [NodeJS.ErrnoException, Duplex];
+      if (err.code === "ECONNRESET" || !socket.writable) {
+        socket.destroy();
+        return true;
+      }
+      const [status, reason, code, message] =
+        err.code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large", "headers_too_large", "the request's headers are too large"]
+        : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "Request Timeout", "request_timeout", "the request did not arrive in time"]
+        : [400, "Bad Request", "bad_request", `the request is not valid HTTP (${err.code ?? "parse error"})`];
+      socket.end(rawResponse(status as number, reason as string, errorBody(code as string, message as string)));
+      return true;
+    }
+    return emit.call(this, event, ...args);
+  };
+}
