@@ -1,5 +1,5 @@
 /**
- * npm run fuzz -- --target capture|pcapng|bundle|text[,…] [--runs N | --seconds S] [--seed S] [--from I]
+ * npm run fuzz -- --target capture|pcapng|bundle|text|api[,…] [--runs N | --seconds S] [--seed S] [--from I]
  *                 [--budget-ms 5000] [--mem-mb 512] [--progress 60] [--report FILE.md]
  *
  * Structure-aware fuzzing with deterministic inputs (scripts/fuzz/targets.ts): input i of seed S is always the
@@ -7,7 +7,8 @@
  * run in one long-lived worker thread under watchdogs (scripts/fuzz/watchdog.ts: an input over --budget-ms is a
  * hang, a promise that never settles is a hang, RSS over --mem-mb during an input is over memory, an exception
  * out of an entry point that promises never to throw is a crash; hangs and over-memory inputs are confirmed by
- * running them again alone). Prints one
+ * running them again alone). The API target (scripts/fuzz/api.ts: --db pglite|postgresql, --port 3150) starts the
+ * production server itself. Prints one
  * report row per target and exits 1 on any failure. Failing inputs are saved to .fuzz/.
  * (Jazzer.js was tried first: its 4.0.0 prebuilt addon needs GLIBC 2.38 / GLIBCXX 3.4.32, Debian 12 has 2.36;
  * building it needs cmake-js, which downloads.)
@@ -35,8 +36,8 @@ const memMb = Number(opt("mem-mb", "512"));
 const progress = Number(opt("progress", "60"));
 const report = opt("report", "");
 
-for (const t of targets) if (!TARGETS[t]) {
-  console.error(`fuzz: unknown target '${t}' (${Object.keys(TARGETS).join(", ")})`);
+for (const t of targets) if (!TARGETS[t] && t !== "api") {
+  console.error(`fuzz: unknown target '${t}' (${[...Object.keys(TARGETS), "api"].join(", ")})`);
   process.exit(2);
 }
 
@@ -44,7 +45,10 @@ const rows: Row[] = [];
 console.log(TABLE_HEADER);
 for (const t of targets) {
   let row: Row;
-  {
+  if (t === "api") {
+    const { fuzzApi } = await import("./api");
+    row = await fuzzApi({ seed, from, runs, maxSeconds: seconds || undefined, progressEverySec: progress, args });
+  } else {
     const workerFile = await buildWorker(path.join(here, "targets.ts"));
     row = await campaign({
       workerFile, target: t, seed, from, runs, budgetMs, memMb, outDir: FUZZ_DIR, input: TARGETS[t]!.input,
