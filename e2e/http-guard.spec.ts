@@ -41,3 +41,10 @@ test("TRACK (which Node's own parser refuses) and CONNECT get the error body on 
   expect(connect).toMatch(/^HTTP\/1\.1 405 /);
   expect(JSON.parse(connect.split("\r\n\r\n")[1]!).error.code).toBe("method_not_allowed");
 });
+
+test("an API path no route has is a 404 with the error body, not the HTML page (/api/v1/clusters/%2e%2e/nodes is /api/v1/nodes)", async ({ request }) => {
+  for (const path of [`${API}/nope`, `${API}/clusters/%2e%2e/nodes`, "/api/v2/incidents"]) expect((await errorOf(await request.get(path), 404)).code).toBe("not_found");
+  expect((await errorOf(await request.post(`${API}/incidents/%2e%2e/evidence`, { data: Buffer.from("x") }), 404)).code).toBe("not_found");
+  // routes still win over the catch-all
+  expect((await request.get(`${API}/health`)).status()).toBe(200);
+});

@@ -86,3 +86,18 @@ describe("hostile input is a 400 at the reading layer (issue 10 items 5, 8)", ()
     expect(likeLiteral("east-1")).toBe("east-1");
   });
 });
+
+describe("an API path no route has (app/api/[...path])", () => {
+  it("is a 404 with the error body for every method, naming the path; HEAD without a body", async () => {
+    const { notFoundRoute } = await import("./http");
+    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
+      const res = await notFoundRoute(new Request("http://x/api/v1/nodes", { method }));
+      expect(res.status).toBe(404);
+      expect(res.headers.get("content-type")).toContain("application/json");
+      expect(await res.json()).toEqual({ error: { code: "not_found", message: 'no API route "/api/v1/nodes" (see /api/v1/openapi.json)' } });
+    }
+    const head = await notFoundRoute(new Request("http://x/api/nope", { method: "HEAD" }));
+    expect(head.status).toBe(404);
+    expect(await head.text()).toBe("");
+  });
+});

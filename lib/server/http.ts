@@ -72,6 +72,14 @@ export function errorResponse(err: unknown): Response {
   return errorJson(500, "internal", "internal error");
 }
 
+/** The answer of app/api/[...path]: a path no API route has is a 404 with the error body (never Next's HTML page). */
+export async function notFoundRoute(request: Request): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  const shown = pathname.length > 120 ? `${pathname.slice(0, 120)}…` : pathname;
+  const res = errorJson(404, "not_found", `no API route ${JSON.stringify(shown)} (see /api/v1/openapi.json)`);
+  return request.method === "HEAD" ? new Response(null, { status: 404, headers: res.headers }) : res;
+}
+
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
 /** Wraps a route handler so every failure goes through errorResponse. */
