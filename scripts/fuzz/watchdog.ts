@@ -102,7 +102,7 @@ type Outcome = { failures: Array<Failure & { late?: boolean }>; resumeAt: number
 /** One worker over inputs [start, end); resolves when it finishes, or is terminated or dies at an input. */
 type WorkerOptions = Required<Pick<CampaignOptions, "workerFile" | "target" | "seed" | "budgetMs" | "memMb" | "sampleMs">>;
 
-function runWorker(o: WorkerOptions, start: number, end: number, deadline: number, settleMs = 0): Promise<Outcome> {
+function runWorker(o: WorkerOptions, start: number, end: number, deadline: number, settleMs = 0, onTick?: (next: number) => void): Promise<Outcome> {
   const shared = new SharedArrayBuffer(8);
   const cur = new Int32Array(shared);
   Atomics.store(cur, 0, start);
@@ -164,6 +164,7 @@ function runWorker(o: WorkerOptions, start: number, end: number, deadline: numbe
       }
       const rss = process.memoryUsage.rss() / 1048576;
       peakRss = Math.max(peakRss, rss);
+      onTick?.(next);
       const i = Atomics.load(cur, 0);
       if (now - lastChange > o.budgetMs && i === next) {
         stop({ kind: "hang", i, message: `input ran over ${o.budgetMs} ms` });
@@ -204,7 +205,13 @@ export async function campaign(opts: CampaignOptions): Promise<Row> {
   while (next < end && performance.now() < deadline) {
     // run in slices so progress is reported and a long campaign's thread is renewed now and then
     const sliceEnd = Math.min(end, next + 100_000);
-    const r = await runWorker(o, next, sliceEnd, deadline);
+    const r = await runWorker(o, next, sliceEnd, deadline, 0, (at) => {
+      const now = performance.now();
+      if (opts.onProgress && now - lastProgress >= progressEvery) {
+        lastProgress = now;
+        opts.onProgress(at - from, { seconds: (now - t0) / 1000, failures });
+      }
+    });
     absorb(r);
     for (const f of r.failures) {
       if (f.kind === "crash" && !f.late) failures.push(f);
@@ -228,11 +235,6 @@ export async function campaign(opts: CampaignOptions): Promise<Row> {
     }
     if (!r.finished) restarts++;
     next = r.finished ? sliceEnd : r.resumeAt;
-    const now = performance.now();
-    if (opts.onProgress && now - lastProgress >= progressEvery) {
-      lastProgress = now;
-      opts.onProgress(next - from, { seconds: (now - t0) / 1000, failures });
-    }
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
