@@ -21,6 +21,7 @@ have nstat || want+=(iproute2)
 have netstat || want+=(net-tools)
 have python3 || want+=(python3)
 have curl || want+=(curl)
+have sos || want+=(sosreport)   # e2e/lab: sosreport trees (sos report -o networking,kernel)
 have zip || want+=(zip)   # the bundle reader's zip64 test (zip -fz)
 for arg in "$@"; do
   case "$arg" in

@@ -38,12 +38,16 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function runScenario(id: string): string {
+function runScenario(id: string, env: Record<string, string> = {}): string {
   const out = mkdtempSync(path.join(tmpdir(), `netmortem-lab-${id}-`));
   dirs.push(out);
-  execFileSync("bash", [path.join(LAB, "scenarios", `${id}.sh`), out], { stdio: ["ignore", "ignore", "pipe"], timeout: 90_000 });
+  execFileSync("bash", [path.join(LAB, "scenarios", `${id}.sh`), out], { stdio: ["ignore", "ignore", "pipe"], timeout: 90_000, env: { ...process.env, ...env } });
   return out;
 }
+
+// real sosreport trees (Debian's sos, networking + kernel plugins) of the accept-queue run's hosts, taken at the
+// same moment as its bundle: ~6 s per host, so one scenario only
+const SOS = spawnSync("sh", ["-c", "command -v sos"]).status === 0;
 
 const cases: { id: string; expected: string; hosts: string[] }[] = [
   { id: "accept_queue_overflow", expected: "accept_queue_overflow", hosts: ["client", "server"] },
@@ -61,7 +65,9 @@ const cases: { id: string; expected: string; hosts: string[] }[] = [
 describe.skipIf(reason !== null)("lab reproductions on this kernel", () => {
   for (const c of cases) {
     it(`${c.id} → ${c.expected}`, { timeout: 180_000 }, async () => {
-      const out = runScenario(c.id);
+      const sosDir = SOS && c.id === "accept_queue_overflow" ? mkdtempSync(path.join(tmpdir(), "netmortem-lab-sos-")) : undefined;
+      if (sosDir) dirs.push(sosDir);
+      const out = runScenario(c.id, sosDir ? { LAB_SOS_DIR: sosDir } : {});
       expect(readdirSync(out).sort()).toEqual(c.hosts);
       const analysis = await analyzeBundle([out]);
       const summary = analysis.findings.map((f) => `${f.id} ${f.confidence.toFixed(2)}`).join(", ");
@@ -92,6 +98,13 @@ describe.skipIf(reason !== null)("lab reproductions on this kernel", () => {
       if (c.expected === "none") {
         expect(concatenated.leading).toBeNull();
         expect(zipped.leading).toBeNull();
+      }
+      if (sosDir) {
+        // a sosreport is one reading: the counters since the namespace was made lead, ss is not in sos 4.0
+        const sos = await analyzeBundle([sosDir]);
+        expect(sos.hosts.map((h) => h.name).sort()).toEqual(c.hosts);
+        expect(sos.rootCause !== "none" ? sos.rootCause : sos.leading?.id, `sosreport: ${sum(sos)}`).toBe(c.expected);
+        expect(sos.hosts.every((h) => /^\d+\.\d+/.test(h.kernel ?? ""))).toBe(true);
       }
     });
   }

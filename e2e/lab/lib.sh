@@ -295,3 +295,17 @@ kernel_log_since() {
     (t + 0) > since && $0 ~ re { print; keep = 1 }' >"$f"
   [ -s "$f" ] || rm -f "$f"
 }
+
+# sos_collect HOST DEST → a real sosreport tree of HOST (Debian's `sos report`, networking and kernel plugins
+# only, --build: the tree, no archive) in DEST/sosreport-HOST-<date>-<id>/. It runs in HOST's network
+# namespace with its own UTS namespace (hostname HOST) and mount namespace, where /run/netns is hidden so sos
+# does not visit other namespaces of this machine. The machine's kernel log is not this namespace's: its
+# dmesg output is removed from the tree. Without sos installed it says so and writes nothing.
+sos_collect() {
+  local h="$1" dest="$2"
+  command -v sos >/dev/null 2>&1 || { lab_log "sos not installed (apt-get install sosreport): no sosreport for $h"; return 0; }
+  mkdir -p "$dest"
+  ip netns exec "$(ns "$h")" unshare -m -u sh -c "mount -t tmpfs none /run/netns 2>/dev/null; hostname '$h'; exec sos report --batch --build -q -o networking,kernel --tmp-dir '$dest'" >"$LAB_WORK/sos-$h.log" 2>&1 \
+    || lab_log "sos report failed for $h (see $LAB_WORK/sos-$h.log)"
+  rm -f "$dest"/sosreport-"$h"-*/sos_commands/kernel/dmesg
+}

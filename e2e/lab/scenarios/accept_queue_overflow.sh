@@ -35,5 +35,10 @@ on client python3 "$TOOLS/burst.py" 10.210.0.1 8080 200 8 $'GET / HTTP/1.1\r\nHo
 # the state while the queue is still full: the listener has not accepted anything
 collect_bundle server "$OUT" 10.210.0.2
 collect_bundle client "$OUT" 10.210.0.1
+# the same moment as sosreport trees, when asked (lab.test.ts): LAB_SOS_DIR/sosreport-<host>-…/
+if [ -n "${LAB_SOS_DIR:-}" ]; then
+  sos_collect server "$LAB_SOS_DIR"
+  sos_collect client "$LAB_SOS_DIR"
+fi
 capture_stop "$CAPTURE_PID" "$OUT/server/server-eth0.pcap" "$OUT/server/tcpdump-eth0.txt"
 lab_log "done: $OUT"

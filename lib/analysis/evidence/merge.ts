@@ -99,15 +99,18 @@ export function snapshotRank(path: string): number | undefined {
   if (t) return Number(t[1]);
   const n = /(\d{1,6})$/.exec(stem);
   if (n) return Number(n[1]);
-  // a folder per reading: before/nstat.txt, after/nstat.txt, before/proc/net/netstat (nearest folder first)
+  // a folder per reading: before/nstat.txt, after/nstat.txt, before/proc/net/netstat (named moments in any
+  // folder above, nearest first); a numbered folder only right above the file (t1/nstat), and never a
+  // process id of a /proc tree (sosreport's proc/30018/net/netstat)
   for (let i = parts.length - 2; i >= 0; i--) {
     const dir = parts[i]!;
     if (/^(before|pre|start)$/.test(dir)) return 0;
     if (/^(after|post|end)$/.test(dir)) return 1e9;
-    const td = /^(?:t|snap(?:shot)?-?|round-?|)(\d{1,6})$/.exec(dir);
-    if (td) return Number(td[1]);
   }
-  return undefined;
+  const dir = parts.length >= 2 ? parts[parts.length - 2]! : "";
+  if (parts.includes("proc")) return undefined;
+  const td = /^(?:t|snap(?:shot)?-?|round-?|)(\d{1,6})$/.exec(dir);
+  return td ? Number(td[1]) : undefined;
 }
 
 type Reading = { value: number; file: string; line?: number; order: number; takenAt?: number; rank?: number; moment: string };

@@ -6,7 +6,8 @@
 import type { TextParser } from "../../parser";
 import { fail, firstContentLine, guarded, guardedSniff, headLines, ok, splitLines } from "./util";
 
-const RELEASE = /^(\d+\.\d+(?:\.\d+)?(?:[-+.~_][A-Za-z0-9._+~-]*)?)$/;
+// a bare release must look like a Linux kernel (2.x to 9.x): a module's "1.0.2.0-k" in sys/module/*/version is not one
+const RELEASE = /^([2-9]\.\d+(?:\.\d+)?(?:[-+.~_][A-Za-z0-9._+~-]*)?)$/;
 const UNAME_A = /^Linux (\S+) (\d+\.\d+\S*) #/;
 const PROC_VERSION = /^Linux version (\d+\.\d+\S*) /;
 
