@@ -87,13 +87,14 @@ function isCommandText(text: string, strict: boolean): boolean {
 }
 
 // prompts: user@host:path#|$, [user@host path]#, host:~ #, bash-5.1#, / #, ~ $, $, #, %, >, PS C:\>
-const PROMPT_USER_HOST = /^([\w.-]+)@([\w.-]+)(?::[^\s#$%>]*)?\s?[#$%>]\s?(.*)$/;
+const PROMPT_USER_HOST = /^([\w.-]+)@([\w.-]+)(?::[^\s#$%>]*| [~/][^\s#$%>]{0,200})?\s?[#$%>]\s?(.*)$/;
 const PROMPT_BRACKET = /^\[([\w.-]+)@([\w.-]+)[^\]]{0,200}\]\s?[#$%]\s?(.*)$/;
 const PROMPT_HOST_PATH = /^([\w.-]+):(?:~|\/)[^\s#$]{0,200}\s?[#$]\s?(.*)$/;
 const PROMPT_SHELL = /^(?:bash|sh|zsh|ash|dash)-[\d.]+\s?[#$]\s?(.*)$/;
 const PROMPT_PATH = /^(?:~|\/)[^\s#$]{0,200}\s[#$]\s(.*)$/;
 const PROMPT_PLAIN = /^\s{0,4}([$%#❯»>])\s+(\S.*)$/;
 const PROMPT_PS = /^PS [A-Za-z]:\\[^>]{0,200}>\s?(.*)$/;
+const PROMPT_HOST_SPACE = /^([\w.-]+) [~/][^\s#$]{0,200} [#$] (.*)$/;
 
 /** a command line with its prompt: the command (and the host a prompt names), or undefined */
 export function promptCommand(line: string): { command: string; host?: string } | undefined {
@@ -105,6 +106,8 @@ export function promptCommand(line: string): { command: string; host?: string } 
   }
   m = PROMPT_HOST_PATH.exec(line);
   if (m && isCommandText(m[2]!, false)) return { command: m[2]!.trim(), host: m[1]! };
+  m = PROMPT_HOST_SPACE.exec(line);
+  if (m && isCommandText(m[2]!, true)) return { command: m[2]!.trim(), host: m[1]! };
   m = PROMPT_SHELL.exec(line) ?? PROMPT_PATH.exec(line) ?? PROMPT_PS.exec(line);
   if (m && isCommandText(m[1]!, false)) return { command: m[1]!.trim() };
   m = PROMPT_PLAIN.exec(line);

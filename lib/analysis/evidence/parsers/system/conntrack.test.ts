@@ -73,3 +73,21 @@ describe("nf_conntrack_count / nf_conntrack_max", () => {
     expect(conntrackCountParser.parseNamed("abc\n", "nf_conntrack_count").status).toBe("failed");
   });
 });
+
+describe("the older conntrack -S summary", () => {
+  // following the layout of conntrack-tools' summary before the per-CPU `cpu=N` lines (one `name value` line
+  // per statistic, totals over CPUs); no older conntrack-tools is installable here to record it
+  const OLD = ["entries                 5212", "searched                128911", "found                   99810", "new                     30123", "invalid                 12", "ignore                  4410",
+    "delete                  29001", "delete_list             29001", "insert                  30123", "insert_failed           318", "drop                    318", "early_drop              0",
+    "icmp_error              0", "expect_new              0", "expect_create           0", "expect_delete           0", "search_restart          0"].join("\n") + "\n";
+  it("is recognised as conntrack -S and read as totals (entries is the table's count)", async () => {
+    const { recognise } = await import("../../registry");
+    const r = recognise(OLD, "x.txt");
+    expect(r?.kind).toBe("conntrack-stats");
+    const out = r!.parser.parse(OLD);
+    expect(out.status).toBe("success");
+    if (out.status !== "success") return;
+    expect(out.data.conntrack?.stats?.insert_failed).toEqual({ value: 318, line: 10 });
+    expect(out.data.conntrack?.count).toEqual({ value: 5212, line: 1 });
+  });
+});

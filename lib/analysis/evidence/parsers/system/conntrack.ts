@@ -14,6 +14,13 @@ import { baseName, fail, firstContentLine, guarded, guardedSniff, headLines, ok,
 type Stats = NonNullable<NonNullable<FileFacts["conntrack"]>["stats"]>;
 
 const CPU_LINE = /^cpu=(\d+)\s+(.*)$/;
+/** the older `conntrack -S` summary (conntrack-tools before the per-CPU lines): one `name   value` line per stat */
+const OLD_STATS = new Set(["entries", "searched", "found", "new", "invalid", "ignore", "delete", "delete_list", "insert", "insert_failed", "drop", "early_drop", "icmp_error", "error", "expect_new", "expect_create", "expect_delete", "search_restart", "clash_resolve", "chaintoolong"]);
+const OLD_LINE = /^\s*([a-z_]{2,20})\s+(\d{1,20})\s*$/;
+const oldLine = (l: string) => {
+  const m = OLD_LINE.exec(l);
+  return m && OLD_STATS.has(m[1]) ? m : null;
+};
 
 function kvPairs(s: string): Array<[string, number]> | undefined {
   const out: Array<[string, number]> = [];
@@ -36,7 +43,11 @@ function sniffStats(head: string): number {
     if (m && kvPairs(m[2])) good++;
   }
   const frac = good / lines.length;
-  return frac < 0.6 ? 0 : 0.7 + 0.25 * frac;
+  if (frac < 0.6) {
+    const old = lines.filter((l) => oldLine(l)).length;
+    return old >= 3 && old >= lines.length * 0.8 && lines.some((l) => /^\s*(insert_failed|early_drop|searched)\s/.test(l)) ? 0.8 : 0;
+  }
+  return 0.7 + 0.25 * frac;
 }
 
 function parseStats(text: string): ReturnType<TextParser["parse"]> {
@@ -44,11 +55,21 @@ function parseStats(text: string): ReturnType<TextParser["parse"]> {
   const warnings: Warning[] = [];
   const stats: Stats = {};
   let cpus = 0;
+  let olds = 0;
+  let count: { value: number; line: number } | undefined;
   for (let i = firstContentLine(lines); i < lines.length; i++) {
     const l = lines[i];
     if (l.trim() === "") continue;
     const m = CPU_LINE.exec(l);
     const kv = m ? kvPairs(m[2]) : undefined;
+    const old = kv ? null : oldLine(l);
+    if (old) {
+      // the older summary: totals already summed; `entries` is the table's count
+      if (old[1] === "entries") count = { value: Number(old[2]), line: i + 1 };
+      else stats[old[1]] = { value: Number(old[2]), line: i + 1 };
+      olds++;
+      continue;
+    }
     if (!kv) {
       warnings.push({ line: i + 1, message: `not a conntrack -S cpu line: ${l.slice(0, 120)}` });
       continue;
@@ -57,8 +78,8 @@ function parseStats(text: string): ReturnType<TextParser["parse"]> {
     // the cite is the first CPU's line: the sum spans all of them
     for (const [k, v] of kv) stats[k] = { value: (stats[k]?.value ?? 0) + v, line: stats[k]?.line ?? i + 1 };
   }
-  if (cpus === 0) return fail("conntrack -S: no cpu= line");
-  return ok({ conntrack: { stats } }, warnings);
+  if (cpus === 0 && olds === 0) return fail("conntrack -S: no cpu= line");
+  return ok({ conntrack: { stats, ...(count ? { count } : {}) } }, warnings);
 }
 
 function sniffProc(head: string): number {
