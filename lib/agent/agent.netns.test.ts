@@ -106,8 +106,21 @@ describe.skipIf(reason !== null)("netmortem agent in a network namespace, sendin
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("a snapshot: the node with its kernel, interfaces and counters", { timeout: 60_000 }, () => {
+  it("a snapshot: the node with its kernel, interfaces and counters; the node's settings unchanged", { timeout: 60_000 }, () => {
+    // the namespace's net.* sysctls (counts and random values aside), links, addresses, routes and rules
+    const state = () =>
+      [
+        execFileSync("ip", ["netns", "exec", NODE, "sysctl", "-a"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+          .split("\n")
+          .filter((l) => l.startsWith("net.") && !/conntrack_count|random|_stat|\.count =/.test(l))
+          .join("\n"),
+        execFileSync("ip", ["-n", NODE, "-d", "link"], { encoding: "utf8" }),
+        execFileSync("ip", ["-n", NODE, "addr"], { encoding: "utf8" }),
+        execFileSync("ip", ["-n", NODE, "route", "show", "table", "all"], { encoding: "utf8" }),
+      ].join("\n");
+    const before = state();
     const r = runAgent(["--token", TOKEN, "--once", "--spool", path.join(tmp, "spool1")]);
+    expect(state()).toBe(before);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/snapshot of node-a sent/);
     const [s] = bodies();
