@@ -102,6 +102,8 @@ export function stalledLargeFlows(s: CaptureSummary): { stalled: FlowSummary[]; 
   const completedSmall = s.flows.filter((f) => f.connState === "SF" && Math.max(f.maxSegment.orig, f.maxSegment.resp) < 1400).length;
   const stalled = s.flows.filter((f) => {
     if (f.proto !== "tcp" || f.connState === "SF" || f.mtuBlackhole) return false;
+    // data the capture itself missed (a full ring, a cut snapshot) is not a network stall
+    if (f.missedBytes && f.missedBytes.orig + f.missedBytes.resp > 0) return false;
     const o = f.retransmissions.orig >= 3 && f.maxSegment.orig >= 1200;
     const r = f.retransmissions.resp >= 3 && f.maxSegment.resp >= 1200;
     return o || r;
