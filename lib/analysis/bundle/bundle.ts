@@ -119,7 +119,10 @@ export function assembleHosts(inputs: Array<BundleInput<EntryRecord>>): Assemble
       if (name === undefined) continue;
       let to = parts.get(name);
       if (!to) parts.set(name, (to = { files: [], unrecognized: [], captures: [], procSys: [] }));
-      for (const f of list) (isFile(f) ? to.files.push(f) : to.unrecognized.push(f));
+      for (const f of list) {
+        if (isFile(f)) to.files.push(f);
+        else to.unrecognized.push(f);
+      }
     }
   }
 
