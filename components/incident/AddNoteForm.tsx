@@ -7,17 +7,17 @@ import { WRITABLE_TIMELINE_KINDS } from "@/lib/client/models";
 import { useAddTimelineEvent } from "@/lib/client/timeline";
 import { useAnnounce } from "@/components/ui/Announcer";
 import { Button } from "@/components/ui/Button";
-import { SelectField, TextAreaField, TextField } from "@/components/ui/Field";
+import { SelectField, TextAreaField } from "@/components/ui/Field";
 import { focusFirstError } from "@/components/ui/focus";
 import { Notice, errorText } from "@/components/ui/States";
 
-const ORDER: NoteField[] = ["kind", "author", "body"];
+const ORDER: NoteField[] = ["kind", "body"];
 const fid = (f: NoteField) => `note-${f}`;
 
 export function AddNoteForm({ incidentId }: { incidentId: string }) {
   const add = useAddTimelineEvent(incidentId);
   const announce = useAnnounce();
-  const [values, setValues] = useState<NoteFormValues>({ kind: "note", body: "", author: "" });
+  const [values, setValues] = useState<NoteFormValues>({ kind: "note", body: "" });
   const [errors, setErrors] = useState<FieldErrors<NoteField>>({});
   const [formError, setFormError] = useState<string | null>(null);
 
@@ -37,7 +37,7 @@ export function AddNoteForm({ incidentId }: { incidentId: string }) {
     }
     add.mutate(r.value, {
       onSuccess: () => {
-        // Kind and author stay: people usually log several events of the same kind in a row.
+        // The kind stays: people usually log several events of the same kind in a row.
         setValues((v) => ({ ...v, body: "" }));
         setErrors({});
         announce("Added to the timeline.");
@@ -45,7 +45,7 @@ export function AddNoteForm({ incidentId }: { incidentId: string }) {
       onError: (err) => {
         if (isApiError(err)) {
           const fe = err.fieldErrors();
-          setErrors({ kind: fe.kind, author: fe.author, body: fe.body });
+          setErrors({ kind: fe.kind, body: fe.body });
         }
         setFormError(`Could not add: ${errorText(err)}`);
         announce("Could not add to the timeline.");
@@ -68,15 +68,6 @@ export function AddNoteForm({ incidentId }: { incidentId: string }) {
           onChange={set("kind")}
           error={errors.kind}
           options={WRITABLE_TIMELINE_KINDS.map((k) => ({ value: k, label: k }))}
-        />
-        <TextField
-          id={fid("author")}
-          label="Author (optional)"
-          name="author"
-          autoComplete="name"
-          value={values.author}
-          onChange={set("author")}
-          error={errors.author}
         />
       </div>
       <TextAreaField

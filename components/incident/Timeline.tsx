@@ -27,7 +27,7 @@ export function Timeline({ incidentId }: { incidentId: string }) {
             <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-600">
               <LocalTime value={ev.at} className="font-mono text-slate-700" />
               <KindBadge kind={ev.kind} />
-              {ev.author ? <span className="font-medium text-slate-700">{ev.author}</span> : null}
+              {ev.author ? <span className="font-medium text-slate-700">{ev.author.name}</span> : null}
             </div>
             <p className="mt-0.5 text-sm break-words whitespace-pre-wrap text-slate-900">{ev.body}</p>
           </li>

@@ -91,24 +91,18 @@ export function validateIncident(v: IncidentFormValues): Validated<CreateInciden
 
 // ---------------------------------------------------------------------------------------------- timeline
 
-export type NoteFormValues = { kind: string; body: string; author: string };
+/** The author is the signed-in user (attribution is the server's), so the form has no author field. */
+export type NoteFormValues = { kind: string; body: string };
 export type NoteField = keyof NoteFormValues;
-export const NOTE_LIMITS = { body: 10000, author: 120 } as const;
+export const NOTE_LIMITS = { body: 10000 } as const;
 
-export function validateNote(
-  v: NoteFormValues,
-): Validated<{ kind: WritableTimelineKind; body: string; author?: string }, NoteField> {
+export function validateNote(v: NoteFormValues): Validated<{ kind: WritableTimelineKind; body: string }, NoteField> {
   const errors: FieldErrors<NoteField> = {};
   if (!oneOf(WRITABLE_TIMELINE_KINDS, v.kind)) errors.kind = "Pick a kind.";
   if (!v.body.trim()) errors.body = "Write something first.";
   else if (v.body.length > NOTE_LIMITS.body) errors.body = `At most ${NOTE_LIMITS.body} characters.`;
-  const author = v.author.trim();
-  if (author.length > NOTE_LIMITS.author) errors.author = `At most ${NOTE_LIMITS.author} characters.`;
   if (has(errors)) return { ok: false, errors };
-  return {
-    ok: true,
-    value: { kind: v.kind as WritableTimelineKind, body: v.body.trim(), ...(author ? { author } : {}) },
-  };
+  return { ok: true, value: { kind: v.kind as WritableTimelineKind, body: v.body.trim() } };
 }
 
 // ---------------------------------------------------------------------------------------------- cluster

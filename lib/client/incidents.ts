@@ -66,7 +66,7 @@ export function useUpdateIncident(id: string) {
   });
 }
 
-export type ChangeStatusInput = { to: IncidentStatus; expectedVersion: number; author?: string; note?: string };
+export type ChangeStatusInput = { to: IncidentStatus; expectedVersion: number; note?: string };
 
 /**
  * Status changes are guarded by `expectedVersion`. On 409 the server returns the current incident in

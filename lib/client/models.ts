@@ -85,7 +85,8 @@ export const TimelineEvent = z.object({
   incidentId: z.string(),
   at: z.string(),
   kind: TimelineKind,
-  author: z.string().nullish(),
+  /** the signed-in user who wrote it (id null: free text from before accounts) */
+  author: z.object({ id: z.string().nullable(), name: z.string() }).nullish(),
   body: z.string(),
   createdAt: z.string(),
 });

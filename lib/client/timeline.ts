@@ -21,7 +21,7 @@ export function useTimeline(incidentId: string) {
   });
 }
 
-export type AddTimelineEventInput = { kind: WritableTimelineKind; body: string; author?: string; at?: string };
+export type AddTimelineEventInput = { kind: WritableTimelineKind; body: string; at?: string };
 
 export function useAddTimelineEvent(incidentId: string) {
   const qc = useQueryClient();

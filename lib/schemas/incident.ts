@@ -40,7 +40,6 @@ export type IncidentPatch = z.infer<typeof IncidentPatch>;
 export const IncidentStatusChange = z.strictObject({
   to: IncidentStatus,
   expectedVersion: z.number().int().min(1).max(2_147_483_647),
-  author: optionalText(120),
   note: optionalText(10_000),
 });
 export type IncidentStatusChange = z.infer<typeof IncidentStatusChange>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PageQuery, Timestamp, optionalText } from "./common";
+import { PageQuery, Timestamp } from "./common";
 
 export const TIMELINE_KINDS = ["note", "detection", "diagnosis", "repair", "key-moment", "status-change"] as const;
 export const TimelineKind = z.enum(TIMELINE_KINDS);
@@ -12,7 +12,6 @@ export type WritableTimelineKind = z.infer<typeof WritableTimelineKind>;
 export const TimelineEventCreate = z.strictObject({
   at: Timestamp.optional(),
   kind: WritableTimelineKind,
-  author: optionalText(120),
   body: z.string().trim().min(1).max(10_000),
 });
 export type TimelineEventCreate = z.infer<typeof TimelineEventCreate>;
@@ -25,7 +24,8 @@ export const TimelineEvent = z.object({
   incidentId: z.string(),
   at: z.string(),
   kind: TimelineKind,
-  author: z.string().nullable(),
+  /** who wrote it: the signed-in user (id set), or the free text of entries made before accounts (id null) */
+  author: z.object({ id: z.string().nullable(), name: z.string() }).nullable(),
   body: z.string(),
   createdAt: z.string(),
 });

@@ -1,5 +1,6 @@
-// Integration tests of the /api/v1 route handlers (called as functions with real Requests) against a fresh
-// migrated database: in-memory PGlite always, real PostgreSQL too when TEST_DATABASE_URL is set.
+// Integration tests of the /api/v1 route handlers (called as functions with real Requests, signed in as an admin
+// with a real session cookie) against a fresh migrated database: in-memory PGlite always, real PostgreSQL too when
+// TEST_DATABASE_URL is set. Roles and scoping have their own tests (lib/server/auth/).
 // This test is the one lib/server file allowed to reach up into app/: it exercises the route handlers end to end,
 // and vitest only collects tests under lib/ (not app/).
 /* eslint-disable no-restricted-imports */
@@ -14,14 +15,17 @@ import * as incidentTimeline from "@/app/api/v1/incidents/[id]/timeline/route";
 import * as incidents from "@/app/api/v1/incidents/route";
 import * as nodeItem from "@/app/api/v1/nodes/[id]/route";
 import { setDatabase, type Database } from "./db";
+import { makeUser, signedRequest, type TestUser } from "./testing/auth";
 import { testTargets } from "./testing/databases";
 
 type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies under test
 
-const base = "http://localhost/api/v1";
 const noParams = { params: Promise.resolve({ id: "" }) };
 const withId = (id: string) => ({ params: Promise.resolve({ id }) });
+
+/** The signed-in user the calls are made as (an admin: roles are not what these tests are about). */
+let admin: TestUser | null = null;
 
 async function call(
   handler: Handler,
@@ -29,10 +33,8 @@ async function call(
   path: string,
   opts: { id?: string; body?: unknown; rawBody?: string } = {},
 ): Promise<{ status: number; body: Json }> {
-  const init: RequestInit = { method, headers: { "content-type": "application/json" } };
-  if (opts.rawBody !== undefined) init.body = opts.rawBody;
-  else if (opts.body !== undefined) init.body = JSON.stringify(opts.body);
-  const res = await handler(new Request(`${base}${path}`, init), opts.id ? withId(opts.id) : noParams);
+  const request = signedRequest(method, `/api/v1${path}`, { as: admin, body: opts.body, rawBody: opts.rawBody });
+  const res = await handler(request, opts.id ? withId(opts.id) : noParams);
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
 }
@@ -46,8 +48,10 @@ describe.each(testTargets())("API on $name", (target) => {
   beforeAll(async () => {
     ({ db, dispose } = await target.open());
     setDatabase(db);
+    admin = await makeUser("admin", { name: "Li Wei" });
   });
   afterAll(async () => {
+    admin = null;
     setDatabase(undefined);
     await dispose();
   });
@@ -281,7 +285,7 @@ describe.each(testTargets())("API on $name", (target) => {
     it("moves through statuses, setting and clearing times, logging each change", async () => {
       const m = await call(incidentStatus.POST, "POST", `/incidents/${incidentId}/status`, {
         id: incidentId,
-        body: { to: "mitigated", expectedVersion: 4, author: "li.wei", note: "raised nf_conntrack_max" },
+        body: { to: "mitigated", expectedVersion: 4, note: "raised nf_conntrack_max" },
       });
       expect(m.status).toBe(200);
       expect(m.body.data).toMatchObject({ status: "mitigated", version: 5, resolvedAt: null });
@@ -312,7 +316,10 @@ describe.each(testTargets())("API on $name", (target) => {
         ["status-change", "Status changed from mitigated to resolved."],
         ["status-change", "Status changed from resolved to open."],
       ]);
-      expect(timeline.body.data[0]).toMatchObject({ author: "li.wei", body: expect.stringContaining("raised nf_conntrack_max") });
+      expect(timeline.body.data[0]).toMatchObject({
+        author: { id: admin?.id, name: "Li Wei" },
+        body: expect.stringContaining("raised nf_conntrack_max"),
+      });
     });
 
     it("of two concurrent status changes from the same version exactly one wins", async () => {

@@ -66,3 +66,27 @@ export class PayloadTooLargeError extends Error {
     this.name = "PayloadTooLargeError";
   }
 }
+
+/** No credential, or one that is not (or no longer) valid: 401. */
+export class UnauthenticatedError extends Error {
+  constructor(message = "sign in, or send Authorization: Bearer <token>") {
+    super(message);
+    this.name = "UnauthenticatedError";
+  }
+}
+
+/** A valid credential that may not do this (role too low, wrong kind of token, cross-site write): 403. */
+export class ForbiddenError extends Error {
+  constructor(message: string, readonly code = "forbidden") {
+    super(message);
+    this.name = "ForbiddenError";
+  }
+}
+
+/** Too many requests: 429 with Retry-After. */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterSeconds: number, message = "too many requests; try again later") {
+    super(message);
+    this.name = "RateLimitedError";
+  }
+}

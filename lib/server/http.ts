@@ -2,14 +2,21 @@
 import { z } from "zod";
 import { Prisma } from "../generated/prisma/client";
 import { Id } from "../schemas/common";
+import { resolveActor } from "./auth/actor";
+import { roleAtLeast, type Actor, type IngestActor, type Policy, type Role, type UserActor } from "./auth/policy";
+import { takeIngestRequest } from "./auth/rate-limit";
+import { isSafeMethod, sameOriginWrite } from "./auth/request-info";
 import {
   ConflictError,
   IncompleteBodyError,
+  ForbiddenError,
   InvalidJsonError,
   InvalidTransitionError,
   NotFoundError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
+  RateLimitedError,
+  UnauthenticatedError,
   ValidationError,
   type Issue,
 } from "./errors";
@@ -34,6 +41,11 @@ export function list<T>(page: { data: T[]; nextCursor: string | null }): Respons
 
 function errorJson(status: number, code: string, message: string, extra: Partial<ErrorBody["error"]> = {}): Response {
   return json({ error: { code, message, ...extra } } satisfies ErrorBody, status);
+}
+
+function withHeaders(res: Response, headers: Record<string, string>): Response {
+  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+  return res;
 }
 
 function zodIssues(err: z.ZodError): Issue[] {
@@ -62,6 +74,13 @@ export function errorResponse(err: unknown): Response {
     return errorJson(409, "conflict", err.message, err.current === undefined ? {} : { current: err.current });
   }
   if (err instanceof InvalidTransitionError) return errorJson(422, "invalid_transition", err.message);
+  if (err instanceof UnauthenticatedError) {
+    return withHeaders(errorJson(401, "unauthenticated", err.message), { "www-authenticate": 'Bearer realm="netmortem"' });
+  }
+  if (err instanceof ForbiddenError) return errorJson(403, err.code, err.message);
+  if (err instanceof RateLimitedError) {
+    return withHeaders(errorJson(429, "rate_limited", err.message), { "retry-after": String(err.retryAfterSeconds) });
+  }
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
     // Codes, not message text: https://www.prisma.io/docs/orm/reference/error-reference
     if (err.code === "P2025") return errorJson(404, "not_found", "not found");
@@ -80,17 +99,63 @@ export async function notFoundRoute(request: Request): Promise<Response> {
   return request.method === "HEAD" ? new Response(null, { status: 404, headers: res.headers }) : res;
 }
 
-type Handler<C> = (request: Request, context: C) => Promise<Response>;
+/** What Next calls, with the policy it was made with (the route × role test reads it). */
+export type RouteHandler<C> = ((request: Request, context: C) => Promise<Response>) & { readonly policy: Policy };
 
-/** Wraps a route handler so every failure goes through errorResponse. */
-export function route<C>(handler: Handler<C>): Handler<C> {
-  return async (request, context) => {
+/**
+ * Makes an app/api/v1 handler: resolves who is calling (session cookie, personal token, ingest token), enforces the
+ * policy, refuses cross-site cookie writes, rate-limits ingest tokens, and turns every failure into the error
+ * envelope (never a stack trace).
+ *
+ *   { public: true }      anyone; actor is null (no credential is even looked at)
+ *   { role: "viewer" }    a signed-in user (session or personal token) with at least that role; 401 without, 403 below
+ *   { ingest: true }      a cluster ingest token; 401 without, 403 for anything else (a user included)
+ *
+ * An ingest token on a role route is 403. Scoping (which incidents/clusters) is the service's job: scope.ts.
+ */
+export function route<C>(policy: { public: true }, handler: (request: Request, context: C, actor: null) => Promise<Response>): RouteHandler<C>;
+export function route<C>(policy: { role: Role }, handler: (request: Request, context: C, actor: UserActor) => Promise<Response>): RouteHandler<C>;
+export function route<C>(policy: { ingest: true }, handler: (request: Request, context: C, actor: IngestActor) => Promise<Response>): RouteHandler<C>;
+export function route<C>(policy: Policy, handler: (request: Request, context: C, actor: Actor | null) => Promise<Response>): RouteHandler<C>;
+export function route<C>(
+  policy: Policy,
+  handler: (request: Request, context: C, actor: never) => Promise<Response>,
+): RouteHandler<C> {
+  if (!policy || typeof policy !== "object" || !("public" in policy || "role" in policy || "ingest" in policy)) {
+    throw new Error("route(policy, handler): policy must be { public: true }, { role } or { ingest: true }");
+  }
+  const call = handler as (request: Request, context: C, actor: Actor | null) => Promise<Response>;
+  const wrapped = async (request: Request, context: C): Promise<Response> => {
     try {
-      return await handler(request, context);
+      const actor = await authorize(policy, request);
+      return await call(request, context, actor);
     } catch (err) {
       return errorResponse(err);
     }
   };
+  return Object.assign(wrapped, { policy: Object.freeze({ ...policy }) as Policy });
+}
+
+async function authorize(policy: Policy, request: Request): Promise<Actor | null> {
+  if ("public" in policy) return null;
+  const who = await resolveActor(request.headers);
+  if ("anonymous" in who) throw new UnauthenticatedError();
+  if ("refused" in who) throw new UnauthenticatedError(who.refused);
+  const actor = who.actor;
+  if ("ingest" in policy) {
+    if (actor.kind !== "ingest") throw new ForbiddenError("this route takes a cluster ingest token");
+    const allowance = await takeIngestRequest(actor.tokenId);
+    if (!allowance.ok) throw new RateLimitedError(allowance.retryAfterSeconds, "this ingest token is over its rate limit");
+    return actor;
+  }
+  if (actor.kind !== "user") throw new ForbiddenError("an ingest token may only use the /api/v1/ingest routes");
+  if (!roleAtLeast(actor.role, policy.role)) {
+    throw new ForbiddenError(`this needs the ${policy.role} role; you are ${actor.role}`);
+  }
+  if (actor.via === "session" && !isSafeMethod(request.method) && !sameOriginWrite(request.headers, request.url)) {
+    throw new ForbiddenError("cross-site request refused: a write with a session cookie must come from this site", "cross_site");
+  }
+  return actor;
 }
 
 /**

@@ -72,13 +72,22 @@ export function presentIncident(row: IncidentRow & { cluster: { id: string; name
   };
 }
 
-export function presentTimelineEvent(row: TimelineEventRow): TimelineEvent {
+/** The author of a timeline entry (attribution), as every timeline read carries it. */
+export const timelineInclude = { authorUser: { select: { id: true, name: true } } } as const;
+
+export function presentTimelineEvent(
+  row: TimelineEventRow & { authorUser?: { id: string; name: string } | null },
+): TimelineEvent {
   return {
     id: row.id,
     incidentId: row.incidentId,
     at: iso(row.at),
     kind: toApiEnum(row.kind),
-    author: row.author,
+    author: row.authorUser
+      ? { id: row.authorUser.id, name: row.authorUser.name }
+      : row.author
+        ? { id: null, name: row.author }
+        : null,
     body: row.body,
     createdAt: iso(row.createdAt),
   };

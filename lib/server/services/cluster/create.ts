@@ -1,3 +1,4 @@
+import type { UserActor } from "../../auth/policy";
 import { ClusterCreate, type Cluster } from "../../../schemas/cluster";
 import { getPrisma } from "../../db";
 import { toDbEnum } from "../../enums";
@@ -5,7 +6,8 @@ import { ConflictError } from "../../errors";
 import { isPrismaError } from "../../prisma-errors";
 import { presentCluster } from "../../serialize";
 
-export async function createCluster(input: unknown): Promise<Cluster> {
+/** Admins only (the route says so); the creator sees it as admin, members are added separately. */
+export async function createCluster(_actor: UserActor, input: unknown): Promise<Cluster> {
   const data = ClusterCreate.parse(input);
   const prisma = await getPrisma();
   try {

@@ -1,3 +1,5 @@
+import type { Actor } from "../../auth/policy";
+import { clusterScope } from "../../auth/scope";
 import { ClusterListQuery, type Cluster } from "../../../schemas/cluster";
 import type { Prisma } from "../../../generated/prisma/client";
 import { decodeCursor, pageOf } from "../../cursor";
@@ -6,10 +8,11 @@ import { likeLiteral } from "../../http";
 import { presentCluster } from "../../serialize";
 
 /** Newest first; `q` matches a substring of the name, ignoring case. */
-export async function listClusters(query: unknown): Promise<{ data: Cluster[]; nextCursor: string | null }> {
+export async function listClusters(actor: Actor, query: unknown): Promise<{ data: Cluster[]; nextCursor: string | null }> {
   const { limit, cursor, q } = ClusterListQuery.parse(query);
   const after = decodeCursor(cursor);
   const where: Prisma.ClusterWhereInput = {
+    AND: [clusterScope(actor)],
     // a literal substring: `%` and `_` in q are not wildcards
     ...(q ? { name: { contains: likeLiteral(q), mode: "insensitive" } } : {}),
     ...(after

@@ -1,3 +1,5 @@
+import type { UserActor } from "../../auth/policy";
+import { visibleCluster } from "../../auth/scope";
 import { ClusterPatch, type Cluster } from "../../../schemas/cluster";
 import { Id } from "../../../schemas/common";
 import { getPrisma } from "../../db";
@@ -6,9 +8,10 @@ import { ConflictError, NotFoundError } from "../../errors";
 import { isPrismaError } from "../../prisma-errors";
 import { presentCluster } from "../../serialize";
 
-export async function updateCluster(id: string, input: unknown): Promise<Cluster> {
+export async function updateCluster(actor: UserActor, id: string, input: unknown): Promise<Cluster> {
   const clusterId = Id.parse(id);
   const data = ClusterPatch.parse(input);
+  await visibleCluster(actor, clusterId);
   const prisma = await getPrisma();
   try {
     const row = await prisma.cluster.update({

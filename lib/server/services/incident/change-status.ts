@@ -1,4 +1,6 @@
 import { Id } from "../../../schemas/common";
+import type { UserActor } from "../../auth/policy";
+import { visibleIncident } from "../../auth/scope";
 import { IncidentStatusChange, STATUS_TRANSITIONS, type Incident, type IncidentStatus } from "../../../schemas/incident";
 import { getPrisma } from "../../db";
 import { ConflictError, InvalidTransitionError, NotFoundError } from "../../errors";
@@ -21,11 +23,12 @@ function timesFor(to: IncidentStatus, now: Date) {
  * UPDATE's WHERE, so of two concurrent changes made from the same version exactly one matches a row; the loser
  * gets 409 with the incident as it now is. The status-change timeline event is written in the same transaction.
  */
-export async function changeIncidentStatus(id: string, input: unknown): Promise<Incident> {
+export async function changeIncidentStatus(actor: UserActor, id: string, input: unknown): Promise<Incident> {
   const incidentId = Id.parse(id);
-  const { to, expectedVersion, author, note } = IncidentStatusChange.parse(input);
+  const { to, expectedVersion, note } = IncidentStatusChange.parse(input);
   const prisma = await getPrisma();
   return prisma.$transaction(async (tx) => {
+    await visibleIncident(actor, incidentId, tx);
     const current = await tx.incident.findUnique({ where: { id: incidentId }, include: incidentInclude });
     if (!current) throw new NotFoundError("incident", incidentId);
     const conflict = (row: typeof current) =>
@@ -52,7 +55,7 @@ export async function changeIncidentStatus(id: string, input: unknown): Promise<
         incidentId,
         at: now,
         kind: "status_change",
-        author,
+        authorId: actor.userId,
         body: `Status changed from ${current.status} to ${to}.${note ? `\n\n${note}` : ""}`,
       },
     });

@@ -1,3 +1,5 @@
+import type { UserActor } from "../../auth/policy";
+import { visibleCluster } from "../../auth/scope";
 import { IncidentCreate, type Incident } from "../../../schemas/incident";
 import { getPrisma } from "../../db";
 import { NotFoundError } from "../../errors";
@@ -5,11 +7,13 @@ import { isPrismaError } from "../../prisma-errors";
 import { incidentInclude, presentIncident } from "../../serialize";
 import { assertTimeOrder } from "./rules";
 
-export async function createIncident(input: unknown): Promise<Incident> {
+/** A responder may open an incident in a cluster they see (a hidden cluster is "not found", like a missing one). */
+export async function createIncident(actor: UserActor, input: unknown): Promise<Incident> {
   const data = IncidentCreate.parse(input);
   const startedAt = data.startedAt ? new Date(data.startedAt) : new Date();
   const detectedAt = data.detectedAt ? new Date(data.detectedAt) : null;
   assertTimeOrder({ startedAt, detectedAt, mitigatedAt: null, resolvedAt: null });
+  if (data.clusterId) await visibleCluster(actor, data.clusterId.toLowerCase());
   const prisma = await getPrisma();
   try {
     const row = await prisma.incident.create({

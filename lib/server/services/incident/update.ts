@@ -1,4 +1,6 @@
 import { Id } from "../../../schemas/common";
+import type { UserActor } from "../../auth/policy";
+import { visibleCluster, visibleIncident } from "../../auth/scope";
 import { IncidentPatch, type Incident } from "../../../schemas/incident";
 import { getPrisma } from "../../db";
 import { ConflictError, NotFoundError } from "../../errors";
@@ -10,9 +12,12 @@ import { assertTimeOrder } from "./rules";
  * Edits the descriptive fields (never status). The write is guarded on the version read, so the time-order
  * check cannot pass against a row that a concurrent status change has already moved on.
  */
-export async function updateIncident(id: string, input: unknown): Promise<Incident> {
+export async function updateIncident(actor: UserActor, id: string, input: unknown): Promise<Incident> {
   const incidentId = Id.parse(id);
   const patch = IncidentPatch.parse(input);
+  await visibleIncident(actor, incidentId);
+  // Moving it into a cluster needs that cluster to be visible too (else it could be hidden from its own editors).
+  if (patch.clusterId) await visibleCluster(actor, patch.clusterId.toLowerCase());
   const prisma = await getPrisma();
   const current = await prisma.incident.findUnique({ where: { id: incidentId } });
   if (!current) throw new NotFoundError("incident", incidentId);

@@ -1,4 +1,6 @@
 import { Id } from "../../../schemas/common";
+import type { UserActor } from "../../auth/policy";
+import { visibleCluster } from "../../auth/scope";
 import { NodeCreate, type ClusterNode } from "../../../schemas/node";
 import { getPrisma } from "../../db";
 import { toDbEnum } from "../../enums";
@@ -6,9 +8,10 @@ import { ConflictError, NotFoundError } from "../../errors";
 import { isPrismaError } from "../../prisma-errors";
 import { presentNode } from "../../serialize";
 
-export async function createNode(clusterId: string, input: unknown): Promise<ClusterNode> {
+export async function createNode(actor: UserActor, clusterId: string, input: unknown): Promise<ClusterNode> {
   const cluster = Id.parse(clusterId);
   const data = NodeCreate.parse(input);
+  await visibleCluster(actor, cluster);
   const prisma = await getPrisma();
   try {
     const row = await prisma.node.create({

@@ -1,13 +1,15 @@
 import type { Prisma } from "../../../generated/prisma/client";
 import { Id } from "../../../schemas/common";
+import type { Actor } from "../../auth/policy";
+import { visibleCluster } from "../../auth/scope";
 import { NodeListQuery, type ClusterNode } from "../../../schemas/node";
 import { decodeCursor, pageOf } from "../../cursor";
 import { getPrisma } from "../../db";
-import { NotFoundError } from "../../errors";
 import { presentNode } from "../../serialize";
 
-/** Nodes of one cluster, newest first. An unknown cluster is 404, not an empty list. */
+/** Nodes of one cluster, newest first. An unknown (or not visible) cluster is 404, not an empty list. */
 export async function listNodes(
+  actor: Actor,
   clusterId: string,
   query: unknown,
 ): Promise<{ data: ClusterNode[]; nextCursor: string | null }> {
@@ -15,8 +17,7 @@ export async function listNodes(
   const { limit, cursor } = NodeListQuery.parse(query);
   const after = decodeCursor(cursor);
   const prisma = await getPrisma();
-  const exists = await prisma.cluster.findUnique({ where: { id: cluster }, select: { id: true } });
-  if (!exists) throw new NotFoundError("cluster", cluster);
+  await visibleCluster(actor, cluster, prisma);
   const where: Prisma.NodeWhereInput = {
     clusterId: cluster,
     ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),

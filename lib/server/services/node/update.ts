@@ -1,4 +1,6 @@
 import { Id } from "../../../schemas/common";
+import type { UserActor } from "../../auth/policy";
+import { visibleNode } from "../../auth/scope";
 import { NodePatch, type ClusterNode } from "../../../schemas/node";
 import { getPrisma } from "../../db";
 import { toDbEnum } from "../../enums";
@@ -6,9 +8,10 @@ import { ConflictError, NotFoundError } from "../../errors";
 import { isPrismaError } from "../../prisma-errors";
 import { presentNode } from "../../serialize";
 
-export async function updateNode(id: string, input: unknown): Promise<ClusterNode> {
+export async function updateNode(actor: UserActor, id: string, input: unknown): Promise<ClusterNode> {
   const nodeId = Id.parse(id);
   const data = NodePatch.parse(input);
+  await visibleNode(actor, nodeId);
   const prisma = await getPrisma();
   try {
     const row = await prisma.node.update({

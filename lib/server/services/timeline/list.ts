@@ -1,13 +1,15 @@
 import type { Prisma } from "../../../generated/prisma/client";
 import { Id } from "../../../schemas/common";
+import type { Actor } from "../../auth/policy";
+import { visibleIncident } from "../../auth/scope";
 import { TimelineListQuery, type TimelineEvent } from "../../../schemas/timeline";
 import { decodeCursor, pageOf } from "../../cursor";
 import { getPrisma } from "../../db";
-import { NotFoundError } from "../../errors";
-import { presentTimelineEvent } from "../../serialize";
+import { presentTimelineEvent, timelineInclude } from "../../serialize";
 
-/** Oldest first: a timeline reads forwards. An unknown incident is 404, not an empty list. */
+/** Oldest first: a timeline reads forwards. An unknown (or not visible) incident is 404, not an empty list. */
 export async function listTimeline(
+  actor: Actor,
   incidentId: string,
   query: unknown,
 ): Promise<{ data: TimelineEvent[]; nextCursor: string | null }> {
@@ -15,8 +17,7 @@ export async function listTimeline(
   const { limit, cursor } = TimelineListQuery.parse(query);
   const after = decodeCursor(cursor);
   const prisma = await getPrisma();
-  const exists = await prisma.incident.findUnique({ where: { id: incident }, select: { id: true } });
-  if (!exists) throw new NotFoundError("incident", incident);
+  await visibleIncident(actor, incident, prisma);
   const where: Prisma.TimelineEventWhereInput = {
     incidentId: incident,
     ...(after ? { OR: [{ at: { gt: after.at } }, { at: after.at, id: { gt: after.id } }] } : {}),
@@ -25,6 +26,7 @@ export async function listTimeline(
     where,
     orderBy: [{ at: "asc" }, { id: "asc" }],
     take: limit + 1,
+    include: timelineInclude,
   });
   return pageOf(rows, limit, (r) => ({ at: r.at, id: r.id }), presentTimelineEvent);
 }

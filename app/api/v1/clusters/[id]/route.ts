@@ -2,9 +2,11 @@ import { ok, pathId, readJson, route, type IdParams } from "@/lib/server/http";
 import { getCluster } from "@/lib/server/services/cluster/get";
 import { updateCluster } from "@/lib/server/services/cluster/update";
 
-export const GET = route(async (_request: Request, context: IdParams) => ok(await getCluster(await pathId(context))));
+export const GET = route({ role: "viewer" }, async (_request: Request, context: IdParams, actor) =>
+  ok(await getCluster(actor, await pathId(context))),
+);
 
-export const PATCH = route(async (request: Request, context: IdParams) => {
+export const PATCH = route({ role: "admin" }, async (request: Request, context: IdParams, actor) => {
   const id = await pathId(context);
-  return ok(await updateCluster(id, await readJson(request)));
+  return ok(await updateCluster(actor, id, await readJson(request)));
 });

@@ -2,10 +2,12 @@ import { ok, pathId, readJson, route, type IdParams } from "@/lib/server/http";
 import { getIncident } from "@/lib/server/services/incident/get";
 import { updateIncident } from "@/lib/server/services/incident/update";
 
-export const GET = route(async (_request: Request, context: IdParams) => ok(await getIncident(await pathId(context))));
+export const GET = route({ role: "viewer" }, async (_request: Request, context: IdParams, actor) =>
+  ok(await getIncident(actor, await pathId(context))),
+);
 
 /** Descriptive fields only; status changes go through ./status. */
-export const PATCH = route(async (request: Request, context: IdParams) => {
+export const PATCH = route({ role: "responder" }, async (request: Request, context: IdParams, actor) => {
   const id = await pathId(context);
-  return ok(await updateIncident(id, await readJson(request)));
+  return ok(await updateIncident(actor, id, await readJson(request)));
 });

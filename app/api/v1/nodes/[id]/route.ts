@@ -2,9 +2,12 @@ import { ok, pathId, readJson, route, type IdParams } from "@/lib/server/http";
 import { getNode } from "@/lib/server/services/node/get";
 import { updateNode } from "@/lib/server/services/node/update";
 
-export const GET = route(async (_request: Request, context: IdParams) => ok(await getNode(await pathId(context))));
+export const GET = route({ role: "viewer" }, async (_request: Request, context: IdParams, actor) =>
+  ok(await getNode(actor, await pathId(context))),
+);
 
-export const PATCH = route(async (request: Request, context: IdParams) => {
+/** Cluster inventory is the admins'. */
+export const PATCH = route({ role: "admin" }, async (request: Request, context: IdParams, actor) => {
   const id = await pathId(context);
-  return ok(await updateNode(id, await readJson(request)));
+  return ok(await updateNode(actor, id, await readJson(request)));
 });

@@ -2,11 +2,12 @@ import { list, ok, pathId, readJson, route, searchParams, type IdParams } from "
 import { createNode } from "@/lib/server/services/node/create";
 import { listNodes } from "@/lib/server/services/node/list";
 
-export const GET = route(async (request: Request, context: IdParams) =>
-  list(await listNodes(await pathId(context), searchParams(request))),
+export const GET = route({ role: "viewer" }, async (request: Request, context: IdParams, actor) =>
+  list(await listNodes(actor, await pathId(context), searchParams(request))),
 );
 
-export const POST = route(async (request: Request, context: IdParams) => {
+/** Cluster inventory is the admins'. */
+export const POST = route({ role: "admin" }, async (request: Request, context: IdParams, actor) => {
   const clusterId = await pathId(context);
-  return ok(await createNode(clusterId, await readJson(request)), 201);
+  return ok(await createNode(actor, clusterId, await readJson(request)), 201);
 });

@@ -2,11 +2,12 @@ import { list, ok, pathId, readJson, route, searchParams, type IdParams } from "
 import { addTimelineEvent } from "@/lib/server/services/timeline/add";
 import { listTimeline } from "@/lib/server/services/timeline/list";
 
-export const GET = route(async (request: Request, context: IdParams) =>
-  list(await listTimeline(await pathId(context), searchParams(request))),
+export const GET = route({ role: "viewer" }, async (request: Request, context: IdParams, actor) =>
+  list(await listTimeline(actor, await pathId(context), searchParams(request))),
 );
 
-export const POST = route(async (request: Request, context: IdParams) => {
+/** Attributed to the caller (author_id); there is no author field to send. */
+export const POST = route({ role: "responder" }, async (request: Request, context: IdParams, actor) => {
   const id = await pathId(context);
-  return ok(await addTimelineEvent(id, await readJson(request)), 201);
+  return ok(await addTimelineEvent(actor, id, await readJson(request)), 201);
 });
