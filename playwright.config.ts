@@ -1,6 +1,7 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { assertLocalDatabase } from "./e2e/support/assert-local-database";
+import { ADMIN, storageStatePath } from "./e2e/support/auth";
 
 // Runs before the webServer starts (globalSetup only runs after it), so a remote DATABASE_URL is
 // refused before anything could migrate it.
@@ -26,6 +27,8 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL,
+    // Signed in as the admin the server made from NETMORTEM_ADMIN_* (globalSetup wrote the cookie).
+    storageState: storageStatePath(),
     headless: true,
     trace: "on-first-retry",
     // A zone far from UTC so that a local/UTC mix-up cannot pass unnoticed.
@@ -46,7 +49,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 } } }],
   webServer: {
     command: "node e2e/support/serve.mjs",
-    url: `${baseURL}/api/v1/incidents?limit=1`,
+    url: `${baseURL}/api/v1/health`,
     reuseExistingServer: false,
     // next build takes minutes on two shared cores.
     timeout: 20 * 60_000,
@@ -59,6 +62,9 @@ export default defineConfig({
       NETMORTEM_DATA_DIR: process.env.E2E_DATA_DIR,
       NEXT_TELEMETRY_DISABLED: "1",
       NODE_ENV: "production",
+      NETMORTEM_ADMIN_EMAIL: ADMIN.email,
+      NETMORTEM_ADMIN_PASSWORD: ADMIN.password,
+      NETMORTEM_ADMIN_NAME: ADMIN.name,
     },
   },
 });

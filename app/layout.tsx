@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
+import { CurrentUserProvider } from "@/components/auth/CurrentUser";
 import { TopNav } from "@/components/layout/TopNav";
+import { requireUser } from "./_auth/session";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -10,7 +13,16 @@ export const metadata: Metadata = {
   icons: { icon: "/favicon.svg" },
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/** Pages outside the signed-in app: no navigation, nothing about the user or the incidents. */
+const BARE = [/^\/sign-in$/, /^\/setup$/, /^\/invite(\/|$)/, /^\/r\//];
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Reading the request makes every page dynamic, which the CSP nonce (proxy.ts) needs.
+  const pathname = (await headers()).get("x-pathname") ?? "";
+  const bare = BARE.some((re) => re.test(pathname));
+  // Every page outside BARE needs a session (proxy.ts only looked for the cookie; this checks it).
+  const actor = bare ? null : await requireUser();
+  const user = actor ? { id: actor.userId, name: actor.name, email: actor.email, role: actor.role } : null;
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
@@ -21,10 +33,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <Providers>
-          <TopNav />
-          <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none">
-            {children}
-          </main>
+          <CurrentUserProvider user={user}>
+            {bare ? null : <TopNav />}
+            <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none">
+              {children}
+            </main>
+          </CurrentUserProvider>
         </Providers>
       </body>
     </html>

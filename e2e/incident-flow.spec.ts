@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { ADMIN } from "./support/auth";
 import { uniq } from "./support/api";
 
 // The whole war-room loop through the browser against the production build and the real API:
@@ -58,7 +59,6 @@ test("create a cluster, open an incident on it, log notes, mitigate, reload and 
   const before = await events.count();
 
   await page.getByLabel("Kind").selectOption("detection");
-  await page.getByLabel("Author (optional)").fill("oncall-a");
   await page.getByLabel("Note", { exact: true }).fill("Ingress 502 rate above 3% on two nodes; conntrack insert_failed climbing.");
   await page.getByRole("button", { name: "Add to timeline" }).click();
   await expect(events).toHaveCount(before + 1);
@@ -91,7 +91,8 @@ test("create a cluster, open an incident on it, log notes, mitigate, reload and 
   await expect(events.nth(before)).toContainText("conntrack insert_failed");
   await expect(events.nth(before + 1)).toContainText("SNAT port collisions");
   await expect(events.nth(before + 1)).toContainText("diagnosis");
-  await expect(events.nth(before)).toContainText("oncall-a");
+  // Attributed to the signed-in user (no author field any more).
+  await expect(events.nth(before)).toContainText(ADMIN.name);
   await expect(events.nth(before + 2)).toContainText("open to mitigated");
   await expect(events.nth(before + 2)).toContainText("Raised nf_conntrack_max; 502s back to baseline.");
   // Every time on the timeline carries its UTC instant on hover.

@@ -74,6 +74,8 @@ child.on("exit", (code, signal) => {
     rmSync(dataDir, { recursive: true, force: true });
     // The data-dir lock lives beside the directory; with the directory gone it guards nothing.
     rmSync(`${dataDir}.lock`, { force: true });
+    // The admin's session cookie that globalSetup saved (e2e/support/auth.ts).
+    rmSync(`${dataDir}-admin-state.json`, { force: true });
   } catch (err) {
     console.error(`serve: could not remove ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
   }
