@@ -9,10 +9,16 @@ import { NextResponse, type NextRequest } from "next/server";
 const PUBLIC_PAGES = [/^\/sign-in$/, /^\/setup$/, /^\/invite(\/|$)/, /^\/r\//];
 const SESSION_COOKIE = "netmortem.session_token";
 
-export function contentSecurityPolicy(nonce: string, dev: boolean): string {
+/**
+ * `nonce` null: a page that is not React's (the API reference at /docs/api, whose scripts are files of this server,
+ * never inline): scripts from this origin only.
+ */
+export function contentSecurityPolicy(nonce: string | null, dev: boolean): string {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    nonce === null
+      ? `script-src 'self'${dev ? " 'unsafe-eval'" : ""}`
+      : `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     // React sets style attributes (and Next a few inline styles); scripts stay nonce-only.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
@@ -38,7 +44,7 @@ export function proxy(request: NextRequest) {
   }
 
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
+  const csp = contentSecurityPolicy(pathname.startsWith("/docs/") ? null : nonce, process.env.NODE_ENV === "development");
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
   headers.set("x-pathname", pathname);

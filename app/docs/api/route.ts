@@ -1,7 +1,10 @@
 // The API reference, rendered in the browser by Scalar's standalone bundle served from this server: no CDN, no
 // fonts, no telemetry, no agent. The configuration is in ./init.js, not
 // inline, so a Content-Security-Policy without 'unsafe-inline' scripts allows the page.
-export const dynamic = "force-static";
+// Signed-in users only (route × role test); read per request, never prerendered without the session.
+import { route } from "@/lib/server/http";
+
+export const dynamic = "force-dynamic";
 
 const HTML = `<!doctype html>
 <html lang="en">
@@ -18,6 +21,6 @@ const HTML = `<!doctype html>
 </html>
 `;
 
-export function GET(): Response {
-  return new Response(HTML, { headers: { "content-type": "text/html; charset=utf-8" } });
-}
+export const GET = route({ role: "viewer" }, async () =>
+  new Response(HTML, { headers: { "content-type": "text/html; charset=utf-8" } }),
+);

@@ -1,11 +1,12 @@
 // The OpenAPI 3.1 document of /api/v1, generated from the zod schemas of lib/schemas by zod-openapi. Each area's
 // operations live in paths/<area>.ts (see README.md beside this file); add yours to PATH_GROUPS.
 import { createDocument, type ZodOpenApiPathsObject } from "zod-openapi";
+import { authPaths } from "./paths/auth";
 import { corePaths } from "./paths/core";
 import { evidencePaths } from "./paths/evidence";
 import { openapiPaths } from "./paths/openapi";
 
-const PATH_GROUPS: ZodOpenApiPathsObject[] = [corePaths, evidencePaths, openapiPaths];
+const PATH_GROUPS: ZodOpenApiPathsObject[] = [corePaths, evidencePaths, openapiPaths, authPaths];
 
 export type OpenApiDocument = ReturnType<typeof createDocument>;
 
@@ -50,11 +51,15 @@ export function openApiDocument(): OpenApiDocument {
       { name: "evidence", description: "uploads, pastes and what the engine recognised in them" },
       { name: "analysis", description: "durable analysis jobs and their results" },
       { name: "ingest", description: "what node agents send (ingest token scoped to one cluster)" },
+      { name: "accounts", description: "sign-in (better-auth, /api/auth), the first start, invitations" },
+      { name: "tokens", description: "personal tokens and cluster ingest tokens (shown once, stored hashed)" },
+      { name: "users", description: "admins manage accounts and roles" },
+      { name: "audit", description: "who did what, when, from where" },
       { name: "meta" },
     ],
     components: {
       securitySchemes: {
-        session: { type: "apiKey", in: "cookie", name: "better-auth.session_token", description: "a signed-in session" },
+        session: { type: "apiKey", in: "cookie", name: "netmortem.session_token", description: "a signed-in session" },
         bearer: { type: "http", scheme: "bearer", description: "a personal API token, or a cluster's ingest token" },
       },
     },

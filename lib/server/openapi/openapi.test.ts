@@ -70,6 +70,8 @@ describe("OpenAPI document", () => {
     const documented = Object.entries(doc.paths).flatMap(([p, item]) =>
       Object.keys(item).filter((k) => METHODS.includes(k.toUpperCase() as never)).map((k) => `${k.toUpperCase()} ${p}`),
     );
-    expect(documented.filter((d) => !handlers.has(d)), "documented but no such handler").toEqual([]);
+    // better-auth's own routes (app/api/auth/[...all], allow-listed in lib/server/auth/handler.ts) are documented too.
+    const library = new Set(["POST /api/auth/sign-in/email", "POST /api/auth/sign-out", "POST /api/auth/change-password"]);
+    expect(documented.filter((d) => !handlers.has(d) && !library.has(d)), "documented but no such handler").toEqual([]);
   });
 });

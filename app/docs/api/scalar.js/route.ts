@@ -2,10 +2,14 @@
 // kept in memory after the first request. Pinned in package.json: 1.47+ needs Node 22.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { route } from "@/lib/server/http";
+
+// Signed-in users only (route × role test).
+export const dynamic = "force-dynamic";
 
 let bundle: Promise<Buffer> | undefined;
 
-export async function GET(): Promise<Response> {
+export const GET = route({ role: "viewer" }, async (): Promise<Response> => {
   bundle ??= readFile(
     path.join(/*turbopackIgnore: true*/ process.cwd(), "node_modules/@scalar/api-reference/dist/browser/standalone.js"),
   );
@@ -22,4 +26,4 @@ export async function GET(): Promise<Response> {
       headers: { "content-type": "text/javascript; charset=utf-8" },
     });
   }
-}
+});

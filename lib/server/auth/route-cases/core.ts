@@ -3,6 +3,10 @@ import type { RouteCases } from "../route-cases";
 
 export default {
   "GET /api/v1/health": { expect: 200 },
+  "GET /api/v1/openapi.json": { expect: 200 },
+  "GET /docs/api": { expect: 200 },
+  "GET /docs/api/init.js": { expect: 200 },
+  "GET /docs/api/scalar.js": { expect: 200 },
 
   "GET /api/v1/clusters": { expect: 200 },
   "POST /api/v1/clusters": { body: { name: `rbac-${Math.random().toString(36).slice(2, 8)}` }, expect: 201 },

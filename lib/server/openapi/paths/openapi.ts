@@ -9,7 +9,7 @@ export const openapiPaths: ZodOpenApiPathsObject = {
       summary: "This document (OpenAPI 3.1)",
       description: "The same document the offline viewer at /docs/api renders.",
       tags: ["meta"],
-      access: "public",
+      access: "viewer",
       ok: { status: 200, description: "the OpenAPI document", schema: z.looseObject({ openapi: z.string() }), raw: true },
     }),
   },
