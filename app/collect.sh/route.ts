@@ -4,12 +4,13 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { route } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";
 
 let cached: string | undefined;
 
-export async function GET(): Promise<Response> {
+export const GET = route({ public: true }, async (): Promise<Response> => {
   try {
     cached ??= await readFile(path.join(process.cwd(), "deploy", "collect.sh"), "utf8");
   } catch {
@@ -23,4 +24,4 @@ export async function GET(): Promise<Response> {
       "x-content-type-options": "nosniff",
     },
   });
-}
+});

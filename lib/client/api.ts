@@ -102,6 +102,12 @@ export async function apiFetch<S extends z.ZodType>(
     }
   }
 
+  if (res.status === 401 && typeof window !== "undefined" && !window.location.pathname.startsWith("/sign-in")) {
+    // The session ended (signed out elsewhere, expired, the user disabled): sign in again and come back, with a full
+    // load so no page of the old session stays in memory.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+    window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
   if (!res.ok) {
     const parsed = ErrorBody.safeParse(json);
     if (parsed.success) {

@@ -17,6 +17,7 @@ import { setDatabase, type Database } from "./db";
 import { makeAnalysisJob } from "./jobs/analysis-job";
 import { Worker } from "./jobs/worker";
 import { openFilesDir, setFilesDir, type FilesDir } from "./storage/files";
+import { makeUser, TEST_ORIGIN } from "./testing/auth";
 import { testTargets } from "./testing/databases";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies under test
@@ -26,6 +27,9 @@ const ROOT = path.resolve(__dirname, "../..");
 const SEEDS = path.join(ROOT, "lib/analysis/diagnosis/testdata/seeds");
 const CAPTURES = path.join(ROOT, "lib/analysis/capture/testdata");
 
+/** The credential every call carries: a signed-in admin's session (set in beforeAll; roles are tested in lib/server/auth). */
+export const signedIn: { headers: Record<string, string> } = { headers: {} };
+
 export async function call(
   handler: (r: Request, c: never) => Promise<Response>,
   method: string,
@@ -33,9 +37,9 @@ export async function call(
   params: Record<string, string>,
   init: { body?: BodyInit | Buffer; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: Json }> {
-  const req = new Request(`http://localhost/api/v1${url}`, {
+  const req = new Request(`${TEST_ORIGIN}/api/v1${url}`, {
     method,
-    headers: init.headers,
+    headers: { ...signedIn.headers, ...init.headers },
     body: Buffer.isBuffer(init.body) ? new Uint8Array(init.body) : init.body,
     ...(init.body ? { duplex: "half" } : {}),
   } as RequestInit);
@@ -78,6 +82,8 @@ describe.each(testTargets())("evidence and analysis on $name", (target) => {
     files = openFilesDir(path.join(tmp, "files"));
     setFilesDir(files);
     worker = new Worker({ db, storeId: files.storeId, handler: makeAnalysisJob(() => files), log: () => undefined });
+    const admin = await makeUser("admin");
+    signedIn.headers = { cookie: admin.cookie, origin: TEST_ORIGIN };
   });
   afterAll(async () => {
     setDatabase(undefined);

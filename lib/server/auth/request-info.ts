@@ -20,14 +20,15 @@ function ownOrigins(headers: Headers, requestUrl: string): string[] {
     }
   }
   if (out.length > 0) return out;
+  // The origin the request was made to: its Host header, and the request URL (which Next builds from the Host). A
+  // third-party page cannot set either on a cross-site request without a CORS preflight this app never grants.
   const host = headers.get("host");
-  let proto = "http:";
+  if (host) out.push(`http://${host}`, `https://${host}`);
   try {
-    proto = new URL(requestUrl).protocol;
+    out.push(new URL(requestUrl).origin);
   } catch {
-    // keep http
+    // no URL origin
   }
-  if (host) out.push(`${proto}//${host}`, `https://${host}`, `http://${host}`);
   return out;
 }
 

@@ -6,10 +6,12 @@
 // that exist nowhere (404, same body).
 // Public routes must be on the PUBLIC list below: making a route public is a decision to see in review.
 import { randomUUID } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDatabase, type Database } from "../db";
+import { openFilesDir, setFilesDir } from "../storage/files";
 import type { RouteHandler } from "../http";
 import { makeIngestToken, makePersonalToken, makeUser, signedRequest, type Signer, type TestUser } from "../testing/auth";
 import { testTargets } from "../testing/databases";
@@ -25,6 +27,7 @@ const PUBLIC = new Set(["/api/v1/health", "/api/v1/setup", "/api/v1/invites/acce
 /** Route files that are not ours to wrap, and why. */
 const NOT_WRAPPED: Record<string, string> = {
   "/api/auth/[...all]": "better-auth's endpoints behind the allow-list of lib/server/auth/handler.ts (auth.test.ts)",
+  "/api/[...path]": "the 404 of /api paths no route has (notFoundRoute in lib/server/http.ts): it serves nothing",
 };
 
 function routeFiles(dir: string): string[] {
@@ -115,10 +118,13 @@ describe.each(testTargets())("route × role on $name", (target) => {
   let db: Database;
   let dispose: () => Promise<void>;
   let f: RouteFixture;
+  let filesDir: string;
 
   beforeAll(async () => {
     ({ db, dispose } = await target.open());
     setDatabase(db);
+    filesDir = mkdtempSync(path.join(tmpdir(), "nm-routes-"));
+    setFilesDir(openFilesDir(filesDir));
     const cluster = await db.prisma.cluster.create({ data: { name: "rbac-cluster" } });
     const node = await db.prisma.node.create({ data: { clusterId: cluster.id, name: "rbac-node-1" } });
     const incident = await db.prisma.incident.create({
@@ -146,6 +152,8 @@ describe.each(testTargets())("route × role on $name", (target) => {
   });
   afterAll(async () => {
     setDatabase(undefined);
+    setFilesDir(undefined);
+    rmSync(filesDir, { recursive: true, force: true });
     await dispose();
   });
 

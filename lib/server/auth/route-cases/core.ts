@@ -3,6 +3,7 @@ import type { RouteCases } from "../route-cases";
 
 export default {
   "GET /api/v1/health": { expect: 200 },
+  "GET /collect.sh": { expect: 200 },
   "GET /api/v1/openapi.json": { expect: 200 },
   "GET /docs/api": { expect: 200 },
   "GET /docs/api/init.js": { expect: 200 },

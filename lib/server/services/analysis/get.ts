@@ -2,6 +2,7 @@ import type { Analysis } from "../../../analysis/diagnosis/model";
 import { type AnalysisState, JobProgress } from "../../../schemas/analysis";
 import { Id } from "../../../schemas/common";
 import type { Actor } from "../../auth/policy";
+import { incidentScope } from "../../auth/scope";
 import { getPrisma } from "../../db";
 import { NotFoundError } from "../../errors";
 
@@ -9,10 +10,10 @@ import { NotFoundError } from "../../errors";
  * GET /incidents/{id}/analysis: the latest job's state and progress, and the latest saved analysis (which a job
  * still running will replace). `stale` when evidence arrived after that analysis was computed.
  */
-export async function getAnalysis(_actor: Actor | null, incidentIdRaw: string): Promise<AnalysisState> {
+export async function getAnalysis(actor: Actor | null, incidentIdRaw: string): Promise<AnalysisState> {
   const incidentId = Id.parse(incidentIdRaw);
   const prisma = await getPrisma();
-  const incident = await prisma.incident.findUnique({ where: { id: incidentId }, select: { id: true } });
+  const incident = await prisma.incident.findFirst({ where: { AND: [{ id: incidentId }, actor ? incidentScope(actor) : {}] }, select: { id: true } });
   if (!incident) throw new NotFoundError("incident", incidentId);
   const [job, analysis, newest] = await Promise.all([
     prisma.analysisJob.findFirst({ where: { incidentId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),

@@ -1,6 +1,7 @@
 import { AnalysisRequest, type AnalysisQueued } from "../../../schemas/analysis";
 import { Id } from "../../../schemas/common";
 import type { Actor } from "../../auth/policy";
+import { incidentScope } from "../../auth/scope";
 import { getPrisma } from "../../db";
 import { NotFoundError } from "../../errors";
 import { publish } from "../../events";
@@ -11,7 +12,7 @@ export async function requestAnalysis(actor: Actor | null, incidentIdRaw: string
   const incidentId = Id.parse(incidentIdRaw);
   AnalysisRequest.parse(body ?? {});
   const prisma = await getPrisma();
-  const incident = await prisma.incident.findUnique({ where: { id: incidentId }, select: { id: true } });
+  const incident = await prisma.incident.findFirst({ where: { AND: [{ id: incidentId }, actor ? incidentScope(actor) : {}] }, select: { id: true } });
   if (!incident) throw new NotFoundError("incident", incidentId);
   const userId = actor?.kind === "user" ? actor.userId : null;
   const job = await prisma.$transaction(async (tx) => {

@@ -2,6 +2,7 @@ import type { Prisma } from "../../../generated/prisma/client";
 import { Id } from "../../../schemas/common";
 import { EVIDENCE_LIST_FILES, EvidenceListQuery, type EvidenceItem } from "../../../schemas/evidence";
 import type { Actor } from "../../auth/policy";
+import { incidentScope } from "../../auth/scope";
 import { decodeCursor, pageOf } from "../../cursor";
 import { getPrisma } from "../../db";
 import { toDbEnum } from "../../enums";
@@ -10,7 +11,7 @@ import { evidenceSelect, presentEvidence } from "./present";
 
 /** What arrived for an incident, newest first: each item with its node, time, and what each file was recognised as. */
 export async function listEvidence(
-  _actor: Actor | null,
+  actor: Actor | null,
   incidentIdRaw: string,
   query: unknown,
 ): Promise<{ data: EvidenceItem[]; nextCursor: string | null }> {
@@ -18,7 +19,7 @@ export async function listEvidence(
   const { limit, cursor, kind, nodeId } = EvidenceListQuery.parse(query);
   const after = decodeCursor(cursor);
   const prisma = await getPrisma();
-  const incident = await prisma.incident.findUnique({ where: { id: incidentId }, select: { id: true } });
+  const incident = await prisma.incident.findFirst({ where: { AND: [{ id: incidentId }, actor ? incidentScope(actor) : {}] }, select: { id: true } });
   if (!incident) throw new NotFoundError("incident", incidentId);
   const where: Prisma.EvidenceItemWhereInput = {
     incidentId,

@@ -5,6 +5,7 @@ import { Id } from "../../../schemas/common";
 import { UPLOAD_CONTENT_TYPES, UploadFilename, UploadQuery, type EvidenceAccepted, type UploadContentType } from "../../../schemas/evidence";
 import { NodeName } from "../../../schemas/ingest";
 import type { Actor } from "../../auth/policy";
+import { incidentScope } from "../../auth/scope";
 import { getPrisma } from "../../db";
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from "../../errors";
 import { publish } from "../../events";
@@ -54,7 +55,7 @@ function mediaType(request: Request): UploadContentType {
 export async function uploadEvidence(actor: Actor | null, incidentIdRaw: string, request: Request, query: unknown): Promise<UploadOutcome> {
   const incidentId = Id.parse(incidentIdRaw);
   const prisma = await getPrisma();
-  const incident = await prisma.incident.findUnique({ where: { id: incidentId }, select: { id: true, clusterId: true } });
+  const incident = await prisma.incident.findFirst({ where: { AND: [{ id: incidentId }, actor ? incidentScope(actor) : {}] }, select: { id: true, clusterId: true } });
   if (!incident) throw new NotFoundError("incident", incidentId);
   const contentType = mediaType(request);
   const filenameHeader = header(request, "x-filename", UploadFilename, "a file name");

@@ -5,9 +5,11 @@ import { requestAnalysis } from "@/lib/server/services/analysis/request";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (_request: Request, context: IdParams) => ok(await getAnalysis(null, await pathId(context))));
+export const GET = route({ role: "viewer" }, async (_request: Request, context: IdParams, actor) =>
+  ok(await getAnalysis(actor, await pathId(context))),
+);
 
-export const POST = route(async (request: Request, context: IdParams) => {
+export const POST = route({ role: "responder" }, async (request: Request, context: IdParams, actor) => {
   const id = await pathId(context);
-  return json({ data: await requestAnalysis(null, id, await readOptionalJson(request)) }, 202);
+  return json({ data: await requestAnalysis(actor, id, await readOptionalJson(request)) }, 202);
 });

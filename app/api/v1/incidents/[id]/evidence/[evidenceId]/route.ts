@@ -3,7 +3,10 @@ import { getEvidence } from "@/lib/server/services/evidence/get";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (_request: Request, context: { params: Promise<{ id: string; evidenceId: string }> }) => {
-  const { id, evidenceId } = await context.params;
-  return ok(await getEvidence(null, id, evidenceId));
-});
+export const GET = route(
+  { role: "viewer" },
+  async (_request: Request, context: { params: Promise<{ id: string; evidenceId: string }> }, actor) => {
+    const { id, evidenceId } = await context.params;
+    return ok(await getEvidence(actor, id, evidenceId));
+  },
+);
