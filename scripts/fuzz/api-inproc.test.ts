@@ -6,7 +6,6 @@
  * FUZZ_API_RUNS raises the number of requests (a PGlite write-check campaign: the server's own PGlite cannot be
  * read from outside it).
  */
-/* eslint-disable no-restricted-imports */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
