@@ -53,6 +53,7 @@ for (const t of targets) {
     row = await campaign({
       workerFile, target: t, seed, from, runs, budgetMs, memMb, outDir: FUZZ_DIR, input: TARGETS[t]!.input,
       maxSeconds: seconds || undefined, progressEverySec: progress,
+      onFailure: (f, alone) => console.error(`[fuzz] ${t}: ${alone ? "not reproduced alone: " : ""}${f.kind} at input ${f.i}: ${f.message.split("\n").slice(0, 3).join(" / ")}`),
       onProgress: (done, r) => console.error(`[fuzz] ${t}: ${done} inputs in ${(r.seconds / 60).toFixed(1)} min (${(done / r.seconds).toFixed(0)}/s), ${r.failures.length} failing`),
     });
   }

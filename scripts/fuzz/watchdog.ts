@@ -63,6 +63,8 @@ export type CampaignOptions = {
   progressEverySec?: number;
   /** stop taking new inputs after this many seconds (a smoke run); runs then says how many ran */
   maxSeconds?: number;
+  /** each failure as soon as it is confirmed (or found not to reproduce alone) */
+  onFailure?: (f: Failure, notReproduced: boolean) => void;
   /** how often the main thread looks at the worker (progress, elapsed time, RSS): 50 ms */
   sampleMs?: number;
 };
@@ -194,6 +196,7 @@ export async function campaign(opts: CampaignOptions): Promise<Row> {
   let peakRssMb = 0;
   let restarts = 0;
   let lastProgress = t0;
+  let reported = 0;
   const progressEvery = (opts.progressEverySec ?? 60) * 1000;
   const absorb = (r: Outcome) => {
     if (r.maxMs > slowestMs) {
@@ -233,16 +236,21 @@ export async function campaign(opts: CampaignOptions): Promise<Row> {
       }
       if (f.kind === "hang" && f.message.startsWith("input ran over")) slowestMs = Math.max(slowestMs, o.budgetMs);
     }
+    // said at once (a campaign runs for hours), the input saved now
+    for (const f of [...failures, ...notReproduced].slice(reported)) {
+      opts.onFailure?.(f, notReproduced.includes(f));
+      if (opts.outDir && opts.input && reported < 50) {
+        fs.mkdirSync(opts.outDir, { recursive: true });
+        fs.writeFileSync(path.join(opts.outDir, `${opts.target}-${opts.seed}-${f.i}.bin`), opts.input(opts.seed, f.i));
+      }
+      reported++;
+    }
     if (!r.finished) restarts++;
     next = r.finished ? sliceEnd : r.resumeAt;
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   const runs = Math.min(next, end) - from;
-  if (opts.outDir && opts.input && (failures.length || notReproduced.length)) {
-    fs.mkdirSync(opts.outDir, { recursive: true });
-    for (const f of [...failures, ...notReproduced].slice(0, 50)) fs.writeFileSync(path.join(opts.outDir, `${opts.target}-${opts.seed}-${f.i}.bin`), opts.input(opts.seed, f.i));
-  }
   return {
     target: opts.target, seed: opts.seed, from, runs, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, perSecond: runs / seconds,
     failures, notReproduced, slowestMs, slowestAt, peakRssMb, restarts,
