@@ -49,7 +49,7 @@ export function dataOf(a: Answer | { error: string }): Record<string, unknown> |
  * API, each by session cookie and by personal token, members of `clusterId`'s cluster; its ingest token; a forged
  * token and cookie; and no credential. Without accounts on the server (no POST /api/v1/users): only "none".
  */
-export async function makeActors(t: Transport, ops: Operation[], admin: { email: string; password: string }, clusterId: () => Promise<string | undefined>): Promise<Actor[]> {
+export async function makeActors(t: Transport, ops: Operation[], admin: { email: string; password: string }, clusterId: (adminActor: Actor) => Promise<string | undefined>): Promise<Actor[]> {
   const actors: Actor[] = [{ name: "none", role: "none", headers: {}, cookie: false }];
   if (!ops.some((o) => o.path === "/api/v1/users" && o.method === "POST")) return actors;
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -69,7 +69,7 @@ export async function makeActors(t: Transport, ops: Operation[], admin: { email:
     const id = dataOf(await post("/api/v1/users", { name: `fuzz ${role}`, email, role, password }, { cookie: adminCookie }))?.id;
     users.push({ role, cookie: await signIn(email, password), ...(id ? { id: String(id) } : {}) });
   }
-  const cid = await clusterId();
+  const cid = await clusterId({ name: "admin (session)", role: "admin", headers: { cookie: adminCookie }, cookie: true });
   for (const u of users) {
     if (cid && u.role !== "admin" && u.id) await post(`/api/v1/clusters/${cid}/members`, { userId: u.id }, { cookie: adminCookie });
     actors.push({ name: `${u.role} (session)`, role: u.role, headers: { cookie: u.cookie }, cookie: true, ...(u.id ? { userId: u.id } : {}) });
@@ -224,10 +224,10 @@ export async function apiCampaign(o: ApiCampaign): Promise<ApiResult> {
   };
   let doc = await getDoc({});
   let ops: Operation[] = doc ? operations(doc) : [];
-  const fixture = async (op: Operation, tries = 10): Promise<boolean> => {
+  const fixture = async (op: Operation, tries = 10, as?: Actor): Promise<boolean> => {
     for (let k = 0; k < tries; k++) {
       const req = makeRequest(op, o.seed, 1_000_000_000 + k, pool, rawBody, { valid: true });
-      const a = await sendAs(req, op.access === "ingest" ? actors.find((x) => x.role === "ingest") ?? adminish() : adminish(), () => 0);
+      const a = await sendAs(req, as ?? (op.access === "ingest" ? actors.find((x) => x.role === "ingest") ?? adminish() : adminish()), () => 0);
       if ("status" in a && a.status < 300) {
         const d = dataOf(a);
         if (d?.id) remember(collectionOfPath(op.path), d.id);
@@ -236,9 +236,9 @@ export async function apiCampaign(o: ApiCampaign): Promise<ApiResult> {
     }
     return false;
   };
-  const clusterFirst = async () => {
+  const clusterFirst = async (adminActor: Actor) => {
     const c = ops.find((x) => x.method === "POST" && x.path === "/api/v1/clusters");
-    if (c) await fixture(c, 30);
+    if (c) await fixture(c, 30, adminActor);
     return pool("clusters")[0];
   };
   const accounts = async () => {

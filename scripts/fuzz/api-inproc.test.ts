@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, setDatabase } from "../../lib/server/db";
+import { makeUser, TEST_PASSWORD } from "../../lib/server/testing/auth";
 import { testTargets } from "../../lib/server/testing/databases";
 import { apiCampaign, statusReport, WriteCheck } from "./api-core";
 import { inProcessTransport, loadRoutes } from "./api-inproc";
@@ -41,10 +42,12 @@ describe.each(testTargets())("API fuzz in process on $name", (target) => {
 
   it(`${RUNS} requests over every operation: no 5xx, the error body on each 4xx, no write on a 4xx`, async () => {
     const transport = inProcessTransport(await loadRoutes());
+    // the first admin, as NETMORTEM_ADMIN_* makes it for the server; the campaign makes the other actors through the API
+    const admin = await makeUser("admin", { email: "fuzz-admin@example.test", signIn: false });
     const schema = target.name === "postgresql" ? String((await db.withSession((s) => s.query<{ s: string }>("SELECT current_schema() AS s")))[0]!.s) : "public";
     const check = new WriteCheck((sql, params) => db.withSession((s) => s.query<Record<string, unknown>>(sql, params)), schema);
     const r = await apiCampaign({
-      label: `inproc-${target.name}`, transport, admin: { email: "fuzz-admin@example.test", password: "fuzz-admin-password-1" },
+      label: `inproc-${target.name}`, transport, admin: { email: admin.email, password: TEST_PASSWORD },
       seed: Number(process.env.FUZZ_API_SEED ?? 7), from: 0, runs: RUNS, check, jobsRun: false, requestMs: 30_000, log: () => undefined,
       ...(process.env.FUZZ_API_RUNS ? { progressEverySec: 300, log: (l: string) => console.log(l) } : {}),
     });
