@@ -3,7 +3,6 @@
 // `netstat -s`; the analysis made from the database equals the CLI's analyzeBundle of the same files.
 // This test reaches into app/ for the route handlers, as api.test.ts does.
 /* eslint-disable no-restricted-imports */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -19,39 +18,11 @@ import { Worker } from "./jobs/worker";
 import { openFilesDir, setFilesDir, type FilesDir } from "./storage/files";
 import { makeUser, TEST_ORIGIN } from "./testing/auth";
 import { testTargets } from "./testing/databases";
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies under test
-type Ctx = { params: Promise<Record<string, string>> };
+import { call, signedIn, tarGz, verdict, type Json } from "./testing/routes";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SEEDS = path.join(ROOT, "lib/analysis/diagnosis/testdata/seeds");
 const CAPTURES = path.join(ROOT, "lib/analysis/capture/testdata");
-
-/** The credential every call carries: a signed-in admin's session (set in beforeAll; roles are tested in lib/server/auth). */
-export const signedIn: { headers: Record<string, string> } = { headers: {} };
-
-export async function call(
-  handler: (r: Request, c: never) => Promise<Response>,
-  method: string,
-  url: string,
-  params: Record<string, string>,
-  init: { body?: BodyInit | Buffer; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: Json }> {
-  const req = new Request(`${TEST_ORIGIN}/api/v1${url}`, {
-    method,
-    headers: { ...signedIn.headers, ...init.headers },
-    body: Buffer.isBuffer(init.body) ? new Uint8Array(init.body) : init.body,
-    ...(init.body ? { duplex: "half" } : {}),
-  } as RequestInit);
-  const res = await handler(req, { params: Promise.resolve(params) } as Ctx as never);
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
-}
-
-export function tarGz(dir: string, out: string): Buffer {
-  execFileSync("tar", ["-C", dir, "-czf", out, "."]);
-  return readFileSync(out);
-}
 
 function filesUnder(dir: string, rel = ""): Array<{ name: string; data: Uint8Array }> {
   const out: Array<{ name: string; data: Uint8Array }> = [];
@@ -61,11 +32,6 @@ function filesUnder(dir: string, rel = ""): Array<{ name: string; data: Uint8Arr
     else out.push({ name: r, data: readFileSync(path.join(dir, r)) });
   }
   return out;
-}
-
-/** The parts of an Analysis that must not depend on the road the evidence took (hosts' file lists may be ordered differently). */
-export function verdict(a: Json) {
-  return { rootCause: a.rootCause, leading: a.leading ?? null, findings: a.findings, checked: a.checked, latency: a.latency, unreadable: a.unreadable ?? null };
 }
 
 describe.each(testTargets())("evidence and analysis on $name", (target) => {
@@ -94,7 +60,7 @@ describe.each(testTargets())("evidence and analysis on $name", (target) => {
 
   const incident = async (title: string) =>
     (await db.prisma.incident.create({ data: { title, severity: "sev2", startedAt: new Date() } })).id;
-  const upload = (id: string, body: BodyInit | Buffer, headers: Record<string, string>, query = "") =>
+  const upload = (id: string, body: BodyInit | Buffer | Uint8Array, headers: Record<string, string>, query = "") =>
     call(evidenceRoute.POST, "POST", `/incidents/${id}/evidence${query}`, { id }, { body, headers });
   const analysis = (id: string) => call(analysisRoute.GET, "GET", `/incidents/${id}/analysis`, { id });
 

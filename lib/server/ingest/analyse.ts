@@ -111,6 +111,19 @@ export async function loadIncidentEvidence(prisma: PrismaClient, incidentId: str
         orderBy: [{ host: "asc" }, { path: "asc" }],
       })) as FileRow[])
     : [];
+  // a snapshot's outputs are listed in its node_snapshots row ([name, sha256, kind, bytes]), not as file rows
+  if (snaps.length > 0) {
+    const rows = await prisma.nodeSnapshot.findMany({
+      where: { evidenceId: { in: snaps.map((s) => s.id) } },
+      select: { evidenceId: true, outputs: true, node: { select: { name: true } } },
+    });
+    for (const r of rows) {
+      const outputs = Array.isArray(r.outputs) ? (r.outputs as Array<[string, string, string, number]>) : [];
+      for (const [name, sha, kind, bytes] of outputs) {
+        files.push({ evidenceId: r.evidenceId, host: r.node.name, path: name, kind, sizeBytes: BigInt(bytes), blobSha256: sha, captureSummary: null, unreadable: null });
+      }
+    }
+  }
   const texts = await readTextBlobs(
     prisma,
     files.map((f) => f.blobSha256).filter((s): s is string => s !== null),
@@ -187,8 +200,8 @@ async function recordsOf(files: StoredFile[], opts: SummaryOptions, takenAt: str
   return out;
 }
 
-/** diagnose() over stored evidence, as analyzeBundle does over a bundle read from disk. */
-export async function analyseStored(ev: StoredEvidence): Promise<Analysis> {
+/** The hosts (and capture summaries) of stored evidence, as readBundle makes them of the same files on disk. */
+export async function assembleStored(ev: StoredEvidence): Promise<ReturnType<typeof assembleHosts>> {
   const context: DiagnoseContext = { ...ev.context };
   const build = async (opts: SummaryOptions) => {
     const inputs: Array<BundleInput<EntryRecord>> = [];
@@ -206,7 +219,13 @@ export async function analyseStored(ev: StoredEvidence): Promise<Analysis> {
   if (stated && (stated[0] !== 30000 || stated[1] !== 32767) && ev.inputs.some((i) => i.files.some((f) => f.text !== undefined))) {
     assembled = await build({ nodePortRange: stated });
   }
-  const analysis = diagnose({ hosts: assembled.hosts, captures: assembled.captures, context });
+  return assembled;
+}
+
+/** diagnose() over stored evidence, as analyzeBundle does over a bundle read from disk. */
+export async function analyseStored(ev: StoredEvidence): Promise<Analysis> {
+  const assembled = await assembleStored(ev);
+  const analysis = diagnose({ hosts: assembled.hosts, captures: assembled.captures, context: { ...ev.context } });
   if (assembled.unreadable.length > 0) analysis.unreadable = assembled.unreadable;
   return analysis;
 }

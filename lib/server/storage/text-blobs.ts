@@ -1,12 +1,16 @@
-// Text evidence in the database: gzip'd UTF-8, one row per distinct content (sha256 of the UTF-8 bytes), so an
-// output that did not change since the last snapshot, or the same file in two uploads, is stored once.
+// Text evidence in the database: one row per distinct content (sha256 of the UTF-8 bytes), so an output that did not
+// change since the last snapshot, or the same file in two uploads, is stored once. Stored gzip'd, or (dict_sha256)
+// as raw deflate against another blob's text: a node's next reading of an output that changed a little (counters,
+// sysctl -a with its kernel.random.uuid) costs its difference. A dictionary is always a gzip'd blob (one level).
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
-import { gunzip, gzip, constants } from "node:zlib";
+import { constants, deflateRaw, gunzip, gzip, inflateRaw } from "node:zlib";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client";
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+const deflateRawAsync = promisify(deflateRaw);
+const inflateRawAsync = promisify(inflateRaw);
 
 export type BlobClient = Pick<Prisma.TransactionClient | PrismaClient, "$executeRaw" | "$queryRaw">;
 
@@ -18,6 +22,14 @@ export interface TextBlobInput {
   sha256: string;
   /** UTF-8 bytes of the text */
   bytes: Uint8Array;
+  /** content already compressed by the caller (gzip, or raw deflate against `dictSha256`) */
+  packed?: Uint8Array;
+  dictSha256?: string;
+}
+
+/** Raw deflate of `bytes` with `dict` as the preset dictionary (zlib uses its last 32 KB). */
+export function deflateWithDict(bytes: Uint8Array, dict: Uint8Array): Promise<Buffer> {
+  return deflateRawAsync(bytes, { level: 6, memLevel: 9, dictionary: dict });
 }
 
 export function textBlob(text: string): TextBlobInput {
@@ -42,16 +54,16 @@ export async function putTextBlobs(db: BlobClient, blobs: TextBlobInput[], known
   const seen = new Set<string>();
   const todo = blobs.filter((b) => !have.has(b.sha256) && !seen.has(b.sha256) && seen.add(b.sha256));
   if (todo.length === 0) return 0;
-  const packed = await Promise.all(todo.map(async (b) => ({ ...b, gz: await gzipBlob(b.bytes) })));
+  const packed = await Promise.all(todo.map(async (b) => ({ ...b, gz: b.packed ?? (await gzipBlob(b.bytes)) })));
   let written = 0;
   // bounded statements: a bundle can hold thousands of files
   for (let i = 0; i < packed.length; i += 200) {
     const part = packed.slice(i, i + 200);
     written += part.reduce((n, b) => n + b.gz.length, 0);
     await db.$executeRaw`
-      INSERT INTO text_blobs (sha256, size_bytes, content)
+      INSERT INTO text_blobs (sha256, size_bytes, content, dict_sha256)
       SELECT * FROM unnest(${part.map((b) => b.sha256)}::char(64)[], ${part.map((b) => b.bytes.length)}::int[],
-                           ${part.map((b) => b.gz)}::bytea[])
+                           ${part.map((b) => b.gz)}::bytea[], ${part.map((b) => b.dictSha256 ?? null)}::char(64)[])
       ON CONFLICT (sha256) DO NOTHING`;
   }
   return written;
@@ -64,11 +76,34 @@ export function gzipBlob(bytes: Uint8Array): Promise<Buffer> {
 /** The texts of these blobs (a missing one is absent from the map). */
 export async function readTextBlobs(db: BlobClient, shas: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const unique = [...new Set(shas)];
-  for (let i = 0; i < unique.length; i += 500) {
-    const rows = await db.$queryRaw<Array<{ sha256: string; content: Uint8Array }>>`
-      SELECT sha256, content FROM text_blobs WHERE sha256 = ANY(${unique.slice(i, i + 500)}::char(64)[])`;
-    for (const r of rows) out.set(r.sha256, (await gunzipAsync(r.content)).toString("utf8"));
+  const raw = await readTextBlobBytes(db, shas);
+  for (const [sha, bytes] of raw) out.set(sha, bytes.toString("utf8"));
+  return out;
+}
+
+/** The UTF-8 bytes of these blobs, dictionaries fetched and applied as needed. */
+export async function readTextBlobBytes(db: BlobClient, shas: string[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  const deltas: Array<{ sha256: string; content: Uint8Array; dict: string }> = [];
+  const fetch = async (list: string[]) => {
+    for (let i = 0; i < list.length; i += 500) {
+      const rows = await db.$queryRaw<Array<{ sha256: string; content: Uint8Array; dict_sha256: string | null }>>`
+        SELECT sha256, content, dict_sha256 FROM text_blobs WHERE sha256 = ANY(${list.slice(i, i + 500)}::char(64)[])`;
+      for (const r of rows) {
+        if (r.dict_sha256) deltas.push({ sha256: r.sha256, content: r.content, dict: r.dict_sha256 });
+        else out.set(r.sha256, await gunzipAsync(r.content));
+      }
+    }
+  };
+  await fetch([...new Set(shas)]);
+  const missing = [...new Set(deltas.map((d) => d.dict))].filter((d) => !out.has(d));
+  const wanted = new Set(shas);
+  if (missing.length > 0) await fetch(missing);
+  for (const d of deltas) {
+    const dict = out.get(d.dict);
+    if (!dict) continue;
+    out.set(d.sha256, await inflateRawAsync(d.content, { dictionary: dict }));
   }
+  for (const k of [...out.keys()]) if (!wanted.has(k)) out.delete(k);
   return out;
 }
