@@ -3,13 +3,12 @@
 // capture requests; node facts, stored-once outputs, Idempotency-Key, counter series, and snapshots read by the
 // analysis with their real times.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { summarizeCapture } from "../analysis/capture";
-import type { SnapshotIngest } from "../schemas/ingest";
 import type { IngestActor } from "./auth/policy";
 import { setDatabase, type Database } from "./db";
 import { assembleStored, loadIncidentEvidence } from "./ingest/analyse";
@@ -23,17 +22,10 @@ import { getNode } from "./services/node/get";
 import { openFilesDir, setFilesDir, type FilesDir } from "./storage/files";
 import { readTextBlobs } from "./storage/text-blobs";
 import { testTargets } from "./testing/databases";
+import { recordedSnapshots } from "./testing/snapshots";
 
 const ROOT = path.resolve(__dirname, "../..");
-const SNAPSHOTS = path.join(ROOT, "lib/server/ingest/testdata/snapshots");
 const CAPTURES = path.join(ROOT, "lib/analysis/capture/testdata");
-
-export function recordedSnapshots(node = "node-srv"): SnapshotIngest[] {
-  return readdirSync(SNAPSHOTS)
-    .filter((f) => f.startsWith(`${node}-`) && f.endsWith(".json.gz"))
-    .sort((a, b) => Number(a.match(/-(\d+)\./)![1]) - Number(b.match(/-(\d+)\./)![1]))
-    .map((f) => JSON.parse(gunzipSync(readFileSync(path.join(SNAPSHOTS, f))).toString("utf8")) as SnapshotIngest);
-}
 
 function post(body: unknown, headers: Record<string, string> = {}, gzip = true): Request {
   const json = Buffer.from(JSON.stringify(body));

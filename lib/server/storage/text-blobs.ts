@@ -4,7 +4,7 @@
 // sysctl -a with its kernel.random.uuid) costs its difference. A dictionary is always a gzip'd blob (one level).
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
-import { constants, deflateRaw, gunzip, gzip, inflateRaw } from "node:zlib";
+import { constants, deflateRaw, deflateRawSync, gunzip, gzip, gzipSync, inflateRaw } from "node:zlib";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client";
 
 const gzipAsync = promisify(gzip);
@@ -27,9 +27,14 @@ export interface TextBlobInput {
   dictSha256?: string;
 }
 
+/** Below this, zlib runs on the calling thread (a trip through the thread pool costs more than compressing); above,
+ *  in the pool, where it runs beside the JavaScript on another core. */
+const SYNC_BELOW = 16 * 1024;
+
 /** Raw deflate of `bytes` with `dict` as the preset dictionary (zlib uses its last 32 KB). */
-export function deflateWithDict(bytes: Uint8Array, dict: Uint8Array): Promise<Buffer> {
-  return deflateRawAsync(bytes, { level: 6, memLevel: 9, dictionary: dict });
+export async function deflateWithDict(bytes: Uint8Array, dict: Uint8Array): Promise<Buffer> {
+  const opts = { level: 6, memLevel: 9, dictionary: dict };
+  return bytes.length < SYNC_BELOW ? deflateRawSync(bytes, opts) : deflateRawAsync(bytes, opts);
 }
 
 export function textBlob(text: string): TextBlobInput {
@@ -69,8 +74,9 @@ export async function putTextBlobs(db: BlobClient, blobs: TextBlobInput[], known
   return written;
 }
 
-export function gzipBlob(bytes: Uint8Array): Promise<Buffer> {
-  return gzipAsync(bytes, { level: 6, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY });
+export async function gzipBlob(bytes: Uint8Array): Promise<Buffer> {
+  const opts = { level: 6, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY };
+  return bytes.length < SYNC_BELOW ? gzipSync(bytes, opts) : gzipAsync(bytes, opts);
 }
 
 /** The texts of these blobs (a missing one is absent from the map). */
