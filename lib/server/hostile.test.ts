@@ -19,7 +19,8 @@ import { makeAnalysisJob } from "./jobs/analysis-job";
 import { Worker } from "./jobs/worker";
 import { openFilesDir, setFilesDir, type FilesDir } from "./storage/files";
 import { testTargets } from "./testing/databases";
-import { call, type Json } from "./testing/routes";
+import { makeUser, TEST_ORIGIN } from "./testing/auth";
+import { call, signedIn, type Json } from "./testing/routes";
 
 const NETSTAT = "Tcp:\n    10 active connection openings\n    3 passive connection openings\n";
 
@@ -40,6 +41,8 @@ describe.each(testTargets())("hostile uploads on $name", (target) => {
     setFilesDir(files);
     worker = new Worker({ db, storeId: files.storeId, handler: makeAnalysisJob(() => files), log: () => undefined });
     incident = (await db.prisma.incident.create({ data: { title: "hostile", severity: "sev1", startedAt: new Date() } })).id;
+    const admin = await makeUser("admin");
+    signedIn.headers = { cookie: admin.cookie, origin: TEST_ORIGIN };
   });
   afterAll(async () => {
     setDatabase(undefined);

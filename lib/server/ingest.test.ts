@@ -9,7 +9,7 @@ import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { summarizeCapture } from "../analysis/capture";
-import type { IngestActor } from "./auth/policy";
+import type { Actor, IngestActor } from "./auth/policy";
 import { setDatabase, type Database } from "./db";
 import { assembleStored, loadIncidentEvidence } from "./ingest/analyse";
 import { makeAnalysisJob } from "./jobs/analysis-job";
@@ -44,6 +44,7 @@ describe.each(testTargets())("ingest API on $name", (target) => {
   let actor: IngestActor;
   let other: IngestActor;
   const snaps = recordedSnapshots();
+  const admin: Actor = { kind: "user", userId: randomUUID(), role: "admin", email: "admin@example.test", name: "Admin", via: "session" };
 
   beforeAll(async () => {
     ({ db, dispose } = await target.open());
@@ -114,13 +115,13 @@ describe.each(testTargets())("ingest API on $name", (target) => {
 
   it("lists snapshots newest first and serves counter series with deltas and rates", async () => {
     const node = await db.prisma.node.findFirstOrThrow({ where: { clusterId: actor.clusterId, name: "node-srv" } });
-    const page = await listSnapshots(null, node.id, { limit: "2" });
+    const page = await listSnapshots(admin, node.id, { limit: "2" });
     expect(page.data.map((s) => s.takenAt)).toEqual(snaps.slice(-2).reverse().map((s) => new Date(s.takenAt).toISOString()));
     expect(page.nextCursor).not.toBeNull();
     expect(page.data[0].outputs.map((o) => o.name)).toEqual(snaps[snaps.length - 1].outputs.map((o) => o.name));
     expect(page.data[0].outputs.find((o) => o.name === "sysctl-a.txt")?.kind).toBe("sysctl");
     const from = new Date(new Date(snaps[0].takenAt).getTime() - 1000).toISOString();
-    const series = await counterSeries(null, node.id, { names: "Tcp.PassiveOpens,Sockstat.TCP.inuse", from });
+    const series = await counterSeries(admin, node.id, { names: "Tcp.PassiveOpens,Sockstat.TCP.inuse", from });
     expect(series.snapshots).toBe(snaps.length);
     const passive = series.series[0];
     expect(passive.points).toHaveLength(snaps.length);
@@ -170,7 +171,7 @@ describe.each(testTargets())("ingest API on $name", (target) => {
 
   it("capture requests: asked in the war room, handed out once, answered by a capture summary, or failed", async () => {
     const node = await db.prisma.node.findFirstOrThrow({ where: { clusterId: actor.clusterId, name: "node-srv" } });
-    const req = await createCaptureRequest(null, node.id, { iface: "veth0", seconds: 5, filter: "tcp port 8080", sendRaw: true });
+    const req = await createCaptureRequest(admin, node.id, { iface: "veth0", seconds: 5, filter: "tcp port 8080", sendRaw: true });
     expect(req).toMatchObject({ state: "pending", iface: "veth0" });
     expect(await pollCaptureRequests(other, { node: "node-srv" })).toEqual([]);
     expect(await pollCaptureRequests(actor, { node: "node-srv" })).toEqual([
@@ -194,7 +195,7 @@ describe.each(testTargets())("ingest API on $name", (target) => {
       body: new Uint8Array(gzipSync(JSON.stringify(body))),
     }));
     expect(res).toMatchObject({ status: 202, body: { nodeId: node.id, status: "ready" } });
-    const listed = await listCaptureRequests(null, node.id, {});
+    const listed = await listCaptureRequests(admin, node.id, {});
     expect(listed.data[0]).toMatchObject({ id: req.id, state: "done", evidenceId: res.body.id });
     const file = await db.prisma.evidenceFile.findFirstOrThrow({ where: { evidenceId: res.body.id } });
     expect(file).toMatchObject({ host: "node-srv", kind: "pcap" });
@@ -211,7 +212,7 @@ describe.each(testTargets())("ingest API on $name", (target) => {
     expect(statSync(files.resolve(item.blobPath!)).isFile()).toBe(true);
     await expect(ingestCaptureRaw(other, res.body.id, new Request("http://x/", { method: "POST", body: "x" }))).rejects.toThrow(/not found/);
 
-    const second = await createCaptureRequest(null, node.id, { iface: "eth9" });
+    const second = await createCaptureRequest(admin, node.id, { iface: "eth9" });
     await pollCaptureRequests(actor, { node: "node-srv" });
     await expect(failCaptureRequest(other, second.id, { error: "x" })).rejects.toThrow(/not found/);
     expect(await failCaptureRequest(actor, second.id, { error: "tcpdump: eth9: No such device exists" })).toMatchObject({

@@ -46,7 +46,7 @@ export interface RouteFixture {
 export interface RouteRequest {
   /** path parameters ([id] → { id }) */
   params?: Record<string, string>;
-  /** a JSON-able value (sent as JSON) or a string (sent as is, with `contentType`) */
+  /** a JSON-able value (sent as JSON) or a string or bytes (sent as is, with `contentType`) */
   body?: unknown;
   contentType?: string;
   /** query string without "?" */

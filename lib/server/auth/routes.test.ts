@@ -98,7 +98,7 @@ function placeholderParams(pattern: string): Record<string, string> {
 
 async function send(e: Endpoint, as: Signer, req: RouteRequest, via: "session" | "token" = "session"): Promise<Response> {
   const params = req.params ?? placeholderParams(e.pattern);
-  const raw = typeof req.body === "string" ? req.body : undefined;
+  const raw = typeof req.body === "string" || req.body instanceof Uint8Array ? req.body : undefined;
   const request = signedRequest(e.method, `${fillPath(e.pattern, params)}${req.query ? `?${req.query}` : ""}`, {
     as,
     via,

@@ -4,9 +4,10 @@ import { createDocument, type ZodOpenApiPathsObject } from "zod-openapi";
 import { authPaths } from "./paths/auth";
 import { corePaths } from "./paths/core";
 import { evidencePaths } from "./paths/evidence";
+import { ingestPaths } from "./paths/ingest";
 import { openapiPaths } from "./paths/openapi";
 
-const PATH_GROUPS: ZodOpenApiPathsObject[] = [corePaths, evidencePaths, openapiPaths, authPaths];
+const PATH_GROUPS: ZodOpenApiPathsObject[] = [corePaths, evidencePaths, ingestPaths, openapiPaths, authPaths];
 
 export type OpenApiDocument = ReturnType<typeof createDocument>;
 

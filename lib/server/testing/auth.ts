@@ -124,7 +124,7 @@ function isTestUser(s: NonNullable<Signer>): s is TestUser {
 export function signedRequest(
   method: string,
   path: string,
-  opts: { as?: Signer; via?: "session" | "token"; body?: unknown; rawBody?: string; origin?: string | null; headers?: Record<string, string> } = {},
+  opts: { as?: Signer; via?: "session" | "token"; body?: unknown; rawBody?: string | Uint8Array; origin?: string | null; headers?: Record<string, string> } = {},
 ): Request {
   const headers = new Headers({ "content-type": "application/json", ...opts.headers });
   const as = opts.as ?? null;
@@ -137,6 +137,7 @@ export function signedRequest(
     if (opts.origin) headers.set("origin", opts.origin);
   }
   headers.set("host", new URL(TEST_ORIGIN).host);
-  const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+  const raw = opts.rawBody instanceof Uint8Array ? new Uint8Array(opts.rawBody) : opts.rawBody;
+  const body = raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
   return new Request(`${TEST_ORIGIN}${path}`, { method, headers, body });
 }

@@ -17,6 +17,7 @@ import { decodeCursor, pageOf } from "../../cursor";
 import { getPrisma } from "../../db";
 import { NotFoundError, ValidationError } from "../../errors";
 import { publish } from "../../events";
+import { visibleIncident, visibleNode } from "../../auth/scope";
 
 type Row = Prisma.CaptureRequestGetPayload<object>;
 
@@ -49,20 +50,18 @@ async function expire(prisma: Awaited<ReturnType<typeof getPrisma>>, nodeId?: st
       AND (${nodeId ?? null}::uuid IS NULL OR node_id = ${nodeId ?? null}::uuid)`;
 }
 
-export async function createCaptureRequest(actor: Actor | null, nodeIdRaw: string, input: unknown): Promise<CaptureRequest> {
+export async function createCaptureRequest(actor: Actor, nodeIdRaw: string, input: unknown): Promise<CaptureRequest> {
   const nodeId = Id.parse(nodeIdRaw);
   const data = CaptureRequestCreate.parse(input);
   const prisma = await getPrisma();
-  const node = await prisma.node.findUnique({ where: { id: nodeId }, select: { id: true, clusterId: true } });
-  if (!node) throw new NotFoundError("node", nodeId);
+  const node = await visibleNode(actor, nodeId);
   if (data.incidentId) {
-    const inc = await prisma.incident.findUnique({ where: { id: data.incidentId }, select: { clusterId: true } });
-    if (!inc) throw new NotFoundError("incident", data.incidentId);
+    const inc = await visibleIncident(actor, data.incidentId);
     if (inc.clusterId && inc.clusterId !== node.clusterId) {
       throw new ValidationError("the incident belongs to another cluster than the node", [{ path: "incidentId", message: "another cluster" }]);
     }
   }
-  const userId = actor?.kind === "user" ? actor.userId : null;
+  const userId = actor.kind === "user" ? actor.userId : null;
   return prisma.$transaction(async (tx) => {
     const row = await tx.captureRequest.create({
       data: {
@@ -88,7 +87,7 @@ export async function createCaptureRequest(actor: Actor | null, nodeIdRaw: strin
 }
 
 export async function listCaptureRequests(
-  _actor: Actor | null,
+  actor: Actor,
   nodeIdRaw: string,
   query: unknown,
 ): Promise<{ data: CaptureRequest[]; nextCursor: string | null }> {
@@ -96,8 +95,7 @@ export async function listCaptureRequests(
   const { limit, cursor } = CaptureRequestListQuery.parse(query);
   const after = decodeCursor(cursor);
   const prisma = await getPrisma();
-  const node = await prisma.node.findUnique({ where: { id: nodeId }, select: { id: true } });
-  if (!node) throw new NotFoundError("node", nodeId);
+  await visibleNode(actor, nodeId);
   await expire(prisma, nodeId);
   const rows = await prisma.captureRequest.findMany({
     where: { nodeId, ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}) },

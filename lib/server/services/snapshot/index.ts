@@ -15,7 +15,8 @@ import {
 import type { Actor } from "../../auth/policy";
 import { decodeCursor, pageOf } from "../../cursor";
 import { getPrisma } from "../../db";
-import { NotFoundError, ValidationError } from "../../errors";
+import { ValidationError } from "../../errors";
+import { visibleNode } from "../../auth/scope";
 
 type Row = Prisma.NodeSnapshotGetPayload<object>;
 
@@ -34,22 +35,17 @@ export function presentSnapshot(r: Row): NodeSnapshot {
   };
 }
 
-async function requireNode(nodeId: string): Promise<void> {
-  const prisma = await getPrisma();
-  const node = await prisma.node.findUnique({ where: { id: nodeId }, select: { id: true } });
-  if (!node) throw new NotFoundError("node", nodeId);
-}
 
 /** GET /nodes/{id}/snapshots: newest first, keyset pages by takenAt. */
 export async function listSnapshots(
-  _actor: Actor | null,
+  actor: Actor,
   nodeIdRaw: string,
   query: unknown,
 ): Promise<{ data: NodeSnapshot[]; nextCursor: string | null }> {
   const nodeId = Id.parse(nodeIdRaw);
   const { limit, cursor, from, to } = SnapshotListQuery.parse(query);
   const after = decodeCursor(cursor);
-  await requireNode(nodeId);
+  await visibleNode(actor, nodeId);
   const prisma = await getPrisma();
   const rows = await prisma.nodeSnapshot.findMany({
     where: {
@@ -69,10 +65,10 @@ export async function listSnapshots(
  * (snapshots keep non-zero counters); a gauge it does not list was not read. `delta`/`ratePerSecond` are against the
  * previous point; a counter that went down (a reboot, a reset) has none there.
  */
-export async function counterSeries(_actor: Actor | null, nodeIdRaw: string, query: unknown): Promise<CounterSeries> {
+export async function counterSeries(actor: Actor, nodeIdRaw: string, query: unknown): Promise<CounterSeries> {
   const nodeId = Id.parse(nodeIdRaw);
   const q = CounterSeriesQuery.parse(query);
-  await requireNode(nodeId);
+  await visibleNode(actor, nodeId);
   const to = q.to ? new Date(q.to) : new Date();
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - 86_400_000);
   if (from > to) throw new ValidationError("from is after to", [{ path: "from", message: "after to" }]);
