@@ -70,6 +70,8 @@ export type CampaignOptions = {
 };
 
 const built = new Map<string, Promise<string>>();
+/** how long a worker thread may take to load its code and seeds before its first input */
+const STARTUP_MS = 120_000;
 
 /** Bundles worker.ts with `fuzz:targets` → targetsFile into .fuzz/build/ (next to the repo, so paths resolve). */
 export function buildWorker(targetsFile: string): Promise<string> {
@@ -105,7 +107,7 @@ type Outcome = { failures: Array<Failure & { late?: boolean }>; resumeAt: number
 type WorkerOptions = Required<Pick<CampaignOptions, "workerFile" | "target" | "seed" | "budgetMs" | "memMb" | "sampleMs">>;
 
 function runWorker(o: WorkerOptions, start: number, end: number, deadline: number, settleMs = 0, onTick?: (next: number) => void): Promise<Outcome> {
-  const shared = new SharedArrayBuffer(8);
+  const shared = new SharedArrayBuffer(12);
   const cur = new Int32Array(shared);
   Atomics.store(cur, 0, start);
   Atomics.store(cur, 1, start);
@@ -157,8 +159,15 @@ function runWorker(o: WorkerOptions, start: number, end: number, deadline: numbe
         finish(i + 1);
       }
     });
+    const started = performance.now();
     const watch = setInterval(() => {
       const now = performance.now();
+      if (Atomics.load(cur, 2) === 0) {
+        // still starting (loading its code and the seed corpus): the first input's clock has not started
+        lastChange = now;
+        if (now - started > STARTUP_MS) stop({ kind: "hang", i: start, message: `the worker thread did not start within ${STARTUP_MS / 1000} s` });
+        return;
+      }
       const next = Atomics.load(cur, 1);
       if (next !== lastNext) {
         lastNext = next;
@@ -234,7 +243,10 @@ export async function campaign(opts: CampaignOptions): Promise<Row> {
         if (same) failures.push({ kind: f.kind, i: f.i, message: f.message });
         else notReproduced.push({ kind: f.kind, i: f.i, message: `${f.message} (alone: ${again.failures.length ? again.failures.map((g) => g.kind).join(", ") : `passed in ${again.maxMs.toFixed(0)} ms`})` });
       }
-      if (f.kind === "hang" && f.message.startsWith("input ran over")) slowestMs = Math.max(slowestMs, o.budgetMs);
+      if (f.kind === "hang" && f.message.startsWith("input ran over") && failures.some((g) => g.i === f.i && g.kind === "hang")) {
+        slowestMs = Math.max(slowestMs, o.budgetMs);
+        slowestAt = f.i;
+      }
     }
     // said at once (a campaign runs for hours), the input saved now
     for (const f of [...failures, ...notReproduced].slice(reported)) {

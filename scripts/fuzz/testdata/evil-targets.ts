@@ -17,6 +17,7 @@ export const LATE_AT = 13;
 export const POISON_AT = 10;
 export const FLAKY_AT = 12;
 let poisoned = false;
+let warmed = false;
 export const HOG_MB = Number(process.env.FUZZ_TEST_HOG_MB ?? 700);
 
 const index = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getUint32(0, true);
@@ -52,4 +53,17 @@ export const TARGETS: Record<string, Target> = {
     },
   },
   clean: { name: "never fails", input, run() {} },
+  // its generator takes 2.5 s the first time it is called (loading seeds, as on a loaded machine): not an input's time
+  slowstart: {
+    name: "slow to start",
+    input(seed, i) {
+      if (!warmed) {
+        const until = Date.now() + 2500;
+        while (Date.now() < until) { /* loading */ }
+        warmed = true;
+      }
+      return input(seed, i);
+    },
+    run() {},
+  },
 };
