@@ -2,10 +2,14 @@
 // change since the last snapshot, or the same file in two uploads, is stored once. Stored gzip'd, or (dict_sha256)
 // as raw deflate against another blob's text: a node's next reading of an output that changed a little (counters,
 // sysctl -a with its kernel.random.uuid) costs its difference. A dictionary is always a gzip'd blob (one level).
+// Two forms relative to a dictionary: raw deflate with it as the preset dictionary (texts within deflate's 32 KB
+// window), or a gzip'd line patch (line-patch.ts) for longer ones; a gzip stream starts 1f 8b, which a raw deflate
+// stream never does (0x1f would be the reserved block type 3).
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { constants, deflateRaw, deflateRawSync, gunzip, gzip, gzipSync, inflateRaw } from "node:zlib";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client";
+import { applyLinePatch } from "./line-patch";
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -87,6 +91,15 @@ export async function readTextBlobs(db: BlobClient, shas: string[]): Promise<Map
   return out;
 }
 
+/** The bytes of a blob stored relative to `dict` (see the header). */
+export async function unpackRelative(content: Uint8Array, dict: Buffer): Promise<Buffer> {
+  if (content[0] === 0x1f && content[1] === 0x8b) {
+    const patch = (await gunzipAsync(content)).toString("utf8");
+    return Buffer.from(applyLinePatch(dict.toString("utf8"), patch), "utf8");
+  }
+  return inflateRawAsync(content, { dictionary: dict });
+}
+
 /** The UTF-8 bytes of these blobs, dictionaries fetched and applied as needed. */
 export async function readTextBlobBytes(db: BlobClient, shas: string[]): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
@@ -108,7 +121,7 @@ export async function readTextBlobBytes(db: BlobClient, shas: string[]): Promise
   for (const d of deltas) {
     const dict = out.get(d.dict);
     if (!dict) continue;
-    out.set(d.sha256, await inflateRawAsync(d.content, { dictionary: dict }));
+    out.set(d.sha256, await unpackRelative(d.content, dict));
   }
   for (const k of [...out.keys()]) if (!wanted.has(k)) out.delete(k);
   return out;
