@@ -14,7 +14,7 @@ import {
   D_FIRSTINDEX, D_FIRSTTS, D_HSRTT, D_LASTTS, D_O, D_OTS, D_R, D_RTS, D_SYN0, D_SYNACK0, MAX_HISTORY, N_A4,
   N_ANOM, N_B4, N_HIST, N_NEXT, N_PA, N_PB, N_PROTO, N_SYNACKN, N_SYNN, N_V6, ND, NI, P_DST4, P_ICMPMTU,
   P_IPVER, P_OUTERDF, P_OUTERDST4, P_OUTERLEN, P_OUTERSRC4, P_OUTERVER, P_OUTERW6, P_QDPORT, P_QDST4, P_QPROTO, P_QSPORT,
-  P_QSRC4, P_QVER, P_QW6, P_HASQUOTED, P_SIZE, P_SRC4, P_TS, P_TUNKIND, P_VNI, P_W6, S_ACKEDUPTO,
+  P_QSRC4, P_QVER, P_QW6, P_HASQUOTED, P_SIZE, P_SRC4, P_TS, P_TUNKIND, P_VNI, P_W6,
   S_DUPACKS, S_HASLASTACK, S_HASOPTS, S_LARGEEND, S_LARGERETRANS, S_LARGESIZE, S_MAXSEG, S_OPTMSS, S_OPTSACK, S_OPTWS,
   S_PACKETS, S_RESETS, S_RETRANS, S_SMALLACKED, S_ZEROWIN, SD_BYTES, SD_TSECR, SD_TSVAL, SIDE_O,
   SIDE_R, T_BYTES, T_CUT, T_FIRST, T_FRAG, T_ICMP, T_IPV4, T_IPV6, T_LAST, T_MAXIP, T_PACKETS, T_SIZE, T_SKIP, T_TCP,
@@ -544,7 +544,7 @@ export class FlowEngine {
         ["orig", o, r],
         ["resp", r, o],
       ] as const) {
-        if (I[side + S_LARGERETRANS] > 0 && I[side + S_SMALLACKED] > 0 && (I[other + S_HASLASTACK] === 0 || ((I[side + S_ACKEDUPTO] - I[side + S_LARGEEND]) | 0) < 0)) {
+        if (I[side + S_LARGERETRANS] > 0 && I[side + S_SMALLACKED] > 0 && (I[other + S_HASLASTACK] === 0 || ((I[side + S_ZACK] - I[side + S_LARGEEND]) | 0) < 0)) {
           if (!blackhole || I[side + S_LARGERETRANS] > blackhole.retransmissions) {
             blackhole = { direction: dir, segmentSize: I[side + S_LARGESIZE], retransmissions: I[side + S_LARGERETRANS], smallSegmentsAcked: I[side + S_SMALLACKED] };
           }

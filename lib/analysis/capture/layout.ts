@@ -63,7 +63,10 @@ export const P_OUTERDPORT = 296;
 export const P_OUTERLEN = 300;
 export const P_OUTERDF = 304;
 export const P_TRUNC = 308;
-/** tunnels the packet was inside (GRE in GRE: 2); the outer length and DF are the outermost's */
+/**
+ * tunnels the packet was inside (GRE in GRE: 2); the outer length and DF are the outermost's. This field,
+ * P_ERSPAN and P_INFRAG are valid only when P_TUNKIND is set
+ */
 export const P_TUNLAYERS = 312;
 /** the GRE payload was ERSPAN (a mirrored frame: its outer size says nothing about the inner flow's path) */
 export const P_ERSPAN = 316;
@@ -140,8 +143,10 @@ export const S_PACKETS = 2;
 export const S_SEQINIT = 4;
 export const S_ONCE = 6;
 export const S_MAXSEQEND = 8;
-export const S_ACKEDUPTO = 10;
-export const S_ACKEDINIT = 12;
+// Zeek's sequence bookkeeping per endpoint (TCP_Endpoint, TCP_Reassembler), raw 32-bit sequence numbers:
+// start, last (highest sent), ack (highest acknowledged by the peer: also the black-hole check's)
+export const S_ZSTART = 10;
+export const S_ZACK = 12;
 export const S_LASTACK = 14;
 export const S_HASLASTACK = 16;
 export const S_LASTWIN = 18;
@@ -149,16 +154,14 @@ export const S_MAXSEG = 20;
 export const S_KEEPALIVE = 22;
 export const S_SMALLPENDING = 24;
 export const S_SMALLPENDINGEND = 26;
-// Zeek's sequence bookkeeping per endpoint (TCP_Endpoint, TCP_Reassembler): raw 32-bit sequence numbers, or
-// "relative" ones (to S_ZSTART, as Zeek's reassembler counts: the first data byte after a SYN is 1)
-export const S_ZSTART = 28;
-export const S_ZLAST = 30;
-export const S_ZACK = 32;
-/** relative: content delivered (seen, or given up as a gap) up to here */
-export const S_DELIV = 34;
-/** content seen above a hole, not delivered yet: S_NBLK [start, end) pairs at S_BLK (relative, ascending) */
-export const S_NBLK = 36;
-export const S_SMALLACKED = 38;
+export const S_ZLAST = 28;
+/** content delivered (seen, or given up as a gap) up to here; moves with S_ZSTART (Zeek counts relative) */
+export const S_DELIV = 30;
+/** content seen above a hole, not delivered yet: S_NBLK [start, end) pairs at S_BLK (ascending) */
+export const S_NBLK = 32;
+export const S_SMALLACKED = 34;
+export const S_FREE36 = 36;
+export const S_FREE38 = 38;
 export const S_LASTFINSEQ = 40;
 export const S_LASTSYNSEQ = 42;
 export const S_RETRANS = 44;
@@ -176,8 +179,8 @@ export const S_HASOPTS = 72;
 export const S_OPTMSS = 74;
 export const S_OPTWS = 76;
 export const S_OPTSACK = 78;
-/** relative: one past the FIN (Zeek's FIN_seq); valid when Z_FIN is set */
-export const S_FINREL = 80;
+/** one past the FIN (Zeek's FIN_seq); valid when Z_FIN is set */
+export const S_FINAT = 80;
 /** wraps of S_ZLAST (low 16 bits) and of S_ZACK (high 16 bits) */
 export const S_ZWRAPS = 82;
 /** Z_FIN, and the state before the current one (Zeek's prev_state) at bits 8-15 */

@@ -22,7 +22,7 @@ import {
   P_HASOPTS, P_HASQUOTED, P_ICMPCODE, P_ICMPMTU, P_ICMPTYPE, P_INDEX, P_IPLEN, P_IPVER, P_ISFRAG, P_L4, P_MSS,
   P_ORIGLEN, P_OUTERDF, P_OUTERDPORT, P_OUTERDST4, P_OUTERLEN, P_OUTERSRC4, P_OUTERVER, P_OUTERW6, P_PAYLEN, P_PROTO,
   P_QDPORT, P_QDST4, P_QPROTO, P_QSEQ, P_QSPORT, P_QSRC4, P_QVER, P_QW6, P_SACKPERM, P_SEQ, P_SIZE, P_SPORT, P_SRC4,
-  P_TRUNC, P_TS, P_TSECR, P_TSVAL, P_TTL, P_TUNKIND, P_VNI, P_W6, P_WINDOW, P_WSCALE, S_ACKEDINIT, S_ACKEDUPTO,
+  P_TRUNC, P_TS, P_TSECR, P_TSVAL, P_TTL, P_TUNKIND, P_VNI, P_W6, P_WINDOW, P_WSCALE,
   S_DATARETRANS, S_DUPACKS, S_HASLASTACK, S_HASOPTS, S_KEEPALIVE, S_LARGEEND, S_LARGERETRANS, S_LARGESIZE,
   S_LASTACK, S_LASTFINSEQ, S_LASTRSTSEQ, S_LASTSYNSEQ, S_LASTWIN, S_MAXSEG, S_MAXSEQEND, S_ONCE, S_OPTMSS, S_OPTSACK,
   S_OPTWS, S_PACKETS, S_RESETS, S_RETRANS, S_SEQINIT, S_SMALLACKED, S_SMALLPENDING, S_SMALLPENDINGEND, S_STATE,
@@ -31,7 +31,7 @@ import {
   T_MAXIP, T_PACKETS, T_SIZE, T_SKIP, T_TCP, T_TUNNEL, T_UDP, TS_BACKWARD, TS_CLKCAP, TS_CLKPTR, TS_CLOCKS,
   TS_CONNECTIONS, TS_DST, TS_EXFROM, TS_EXTO, TS_EXTS, TS_HASEX, TS_KEY, TS_LASTTS, TS_LASTTSVAL, TS_NCLOCK, TS_NEXT,
   TS_SRC, TS_V6, TSE, F_ACK, F_FIN, F_RST, F_SYN, NO_TS, P_TUNLAYERS, P_ERSPAN, S_ZSTART, S_ZLAST, S_ZACK, S_ZWRAPS,
-  S_DELIV, S_FINREL, S_NBLK, S_BLK, MAX_BLOCKS, S_GAPS, S_ZBITS, Z_FIN, D_MISSO, D_MISSR,
+  S_DELIV, S_FINAT, S_NBLK, S_BLK, MAX_BLOCKS, S_GAPS, S_ZBITS, Z_FIN, D_MISSO, D_MISSR,
   T_MISSED, T_GAPFLOWS, T_UNTRACKEDPKTS, T_UNTRACKEDSINCE, T_BUDGET, T_PEAKLIVE, P_INFRAG,
 } from "../layout";
 
@@ -142,9 +142,6 @@ function resetScratch(): void {
   setP(P_HASOPTS, 0);
   setP(P_HASQUOTED, 0);
   setP(P_TUNKIND, 0);
-  setP(P_TUNLAYERS, 0);
-  setP(P_ERSPAN, 0);
-  setP(P_INFRAG, 0);
   setP(P_TRUNC, 0);
   setPD(P_ICMPMTU, -1);
   setP(P_FLAGS, 0);
@@ -561,6 +558,12 @@ function decodeGre(off: i32, end: i32, depth: i32, dport: i32): i32 {
  */
 function decap(kind: i32, key: i32, dport: i32, erspan: i32, what: i32, inner: i32, end: i32, depth: i32, udp: bool): i32 {
   if (inner >= end) return SKIP_NONE;
+  // the tunnel-only scratch fields (read only when P_TUNKIND is set) start afresh at the outermost tunnel
+  if (depth == 0) {
+    setP(P_TUNLAYERS, 0);
+    setP(P_ERSPAN, 0);
+    setP(P_INFRAG, 0);
+  }
   if (depth >= MAX_TUNNELS) {
     if (!udp) setP(P_L4, 0);
     return SKIP_NONE;
@@ -941,7 +944,8 @@ export function ingest(): void {
  * sweeps finalise such flows too, but only every SWEEP_EVERY_SEC (and the idle scan every idle / 4): here
  * the outcome no longer depends on when the sweep last ran, i.e. on the other flows of the capture.
  */
-function expired(f: i32, ts: f64): i32 {
+// @ts-ignore: decorator
+@inline function expired(f: i32, ts: f64): i32 {
   if (f == NONE) return NONE;
   const d = f * ND;
   const lastTs = gd(d + D_LASTTS);
@@ -1136,7 +1140,7 @@ function allocSlot(): i32 {
     si(side + S_LASTRSTSEQ, -1);
     si(side + S_OPTMSS, -1);
     si(side + S_OPTWS, -1);
-    // Zeek's reassembler starts at relative 1 (after the SYN)
+    // Zeek's reassembler starts at relative 1 (after the SYN): raw 1 while the start is 0 (zInit moves it)
     si(side + S_DELIV, 1);
   }
   const d = f * ND;
@@ -1439,42 +1443,29 @@ function tcp(f: i32, fromOrig: bool): void {
   const zlen = (flags & F_RST) != 0 ? seqLen - len : seqLen;
   const zend = seq + zlen;
   if (st0 == INACTIVE || (flags & F_SYN) != 0) zInitEndpoint(s, st0, flags, seq, zend);
-  const relSeq = seq - gi(s + S_ZSTART);
   if (flags & F_FIN) {
     si(s + S_ZBITS, gi(s + S_ZBITS) | Z_FIN);
-    si(s + S_FINREL, relSeq + zlen);
+    si(s + S_FINAT, zend);
   }
-  let relAck = 0;
-  let ackValid = false;
+  const ack = pI(P_ACK);
   if (flags & F_ACK) {
-    const ack = pI(P_ACK);
     if (gi(peer + S_STATE) == INACTIVE) {
       // the peer has sent nothing: its numbering starts as if its SYN had been seen (Zeek's init_peer)
       zInit(peer, ack - 1, ack - 1);
-    } else {
-      relAck = ack - gi(peer + S_ZSTART);
-      // below the peer's start before any wrap: an old or broken ACK (Zeek's ack underflow)
-      ackValid = relAck >= 0 || (gi(peer + S_ZWRAPS) >>> 16) != 0;
-      // RSTs' ACKs are not trusted (update_ack_seq)
-      if ((flags & F_RST) == 0) {
-        const last = gi(peer + S_ZACK);
-        const delta = ack - last;
-        if (delta > 0 && !(ack == 0 && delta > TOO_LARGE_SEQ_DELTA)) {
-          if (<u32>ack < <u32>last) si(peer + S_ZWRAPS, gi(peer + S_ZWRAPS) + 0x10000);
-          si(peer + S_ZACK, ack);
-        }
+    } else if ((flags & F_RST) == 0) {
+      // Zeek's ack_seq (RSTs' ACKs are not trusted); also what the black-hole check compares with
+      const last = gi(peer + S_ZACK);
+      const delta = ack - last;
+      if (delta > 0 && !(ack == 0 && delta > TOO_LARGE_SEQ_DELTA)) {
+        if (<u32>ack < <u32>last) si(peer + S_ZWRAPS, gi(peer + S_ZWRAPS) + 0x10000);
+        si(peer + S_ZACK, ack);
       }
     }
-    const ackedUpTo = pI(P_ACK);
-    if (gi(peer + S_ACKEDINIT) == 0 || ackedUpTo - gi(peer + S_ACKEDUPTO) > 0) {
-      si(peer + S_ACKEDUPTO, ackedUpTo);
-      si(peer + S_ACKEDINIT, 1);
-    }
-    if (gi(peer + S_SMALLPENDING) > 0 && ackedUpTo - gi(peer + S_SMALLPENDINGEND) >= 0) {
+    if (gi(peer + S_SMALLPENDING) > 0 && ack - gi(peer + S_SMALLPENDINGEND) >= 0) {
       si(peer + S_SMALLACKED, gi(peer + S_SMALLACKED) + gi(peer + S_SMALLPENDING));
       si(peer + S_SMALLPENDING, 0);
     }
-    si(s + S_LASTACK, ackedUpTo);
+    si(s + S_LASTACK, ack);
     si(s + S_HASLASTACK, 1);
   }
   // Zeek's update_last_seq: the common case here, the others in zUpdateLast
@@ -1489,18 +1480,21 @@ function tcp(f: i32, fromOrig: bool): void {
 
   // established ends only change state on SYN, FIN or RST: skip the state machine for the rest
   if (fsr != 0 || st0 != ESTABLISHED) updateState(s, peer, fromOrig, b + SIDE_O, flags, len);
-  // an ACK beyond what the capture holds of the peer's data: the capture missed it (Zeek's content gap)
-  if (ackValid && relAck - gi(peer + S_DELIV) > 0) ackReceived(f, peer, s, relAck, !fromOrig);
+  // an ACK beyond what the capture holds of the peer's data: the capture missed it (Zeek's content gap);
+  // not an ACK below the peer's start before any wrap (Zeek's ack underflow), not the peer's init above
+  if ((flags & F_ACK) != 0 && ack - gi(peer + S_DELIV) > 0 && (ack - gi(peer + S_ZSTART) >= 0 || (gi(peer + S_ZWRAPS) >>> 16) != 0)) {
+    ackReceived(f, peer, s, ack, !fromOrig);
+  }
   // this packet's data, unless the snapshot length cut it (its bytes were not captured: Zeek does not
-  // deliver them either, so they become a gap once acknowledged), or it rides on a RST, or lies before the
-  // endpoint's start (Zeek's seq underflow). A segment cut short by the fragmentation of a tunnel's outer
-  // packet is in the capture, in the later fragments: Zeek reassembles them, here it counts as seen
-  if (len > 0 && (pI(P_TRUNC) == 0 || pI(P_INFRAG) != 0) && (flags & F_RST) == 0 && (relSeq >= 0 || (gi(s + S_ZWRAPS) & 0xffff) != 0)) {
-    const lo = (flags & F_SYN) != 0 ? relSeq + 1 : relSeq;
-    const deliv = gi(s + S_DELIV);
+  // deliver them either, so they become a gap once acknowledged), or it rides on a RST. A segment cut short
+  // by the fragmentation of a tunnel's outer packet is in the capture, in the later fragments: Zeek
+  // reassembles them, here it counts as seen
+  if (len > 0 && (pI(P_TRUNC) == 0 || (pI(P_TUNKIND) != 0 && pI(P_INFRAG) != 0)) && (flags & F_RST) == 0) {
+    const lo = (flags & F_SYN) != 0 ? seq + 1 : seq;
     // in order, nothing held: delivered
-    if (lo == deliv && gi(s + S_NBLK) == 0) si(s + S_DELIV, lo + len);
-    else dataSent(s, lo, len);
+    if (lo == gi(s + S_DELIV) && gi(s + S_NBLK) == 0) si(s + S_DELIV, lo + len);
+    // (not before the endpoint's start: Zeek's seq underflow)
+    else if (seq - gi(s + S_ZSTART) >= 0 || (gi(s + S_ZWRAPS) & 0xffff) != 0) dataSent(s, lo, len);
   }
 
   if ((flags & (F_FIN | F_RST)) != 0 && gd(d + D_CLOSEDAT) < 0 && closeCheck(s, peer)) {
@@ -1523,7 +1517,20 @@ function tcp(f: i32, fromOrig: bool): void {
 // from S_ZSTART (valid while an endpoint has less than 2 GB outstanding), wraps are counted for the sizes ----
 const TOO_LARGE_SEQ_DELTA: i32 = 1048576;
 
+/**
+ * (Re)starts an endpoint's numbering at start. Zeek's reassembler counts relative to the start, so its
+ * delivery point, held blocks and FIN position (kept raw here) move with it
+ */
 function zInit(s: i32, start: i32, last: i32): void {
+  const shift = start - gi(s + S_ZSTART);
+  if (shift != 0) {
+    si(s + S_DELIV, gi(s + S_DELIV) + shift);
+    si(s + S_FINAT, gi(s + S_FINAT) + shift);
+    for (let i = 0; i < gi(s + S_NBLK); i++) {
+      si(s + S_BLK + 4 * i, gi(s + S_BLK + 4 * i) + shift);
+      si(s + S_BLK + 4 * i + 2, gi(s + S_BLK + 4 * i + 2) + shift);
+    }
+  }
   si(s + S_ZSTART, start);
   si(s + S_ZACK, start);
   si(s + S_ZLAST, last);
@@ -1571,14 +1578,14 @@ function zUpdateLast(s: i32, st: i32, flags: i32, end: i32): void {
 }
 
 /**
- * The peer acknowledged side p's data up to relAck (relative to p's start) beyond what was delivered:
- * content the capture never held up to there is a gap (TCP_Reassembler::AckReceived, Undelivered, Gap).
- * Zeek's trim point never passes the delivery point here, so the delivery point alone decides.
+ * The peer acknowledged side p's data up to ack beyond what was delivered: content the capture never held up
+ * to there is a gap (TCP_Reassembler::AckReceived, Undelivered, Gap). Zeek's trim point never passes the
+ * delivery point here, so the delivery point alone decides.
  */
-function ackReceived(f: i32, p: i32, other: i32, relAck: i32, pIsOrig: bool): void {
-  let a = relAck;
+function ackReceived(f: i32, p: i32, other: i32, ack: i32, pIsOrig: bool): void {
+  let a = ack;
   // acknowledging a FIN acknowledges no data beyond it
-  if ((gi(p + S_ZBITS) & Z_FIN) != 0 && a - gi(p + S_FINREL) >= 0) a = gi(p + S_FINREL) - 1;
+  if ((gi(p + S_ZBITS) & Z_FIN) != 0 && a - gi(p + S_FINAT) >= 0) a = gi(p + S_FINAT) - 1;
   let deliv = gi(p + S_DELIV);
   if (a - deliv <= 0) return;
   // held blocks below the acknowledged point are delivered, the holes before them are gaps
@@ -1626,7 +1633,7 @@ function popBlock(p: i32, n: i32): i32 {
 }
 
 /**
- * Side s's data [lo, lo + len) (relative) was captured: delivered when it continues what was delivered,
+ * Side s's data [lo, lo + len) (raw sequence numbers) was captured: delivered when it continues what was delivered,
  * held as a block above a hole otherwise (TCP_Reassembler::DataSent, Reassembler::NewBlock). At most
  * MAX_BLOCKS are held: beyond that the two closest merge, i.e. a small hole is taken as seen (a gap
  * under-counted rather than one invented).
