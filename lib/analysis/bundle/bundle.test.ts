@@ -180,6 +180,25 @@ describe("reading bundles", () => {
     expect(r.unreadable).toEqual([]);
   });
 
+  it("a capture whose flows outgrew the flow table is listed in unreadable, not diagnosed as if complete (issue 10 item 3)", async () => {
+    // a real capture of four HTTP streams over IPv6, three of them alive while the first is: with room for one
+    // flow, the others are counted but not tracked (what a 4 M-flow SYN flood does to the default 131 072)
+    const dir = path.join(tmp, "budget");
+    fs.mkdirSync(dir);
+    fs.copyFileSync(corpus("pcap/rawip-ipv6-four-http-streams.pcap"), path.join(dir, "flood.pcap"));
+    const r = await readBundle([dir], { captures: { options: { flowBudget: 1 } } });
+    expect(r.status).toBe("success");
+    if (r.status !== "success") return;
+    expect(r.captures[0]!.summary.untrackedFlows).toMatchObject({ flows: 3, packets: 53, budget: 1 });
+    expect(r.unreadable).toEqual([{
+      host: "budget", file: "flood.pcap",
+      message: "flow table full (1 flows alive) from 2006-05-13T20:23:16.702Z: about 3 more flows (53 packets) were not tracked, in no flow or state count",
+    }]);
+    // the default budget has room for them all
+    const all = await readBundle([dir], { captures: {} });
+    expect(all.status === "success" && all.unreadable).toEqual([]);
+  });
+
   it("a directory's symlinks are listed, not followed; an oversized file is listed, not read", async () => {
     const dir = path.join(tmp, "links", "node-a");
     fs.mkdirSync(dir, { recursive: true });

@@ -140,7 +140,8 @@ export async function record(e: WalkEntry, summarize: boolean, opts: SummaryOpti
     if (summarize) {
       const summary = e.file ? await summarizeFile(e.file, opts) : await summarizeCapture(e.stream, opts);
       r.captured = { summary, key: `${key}\u00000` };
-      if (summary.error) r.unreadable = captureError(summary);
+      const notes = captureNotes(summary);
+      if (notes) r.unreadable = notes;
     }
     return r;
   }
@@ -177,6 +178,16 @@ async function summarizeFile(file: string, opts: SummaryOptions): Promise<Captur
   } finally {
     await fh.close();
   }
+}
+
+/** What a capture's summary does not cover, for `unreadable`: a read that stopped, flows the flow table had no room
+ * for (SummaryOptions.flowBudget: a SYN flood). Also for summaries made elsewhere (the agent's, at ingest). */
+export function captureNotes(s: CaptureSummary): string | undefined {
+  const notes: string[] = [];
+  if (s.error) notes.push(captureError(s));
+  const u = s.untrackedFlows;
+  if (u) notes.push(`flow table full (${u.budget} flows alive) from ${new Date(u.since * 1000).toISOString()}: about ${u.flows} more flows (${u.packets} packets) were not tracked, in no flow or state count`);
+  return notes.length ? notes.join("; ") : undefined;
 }
 
 function captureError(s: CaptureSummary): string {

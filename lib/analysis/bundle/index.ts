@@ -1,6 +1,6 @@
 /** Bundle reader: see README.md beside this file. */
 export {
-  readBundle, type ReadBundleOptions, type BundleResult, type BundleSuccess, type BundleCapture, type Unreadable,
+  readBundle, captureNotes, type ReadBundleOptions, type BundleResult, type BundleSuccess, type BundleCapture, type Unreadable,
 } from "./fs";
 export {
   walkBundle, captureKindOf, type WalkEntry, type WalkText, type WalkCapture, type WalkSkipped, type WalkOptions,
