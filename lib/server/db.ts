@@ -1,7 +1,7 @@
 // Which database the app talks to, opened once per process.
 //   no DATABASE_URL              -> embedded PGlite, data in ./.data/pglite (NETMORTEM_DATA_DIR overrides)
 //   DATABASE_URL=postgresql://…  -> PostgreSQL through @prisma/adapter-pg (`?schema=x` selects a schema)
-import { mkdirSync, realpathSync } from "node:fs";
+import { lstatSync, mkdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -42,7 +42,16 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
     try {
       dataDir = realpathSync(/*turbopackIgnore: true*/ dataDir);
     } catch {
-      // not there yet: PGlite creates it
+      // not there yet: PGlite creates it; but a link to nowhere it cannot create (it failed with EEXIST from mkdir)
+      const link = lstatSync(/*turbopackIgnore: true*/ dataDir, { throwIfNoEntry: false });
+      if (link?.isSymbolicLink()) {
+        throw new Error(`the database directory ${dataDir} is a symbolic link to ${readlinkSync(/*turbopackIgnore: true*/ dataDir)}, which does not exist (or is a link loop): make that directory or point NETMORTEM_DATA_DIR elsewhere`);
+      }
+    }
+    const st = statSync(/*turbopackIgnore: true*/ dataDir, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) {
+      // PGlite threw a bare { name: "ErrnoError", errno: 54 } for this
+      throw new Error(`the database directory ${opts.dataDir}${dataDir !== path.resolve(/*turbopackIgnore: true*/ opts.dataDir) ? ` (${dataDir})` : ""} is not a directory: point NETMORTEM_DATA_DIR at a directory`);
     }
     mkdirSync(/*turbopackIgnore: true*/ path.dirname(dataDir), { recursive: true });
     release = lockDataDir(dataDir);
