@@ -6,13 +6,13 @@ import type { EvidenceKind, HostEvidence } from "./model";
 import type { FileFacts, TextParser, Warning } from "./parser";
 import { findTakenAt, mergeHost, type MergeExtras, type ParsedFile } from "./merge";
 import { allParsers, recognise, SNIFF_BYTES } from "./registry";
-import { cleanPart, commandFromFileName, commandKinds, mainCommand, splitPaste, unwrap, type PastePart } from "./paste";
+import { cleanPart, commandFromFileName, commandKinds, mainCommand, normalizeTerminal, splitPaste, unwrap, type PastePart } from "./paste";
 import { sysctlFromProcSysPath } from "./parsers/system";
 
 export { allParsers, recognise, nameHints, MIN_SCORE, SNIFF_BYTES, type Recognition } from "./registry";
 export { mergeHost, findTakenAt, snapshotRank, MAX_WARNINGS_PER_FILE, type ParsedFile, type MergeExtras } from "./merge";
 export { HostEvidence, emptyHost, EvidenceKind } from "./model";
-export { splitPaste, commandKinds, mainCommand, promptCommand, headerTitle, timeOf, commandFromFileName, type PastePart } from "./paste";
+export { splitPaste, commandKinds, mainCommand, promptCommand, headerTitle, timeOf, commandFromFileName, bareCommand, normalizeTerminal, type PastePart } from "./paste";
 export type { FileFacts, TextParser, ParseOutcome, Warning } from "./parser";
 
 export type TextFileResult =
@@ -125,6 +125,74 @@ function sysctlFromCommand(command: string, lines: string[]): FileFacts | undefi
   return undefined;
 }
 
+// ss's state names (`ss -tn state syn-sent`) as its State column prints them
+const SS_STATE_FILTER: Record<string, string> = {
+  established: "ESTAB", "syn-sent": "SYN-SENT", "syn-recv": "SYN-RECV", "fin-wait-1": "FIN-WAIT-1", "fin-wait-2": "FIN-WAIT-2",
+  "time-wait": "TIME-WAIT", closed: "UNCONN", "close-wait": "CLOSE-WAIT", "last-ack": "LAST-ACK", listening: "LISTEN", closing: "CLOSING",
+};
+const TCP_STATE_WORD: Record<string, string> = {
+  time_wait: "TIME-WAIT", "time-wait": "TIME-WAIT", established: "ESTAB", estab: "ESTAB", syn_sent: "SYN-SENT", "syn-sent": "SYN-SENT",
+  syn_recv: "SYN-RECV", "syn-recv": "SYN-RECV", close_wait: "CLOSE-WAIT", "close-wait": "CLOSE-WAIT", fin_wait1: "FIN-WAIT-1",
+  fin_wait2: "FIN-WAIT-2", "fin-wait-1": "FIN-WAIT-1", "fin-wait-2": "FIN-WAIT-2", last_ack: "LAST-ACK", "last-ack": "LAST-ACK", listen: "LISTEN",
+};
+
+/**
+ * The output as it would read without the command's own shortcuts: `ss … state X` prints no State column (the
+ * filter names it), so each row gets it back for the ss parsers. Same number of lines; undefined when nothing
+ * changes.
+ */
+function commandView(command: string, lines: string[]): string[] | undefined {
+  const { cmd, word } = mainCommand(command);
+  if (word !== "ss") return undefined;
+  const states = [...cmd.matchAll(/\bstate\s+([a-z0-9-]+)/g)].map((m) => SS_STATE_FILTER[m[1]!]);
+  if (states.length !== 1 || !states[0]) return undefined;
+  const st = states[0];
+  const hi = lines.findIndex((l) => /^(Netid\s+)?Recv-Q\s+Send-Q\s+Local Address:Port/.test(l));
+  if (hi < 0) return undefined;
+  const netid = /^Netid/.test(lines[hi]!);
+  return lines.map((l, i) => {
+    if (i === hi) return l.replace(/^(Netid\s+)?/, (m) => `${m}State${" ".repeat(6)}`);
+    if (i < hi || l.trim() === "" || /^\s/.test(l)) return l;
+    if (!netid) return `${st} ${l}`;
+    const m = /^(\S+)(\s+)(.*)$/.exec(l);
+    return m ? `${m[1]}${m[2]}${st} ${m[3]}` : l;
+  });
+}
+
+/**
+ * Facts a command's answer gives that no output format carries by itself:
+ *   - `netstat -ant | grep TIME_WAIT | wc -l` → 16: the number of sockets in that state (ss without -H counts
+ *     its header line too);
+ *   - `ip route get D from S iif I` answered `RTNETLINK answers: Invalid cross-device link` (or `Invalid argument`
+ *     on newer kernels): the kernel refuses S as a source on I, the reverse-path check a martian-source log line
+ *     reports.
+ */
+function factsFromCommand(command: string, lines: string[]): { kind: EvidenceKind; facts: FileFacts } | undefined {
+  const { cmd, word, filter } = mainCommand(command);
+  const out = lines.map((l) => l.trim()).filter((l) => l !== "");
+  if ((word === "netstat" || word === "ss") && filter && /\bwc\s+-l\s*$/.test(filter) && out.length === 1 && /^\d{1,9}$/.test(out[0]!)) {
+    const words = [...`${cmd} ${filter}`.toLowerCase().matchAll(/[a-z_-]+/g)].map((m) => m[0]);
+    const states = new Set(words.map((w) => TCP_STATE_WORD[w] ?? SS_STATE_FILTER[w]).filter((x): x is string => !!x && x !== "UNCONN"));
+    if (states.size !== 1) return undefined;
+    let n = Number(out[0]);
+    // `ss … | wc -l` counts ss's header unless -H or a grep removed it
+    if (word === "ss" && !/(^|\s)-\w*H/.test(cmd) && !/\bgrep\b/.test(filter)) n = Math.max(0, n - 1);
+    return { kind: word === "ss" ? "ss-sockets" : "netstat-sockets", facts: { socketStates: { [[...states][0]!]: n } } };
+  }
+  if (word === "ip") {
+    const m = /\broute\s+get\s+(\S+)\s+from\s+(\S+)(?:\s+\S+\s+\S+)*?\s+iif\s+(\S+)/.exec(cmd);
+    const err = out.find((l) => /^RTNETLINK answers: (Invalid cross-device link|Invalid argument)/.test(l));
+    if (m && err && out.length === 1) {
+      const line = lines.findIndex((l) => l.trim() === err) + 1;
+      return {
+        kind: "ip-route-get",
+        facts: { logEvents: [{ kind: "martian_source", message: `ip route get ${m[1]} from ${m[2]} iif ${m[3]}: ${err} (the kernel refuses ${m[2]} as a source arriving on ${m[3]})`, client: m[2]!, line }] },
+      };
+    }
+  }
+  return undefined;
+}
+
 function recognisePart(p: PastePart, name: string, parsers: TextParser[], single: boolean):
   { ok: true; part: TextPart } | { ok: false; reason: string } {
   const cleaned = cleanPart(p);
@@ -139,10 +207,18 @@ function recognisePart(p: PastePart, name: string, parsers: TextParser[], single
     remapLines(direct, [], cleaned.lineNos);
     return { ok: true, part: { kind: "sysctl", facts: direct, warnings: [], ...(command ? { command } : {}), ...(p.host ? { host: p.host } : {}), from, to } };
   }
+  const answered = command ? factsFromCommand(command, cleaned.lines) : undefined;
+  if (answered) {
+    remapLines(answered.facts, [], cleaned.lineNos);
+    if (p.takenAt) answered.facts.takenAt = p.takenAt;
+    return { ok: true, part: { kind: answered.kind, facts: answered.facts, warnings: [], ...(command ? { command } : {}), ...(p.host ? { host: p.host } : {}), from, to } };
+  }
   const kinds = command ? commandKinds(command) : [];
   const variants: Array<{ lines: string[]; lineNos: number[] }> = [cleaned];
   const joined = unwrap(cleaned.lines, cleaned.lineNos);
   if (joined) variants.push(joined);
+  const view = command ? commandView(command, cleaned.lines) : undefined;
+  if (view) variants.push({ lines: view, lineNos: cleaned.lineNos });
   let best: { kind: EvidenceKind; facts: FileFacts; warnings: Warning[]; lineNos: number[]; score: number } | undefined;
   for (const v of variants) {
     const text = v.lines.join("\n") + "\n";
@@ -190,7 +266,8 @@ function recognisePart(p: PastePart, name: string, parsers: TextParser[], single
  * recognises is listed with its lines.
  */
 export function parseTextParts(input: string, name: string, parsers: TextParser[] = allParsers): TextPartsResult {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  // what a terminal added (colours, bracketed-paste marks, progress-meter overwrites) is not part of the output
+  const text = normalizeTerminal(input.charCodeAt(0) === 0xfeff ? input.slice(1) : input);
   const pieces = splitPaste(text);
   const lines = (text.match(/\n/g)?.length ?? 0) + (text.endsWith("\n") ? 0 : 1);
   if (pieces.length <= 1 && (pieces[0]?.via ?? "none") === "none") {

@@ -55,6 +55,7 @@ export const EvidenceKind = z.enum([
   "envoy-access-log", // Envoy default-format access log (also Ambassador/Istio, JSON-wrapped lines)
   "haproxy-log", // HAProxy httplog / tcplog lines (syslog-prefixed or bare) and its alerts
   "json-access-log", // JSON access logs: ingress-nginx/nginx escape=json formats, Traefik, others
+  "client-log", // what clients print when a connection fails: curl (-v and its error lines), applications' errno texts
 ]);
 export type EvidenceKind = z.infer<typeof EvidenceKind>;
 
@@ -168,6 +169,9 @@ export const LogEventKind = z.enum([
   "syn_flooding", // Possible SYN flooding on port …
   "martian_source",
   "neighbour_table_overflow",
+  "connect_timeout", // a client's connect timed out: the handshake never completed (curl 'Connection timed out', Go 'i/o timeout')
+  "transfer_stalled", // connected, then no (or only part of the) response before the client's deadline (curl 'Operation timed out … with N out of M bytes')
+  "no_route_to_host", // EHOSTUNREACH / ENETUNREACH from connect()
   "other_error",
 ]);
 export type LogEventKind = z.infer<typeof LogEventKind>;

@@ -15,8 +15,8 @@ import type { EvidenceKind } from "./model";
 export type PastePart = {
   /** the command line (prompt removed), or the header's title */
   command?: string;
-  /** how the part was introduced */
-  via: "prompt" | "header" | "none";
+  /** how the part was introduced: a prompt, a section header, a bare command line (no prompt), or nothing */
+  via: "prompt" | "header" | "bare" | "none";
   /** the host a prompt names (`root@node-1:~#` → node-1) */
   host?: string;
   /** output lines (terminators removed) and the 1-based line of each in the original text */
@@ -137,6 +137,8 @@ export function headerTitle(line: string): string | undefined {
   // a path or a time (a markdown heading of prose is not a section of evidence)
   if (open.startsWith("[") && !close) return undefined;
   if (open.startsWith("[") && /^\d+(\.\d+)?\]/.test(`${title}]`)) return undefined; // dmesg "[ 12.345]"
+  // ping's own summary line (`--- 10.0.0.1 ping statistics ---`) belongs to its output
+  if (open === "---" && / statistics$/.test(title)) return undefined;
   const commandish = isCommandText(title.replace(/^(?:command|cmd|output of|running|run|exec)\s*[:=]?\s*/i, ""), true) || /^\/(proc|sys|etc|var|run)\//.test(title);
   if (!close && !commandish && !timeOf(title)) return undefined;
   if (open === "---" && !close && !commandish) return undefined;
@@ -171,6 +173,83 @@ function iso(text: string, zone?: string): string | undefined {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
+/**
+ * Commands people paste without any prompt, one per line above their output (`netstat -s | grep -i listen`,
+ * `uname -r`, `cat /proc/sys/net/core/somaxconn`): programs whose output is evidence, or that name the host or
+ * the time. The caller only asks at the start of a text or after a blank line or a code fence.
+ */
+const BARE = new Set([
+  "ss", "ip", "netstat", "nstat", "sysctl", "conntrack", "tcpdump", "dmesg", "journalctl", "uname", "iptables",
+  "iptables-save", "ip6tables", "ip6tables-save", "iptables-legacy", "iptables-legacy-save", "iptables-nft",
+  "iptables-nft-save", "nft", "cat", "grep", "egrep", "zgrep", "head", "tail", "ethtool", "ifconfig", "route", "ping",
+  "ping6", "tracepath", "traceroute", "curl", "uptime", "hostname", "date", "bridge", "arp",
+]);
+const PROSE = new Set(["the", "a", "an", "is", "was", "are", "were", "and", "but", "shows", "showed", "says", "said", "when", "which", "that", "this", "it", "we", "i", "you", "to", "of", "see", "saw", "gives", "gave", "returns", "returned", "output", "outputs", "command"]);
+
+/** a command line without a prompt, or undefined */
+export function bareCommand(line: string): string | undefined {
+  if (line.length > 300 || !/^[a-z]/.test(line) || /\t/.test(line)) return undefined;
+  const t = line.trim();
+  // `net.core.somaxconn = 128` is sysctl's output; a sentence ends in a colon or a full stop (quoted filters aside)
+  const unquoted = t.replace(/'[^']*'|"[^"]*"/g, "''");
+  if (/ = |[:.]$/.test(unquoted) && !/\d\.$/.test(unquoted)) return undefined;
+  const { cmd, word } = mainCommand(t);
+  if (!BARE.has(word)) return undefined;
+  const words = unquoted.split(/\s+/);
+  if (words.slice(1).some((w) => PROSE.has(w.toLowerCase()))) return undefined;
+  const args = cmd.split(/\s+/).slice(1);
+  // a reader of files names one (`cat /proc/net/netstat`, `tail -n 20 /var/log/nginx/error.log`)
+  if (/^(cat|grep|egrep|zgrep|head|tail)$/.test(word)) return args.some((a) => /^['"]?\//.test(a)) ? t : undefined;
+  if (/^(uptime|hostname|date|dmesg|uname|ss|netstat|nstat|route|ifconfig|arp)$/.test(word)) return t;
+  // the others take an object, a flag or an address (`ip route`, `sysctl net.core.somaxconn`, `ping -c 3 x`)
+  return args.length > 0 ? t : undefined;
+}
+
+// terminal control sequences: CSI (colours, bracketed paste `ESC[?2004h`), OSC (window titles), two-byte escapes
+const CSI = /\x1b\[[0-?]{0,32}[ -/]{0,8}[@-~]/g;
+const OSC = /\x1b\][^\x07\x1b]{0,512}(?:\x07|\x1b\\)/g;
+const ESC2 = /\x1b[()][A-Za-z0-9]|\x1b[=>78DEHMc]/g;
+
+/**
+ * What a terminal would show for a text that went through one: escape sequences (colours of `ip -c`, the
+ * bracketed-paste marks script(1) records) removed, carriage returns inside a line replayed as overwrites
+ * (progress meters, `ESC[?2004l CR` before output), backspaces applied. Line ends (LF or CRLF) and the number
+ * of lines are kept, so line numbers still cite the original. Texts without any of these are returned as is.
+ */
+export function normalizeTerminal(text: string): string {
+  if (!/\x1b|\r(?!\n|$)|[\x07\x08]/.test(text)) return text;
+  return text.split("\n").map((line) => {
+    let l = line;
+    const cr = l.endsWith("\r");
+    if (cr) l = l.slice(0, -1);
+    if (l.includes("\x1b")) l = l.replace(OSC, "").replace(CSI, "").replace(ESC2, "").replace(/\x1b/g, "");
+    if (l.includes("\x07")) l = l.replace(/\x07/g, "");
+    if (l.includes("\r")) {
+      let buf = "";
+      for (const seg of l.split("\r")) buf = seg + buf.slice(seg.length);
+      l = buf;
+    }
+    if (l.includes("\b")) {
+      const out: string[] = [];
+      for (const ch of l) {
+        if (ch === "\b") out.pop();
+        else out.push(ch);
+      }
+      l = out.join("");
+    }
+    return cr ? `${l}\r` : l;
+  }).join("\n");
+}
+
+/** a line that is only a time as date(1), ISO 8601 or a header prints it (not a bare epoch number) */
+function isDateLine(l: string): string | undefined {
+  const t = l.trim();
+  if (t.length < 10 || t.length > 60 || /^\d+(\.\d+)?$/.test(t)) return undefined;
+  return timeOf(t);
+}
+
+const FENCE = /^\s{0,3}(```|~~~)/;
+
 function isCommentLine(l: string): boolean {
   return /^\s{0,3}(#|\/\/|;;) /.test(l) || /^\s{0,3}#\s*$/.test(l);
 }
@@ -189,23 +268,40 @@ export function splitPaste(text: string): PastePart[] {
   let headerHost: string | undefined;
   let awaitingDate = false;
   let n = 0;
+  // a bare command line counts at the start of the text, after a blank line or at a code fence
+  let atBoundary = true;
+  let inFence = false;
   for (let i = 0; i < raw.length; i++) {
     let l = raw[i]!;
     if (l.endsWith("\r")) l = l.slice(0, -1);
     const lineNo = i + 1;
+    if (FENCE.test(l)) {
+      // a code fence (GitHub markdown) opens or closes a block: what follows a closing fence is prose, not output
+      if (inFence || cur.lines.length > 0 || cur.command !== undefined) {
+        if (cur.lines.length > 0 || cur.command !== undefined) parts.push(cur);
+        cur = { via: "none", lines: [], lineNos: [] };
+        if (headerHost) cur.host = headerHost;
+        if (time) cur.takenAt = time;
+      }
+      inFence = !inFence;
+      atBoundary = true;
+      continue;
+    }
     const p = l.length < 2000 && /^\s{0,4}[\w[$#%>❯»~/+(=*<:-]|^PS /.test(l) ? promptCommand(l) : undefined;
     const h = p ? undefined : headerTitle(l);
-    if (p || h !== undefined) {
+    const b = p || h !== undefined || !atBoundary ? undefined : bareCommand(l);
+    atBoundary = l.trim() === "";
+    if (p || h !== undefined || b) {
       if (cur.lines.length > 0 || cur.command !== undefined) parts.push(cur);
       // `hostname` (or `uname -n`) answered with one name: the parts after it are that host's
       const named = hostnameAnswer(cur);
       if (named) headerHost = named;
-      const command = p ? p.command : h!;
-      const hostFromHeader = !p && /^[a-z0-9][a-z0-9.-]{0,62}$/i.test(h!) && !isCommandText(h!, true) && !timeOf(h!) && /[a-z]/i.test(h!) && /[-.\d]/.test(h!) ? h : undefined;
-      const t = p ? undefined : timeOf(h!);
+      const command = p ? p.command : b ?? h!;
+      const hostFromHeader = !p && !b && /^[a-z0-9][a-z0-9.-]{0,62}$/i.test(h!) && !isCommandText(h!, true) && !timeOf(h!) && /[a-z]/i.test(h!) && /[-.\d]/.test(h!) ? h : undefined;
+      const t = p || b ? undefined : timeOf(h!);
       if (t) time = t;
       if (hostFromHeader) headerHost = hostFromHeader;
-      cur = { command, via: p ? "prompt" : "header", lines: [], lineNos: [], commandLine: lineNo };
+      cur = { command, via: p ? "prompt" : b ? "bare" : "header", lines: [], lineNos: [], commandLine: lineNo };
       if (p?.host) cur.host = p.host;
       else if (headerHost) cur.host = headerHost;
       if (time) cur.takenAt = time;
@@ -218,6 +314,22 @@ export function splitPaste(text: string): PastePart[] {
       const t = timeOf(l);
       if (t) {
         time = t;
+        cur.takenAt = t;
+        continue;
+      }
+    }
+    // a date line inside a command's output (`for i in 1 2; do date; nstat -az X; sleep 10; done`, `watch`-style
+    // loops): each date starts another reading of the same command
+    if (cur.command !== undefined && cur.via !== "none") {
+      const t = isDateLine(l);
+      if (t) {
+        time = t;
+        if (cur.lines.some((x) => x.trim() !== "")) {
+          parts.push(cur);
+          const next: PastePart = { command: cur.command, via: cur.via, lines: [], lineNos: [], commandLine: lineNo };
+          if (cur.host) next.host = cur.host;
+          cur = next;
+        }
         cur.takenAt = t;
         continue;
       }
@@ -346,7 +458,7 @@ export function commandKinds(command: string): EvidenceKind[] {
     case "tcpdump": case "tshark":
       return ["tcpdump-text"];
     case "curl":
-      return ["timing"];
+      return ["timing", "client-log"];
     case "ifconfig":
       return ["ip-addr"];
     case "route":

@@ -45,7 +45,7 @@ const NAME_HINTS: Array<[RegExp, EvidenceKind[]]> = [
   [/traefik|json/, ["json-access-log"]],
   [/dmesg|kern|messages|journal/, ["kernel-log"]],
   [/tcpdump|capture|pcap/, ["tcpdump-text"]],
-  [/curl|timing|latenc|time/, ["timing"]],
+  [/curl|timing|latenc|time/, ["timing", "client-log"]],
   [/kube|k8s|svc|service/, ["kubernetes"]],
 ];
 

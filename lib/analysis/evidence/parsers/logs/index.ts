@@ -1,6 +1,7 @@
 /** The log, timing and Kubernetes parsers; the registry adds them to the system parsers. */
 import type { TextParser } from "../../parser";
 import { ingressAccessParser, nginxAccessParser } from "./access";
+import { clientLogParser } from "./client";
 import { envoyAccessParser } from "./envoy";
 import { haproxyLogParser } from "./haproxy";
 import { jsonAccessParser } from "./jsonAccess";
@@ -11,10 +12,10 @@ import { timingParser } from "./timing";
 
 export const logParsers: TextParser[] = [
   nginxErrorParser, klogParser, nginxAccessParser, ingressAccessParser, envoyAccessParser, kernelLogParser,
-  timingParser, kubernetesParser, haproxyLogParser, jsonAccessParser,
+  timingParser, kubernetesParser, haproxyLogParser, jsonAccessParser, clientLogParser,
 ];
 
 export {
   ingressAccessParser, nginxAccessParser, envoyAccessParser, kernelLogParser, kubernetesParser, klogParser,
-  nginxErrorParser, timingParser, haproxyLogParser, jsonAccessParser,
+  nginxErrorParser, timingParser, haproxyLogParser, jsonAccessParser, clientLogParser,
 };
