@@ -446,8 +446,59 @@ function parseTcpdump(text: string) {
   }
   if (packets.length === 0) return fail("tcpdump text: no packet line (`[time] IP src.port > dst.port: …`)");
   if (unknown > warnings.length) warnings.push({ message: `${unknown - warnings.length} more unreadable lines` });
+  absoluteSequences(packets);
   const facts: FileFacts = { packets };
   return ok(facts, warnings);
+}
+
+/**
+ * tcpdump (without -S) prints sequence and acknowledgement numbers of a connection relative to the numbers
+ * of the first packet with the ACK flag it saw of it (print-tcp.c: that packet, and every SYN, print
+ * absolute; the entry takes its seq as one side's base and its ack − 1 as the other's). Mixed with the
+ * absolute SYNs, relative numbers make the capture engine see data gaps of gigabytes (missedBytes) and lose
+ * stalled transfers. Here they are made absolute again, per connection, the same way; a connection whose
+ * later numbers are already absolute (tcpdump -S) is left as printed. SACK blocks follow the numbers of the
+ * data they acknowledge (relative even on the packet that sets the bases), as does the TCP segment an ICMP
+ * error quotes. Mutates the packets.
+ */
+function absoluteSequences(packets: Packet[]): void {
+  type Conn = { a: string; baseA: number; baseB: number; mode?: "relative" | "absolute" };
+  const conns = new Map<string, Conn>();
+  const BIG = 2 ** 24;
+  const keyOf = (from: string, to: string) => (from < to ? `${from}>${to}` : `${to}>${from}`);
+  for (const p of packets) {
+    const q = p.icmp?.quoted;
+    if (q && q.protocol === 6 && q.seq !== undefined && q.srcPort !== undefined && q.dstPort !== undefined) {
+      // the segment an ICMP error quotes is printed with its conversation's numbers
+      const from = `${q.src}|${q.srcPort}`;
+      const c = conns.get(keyOf(from, `${q.dst}|${q.dstPort}`));
+      if (c && c.mode !== "absolute" && q.seq < BIG) q.seq = (q.seq + (from === c.a ? c.baseA : c.baseB)) >>> 0;
+    }
+    const t = p.tcp;
+    if (!t || p.tunnel) continue;
+    const from = `${p.src}|${t.srcPort}`;
+    const to = `${p.dst}|${t.dstPort}`;
+    const key = keyOf(from, to);
+    if (!t.flags.ack) continue; // a SYN without ACK (or a bare RST) is printed absolute
+    const c = conns.get(key);
+    if (!c || t.flags.syn) {
+      // this packet's seq and ack are printed absolute and (re)set the bases; its SACK blocks already count
+      // from the acknowledged side's base (ack − 1)
+      const baseB = (t.ack - 1) >>> 0;
+      conns.set(key, { a: from, baseA: t.seq, baseB, ...(c?.mode ? { mode: c.mode } : {}) });
+      if (t.options.sack && c?.mode !== "absolute" && t.options.sack.every(([l, r]) => l < BIG && r < BIG) && baseB >= BIG) {
+        t.options.sack = t.options.sack.map(([l, r]) => [(l + baseB) >>> 0, (r + baseB) >>> 0] as [number, number]);
+      }
+      continue;
+    }
+    const mine = from === c.a ? c.baseA : c.baseB;
+    const theirs = from === c.a ? c.baseB : c.baseA;
+    if (c.mode === undefined) c.mode = t.seq < BIG && mine >= BIG ? "relative" : t.seq >= BIG ? "absolute" : "relative";
+    if (c.mode === "absolute") continue;
+    t.seq = (t.seq + mine) >>> 0;
+    t.ack = (t.ack + theirs) >>> 0;
+    if (t.options.sack) t.options.sack = t.options.sack.map(([l, r]) => [(l + theirs) >>> 0, (r + theirs) >>> 0] as [number, number]);
+  }
 }
 
 /** Cheap line test for sniffing: a timestamp (or none) then `[if dir] [IP|IP6] a > b: `. */
