@@ -12,9 +12,20 @@ import * as tokenItem from "@/app/api/v1/tokens/[id]/route";
 import * as tokens from "@/app/api/v1/tokens/route";
 import { setDatabase, type Database } from "../db";
 import { route } from "../http";
-import { addMember, cookieFrom, makeIngestToken, makeUser, signedRequest, TEST_ORIGIN, TEST_PASSWORD, type TestUser } from "../testing/auth";
+import {
+  addMember,
+  cookieFrom,
+  makeIngestToken,
+  makeUser,
+  signedRequest,
+  signIn,
+  TEST_ORIGIN,
+  TEST_PASSWORD,
+  type TestUser,
+} from "../testing/auth";
 import { testTargets } from "../testing/databases";
 import { handleAuthRequest } from "./handler";
+import { resetIngestLimiter } from "./rate-limit";
 import { setupNeeded } from "./setup";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies under test
@@ -88,6 +99,52 @@ describe.each(testTargets())("accounts on $name", (target) => {
       await db.prisma.session.deleteMany({ where: { userId: viewer.id } });
       const res = await clusters.GET(signedRequest("GET", "/api/v1/clusters", { as: viewer }), noParams);
       expect(res.status).toBe(401);
+    });
+
+    it("a browser's sign-in is checked against the Host it was sent to (next start's request.url names another origin)", async () => {
+      const viewer = await makeUser("viewer", { signIn: false });
+      const fromBrowser = (origin: string, site: string) =>
+        handleAuthRequest(
+          new Request("http://localhost:3000/api/auth/sign-in/email", {
+            method: "POST",
+            headers: { "content-type": "application/json", host: "127.0.0.1:3110", origin, "sec-fetch-site": site, "sec-fetch-mode": "cors" },
+            body: JSON.stringify({ email: viewer.email, password: TEST_PASSWORD }),
+          }),
+        );
+      const ok = await fromBrowser("http://127.0.0.1:3110", "same-origin");
+      expect(ok.status, await ok.clone().text()).toBe(200);
+      // The answer names the user; the session token is only in the httpOnly cookie.
+      const answer = await body(ok);
+      expect(answer).toEqual({ user: { id: viewer.id, email: viewer.email, name: viewer.name, role: "viewer" } });
+      const cookie = cookieFrom(ok);
+      expect(JSON.stringify(answer)).not.toContain(cookie.split("=")[1].split(".")[0]);
+      const evil = await fromBrowser("https://evil.example", "cross-site");
+      expect(evil.status).toBe(403);
+    });
+
+    it("only the endpoints the app uses are open: get-session and list-sessions (which show the token) are 404", async () => {
+      const viewer = await makeUser("viewer");
+      for (const path of ["/api/auth/get-session", "/api/auth/list-sessions", "/api/auth/request-password-reset"]) {
+        const res = await handleAuthRequest(new Request(`${TEST_ORIGIN}${path}`, { headers: { cookie: viewer.cookie } }));
+        expect(res.status, path).toBe(404);
+      }
+    });
+
+    it("changing the password is audited, and with revokeOtherSessions the other sessions end", async () => {
+      const user = await makeUser("viewer");
+      const second = await signIn(user.email, TEST_PASSWORD);
+      const res = await handleAuthRequest(
+        new Request(`${TEST_ORIGIN}/api/auth/change-password`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie: user.cookie, origin: TEST_ORIGIN },
+          body: JSON.stringify({ currentPassword: TEST_PASSWORD, newPassword: "another good password", revokeOtherSessions: true }),
+        }),
+      );
+      expect(res.status, await res.clone().text()).toBe(200);
+      const stale = await clusters.GET(new Request(`${TEST_ORIGIN}/api/v1/clusters`, { headers: { cookie: second } }), noParams);
+      expect(stale.status).toBe(401);
+      expect(await db.prisma.auditEvent.count({ where: { action: "user.password-changed", actorId: user.id } })).toBe(1);
+      await signIn(user.email, "another good password");
     });
 
     it("a wrong password is 401 and makes no cookie", async () => {
@@ -273,6 +330,26 @@ describe.each(testTargets())("accounts on $name", (target) => {
       await tokenItem.DELETE(signedRequest("DELETE", `/api/v1/tokens/${t.id}`, { as: admin }), withId(t.id));
       const after = await probe(signedRequest("POST", "/api/v1/ingest/snapshots", { as: asIngest }), {});
       expect(after.status).toBe(401);
+    });
+
+    it("an ingest token over its rate is 429 with Retry-After; other tokens are not held up", async () => {
+      resetIngestLimiter(3);
+      try {
+        const c = await db.prisma.cluster.create({ data: { name: "ingest-rate" } });
+        const a = await makeIngestToken(c.id);
+        const b = await makeIngestToken(c.id);
+        const probe = route({ ingest: true }, async () => new Response(null, { status: 204 }));
+        const send = (token: string) => probe(signedRequest("POST", "/api/v1/ingest/snapshots", { as: { token } }), {});
+        const statuses = [];
+        for (let i = 0; i < 4; i++) statuses.push((await send(a.token)).status);
+        expect(statuses).toEqual([204, 204, 204, 429]);
+        const limited = await send(a.token);
+        expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+        expect(((await limited.json()) as Json).error.code).toBe("rate_limited");
+        expect((await send(b.token)).status).toBe(204);
+      } finally {
+        resetIngestLimiter();
+      }
     });
 
     it("a test ingest token helper resolves to its cluster", async () => {

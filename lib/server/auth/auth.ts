@@ -7,10 +7,11 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import type { PrismaClient } from "../../generated/prisma/client";
 import { getPrisma } from "../db";
 import { insertAccount } from "./account-rows";
+import { ownOrigins } from "./request-info";
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 128;
-/** How long a session lives without use; a day of use pushes it on (better-auth's updateAge). */
+/** How long a session lives after sign-in. */
 export const SESSION_SECONDS = 7 * 24 * 3600;
 
 function buildAuth(prisma: PrismaClient, secret: string) {
@@ -20,6 +21,9 @@ function buildAuth(prisma: PrismaClient, secret: string) {
     // Unset: the origin of each request (Host header), which is what a single-host deployment wants.
     baseURL,
     basePath: "/api/auth",
+    // The origins a cookie-carrying write to /api/auth/* may come from: the same rule as our route() check (without
+    // it better-auth compares against the origin of request.url, which behind `next start -H` is not the Host).
+    trustedOrigins: async (request?: Request) => (request ? ownOrigins(request.headers, request.url) : []),
     secret,
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: {
@@ -40,16 +44,20 @@ function buildAuth(prisma: PrismaClient, secret: string) {
     },
     session: {
       expiresIn: SESSION_SECONDS,
-      updateAge: 24 * 3600,
       // No cookie cache: every request reads the session row, so revoking (sign-out, password change, an admin
       // disabling a user) takes effect on the next request everywhere.
       cookieCache: { enabled: false },
+      // Reads never write: the session ends 7 days after sign-in, as its cookie does (a refresh here would move
+      // only the row's expiry, since route() cannot hand the new cookie back).
+      disableSessionRefresh: true,
     },
     // Sign-in limits are ours (per email and per address, stored in rate_limits: lib/server/auth/rate-limit.ts);
     // better-auth's limiter is memory-only and off outside production.
     rateLimit: { enabled: false },
     advanced: {
       database: { generateId: "uuid" },
+      // better-auth skips its Origin check when NODE_ENV is "test"; stated, tests check what production runs.
+      disableOriginCheck: false,
       cookiePrefix: "netmortem",
       defaultCookieAttributes: { sameSite: "lax", httpOnly: true },
     },

@@ -7,15 +7,15 @@ import { getAuth } from "./auth";
 import { signInSucceeded, takeSignInAttempt } from "./rate-limit";
 import { clientAddress } from "./request-info";
 
-/** The endpoints the app uses; anything else of better-auth's answers 404. */
+/**
+ * The endpoints the app uses; anything else of better-auth's answers 404 (sign-up, password reset by email, and
+ * get-session/list-sessions, which would hand the httpOnly cookie's token to page scripts: GET /api/v1/me says who
+ * is signed in).
+ */
 const ALLOWED: Record<string, readonly string[]> = {
-  "/get-session": ["GET"],
   "/sign-in/email": ["POST"],
   "/sign-out": ["POST"],
   "/change-password": ["POST"],
-  "/list-sessions": ["GET"],
-  "/revoke-session": ["POST"],
-  "/revoke-other-sessions": ["POST"],
   "/ok": ["GET"],
 };
 
@@ -49,6 +49,24 @@ export async function handleAuthRequest(request: Request): Promise<Response> {
     console.error("[auth] unhandled error:", err);
     return errorBody(500, "internal", "internal error");
   }
+}
+
+/**
+ * better-auth's sign-in answer carries the session token in its body; the cookie (httpOnly) is where it belongs,
+ * so the body keeps only who signed in.
+ */
+async function withoutSessionToken(res: Response): Promise<Response> {
+  let user: unknown = null;
+  try {
+    const body = (await res.clone().json()) as { user?: { id?: string; email?: string; name?: string; role?: string } };
+    if (body.user) user = { id: body.user.id, email: body.user.email, name: body.user.name, role: body.user.role };
+  } catch {
+    user = null;
+  }
+  const headers = new Headers(res.headers);
+  headers.delete("content-length");
+  headers.set("cache-control", "no-store");
+  return new Response(JSON.stringify({ user }), { status: res.status, headers });
 }
 
 async function emailOf(request: Request): Promise<string | null> {
@@ -100,6 +118,7 @@ async function signIn(request: Request): Promise<Response> {
   if (res.ok) {
     await signInSucceeded(email, address);
     await audit(null, { action: "sign-in.ok", actorUserId: user?.id, actorLabel: email, request });
+    return withoutSessionToken(res);
   } else {
     let code: string | undefined;
     try {

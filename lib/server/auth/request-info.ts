@@ -7,8 +7,11 @@ export function isSafeMethod(method: string): boolean {
   return SAFE_METHODS.has(method.toUpperCase());
 }
 
-/** The origins this app is served from: NETMORTEM_BASE_URL (and NETMORTEM_TRUSTED_ORIGINS) when set, else the Host. */
-function ownOrigins(headers: Headers, requestUrl: string): string[] {
+/**
+ * The origins this app is served from: NETMORTEM_BASE_URL (and NETMORTEM_TRUSTED_ORIGINS) when set, else the Host.
+ * Also better-auth's trustedOrigins, so its own check of /api/auth/* writes agrees with ours.
+ */
+export function ownOrigins(headers: Headers, requestUrl: string): string[] {
   const out: string[] = [];
   for (const raw of [process.env.NETMORTEM_BASE_URL, ...(process.env.NETMORTEM_TRUSTED_ORIGINS ?? "").split(",")]) {
     const v = raw?.trim();

@@ -33,9 +33,7 @@ const AuditEventDoc = AuditEvent.meta({ id: "AuditEvent" });
 const MemberDoc = ClusterMember.meta({ id: "ClusterMember" });
 
 const signedInUser = z.object({
-  redirect: z.boolean(),
-  token: z.string(),
-  user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string() }).loose(),
+  user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string() }),
 });
 
 export const authPaths: ZodOpenApiPathsObject = {
