@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { API, createIncident, errorOf, uniq } from "./support/api";
 
 // The API's failure paths, straight through HTTP: each must answer with the contract's status code and

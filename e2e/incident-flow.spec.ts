@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { ADMIN } from "./support/auth";
 import { uniq } from "./support/api";
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { API, uniq } from "./support/api";
 
 // 27 incidents on one fresh cluster: the first page holds 25 (the API default), "Load more" fetches the

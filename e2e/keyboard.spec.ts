@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { expectBasicA11y } from "./support/a11y";
 import { uniq } from "./support/api";
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/Button";
 import { TextField } from "@/components/ui/Field";
 import { Notice } from "@/components/ui/States";
@@ -12,6 +12,10 @@ export function SignInForm({ next }: { next: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const errorRef = useRef<HTMLDivElement>(null);
+  // Once the message is on the page, move focus to it so a screen reader reads it and the user is where to fix it.
+  useEffect(() => {
+    if (error) errorRef.current?.focus();
+  }, [error]);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -29,7 +33,6 @@ export function SignInForm({ next }: { next: string }) {
     }
     setBusy(false);
     setError(failed.message);
-    requestAnimationFrame(() => errorRef.current?.focus());
   };
 
   return (

@@ -62,8 +62,8 @@ export function TopNav() {
                 title={`${user.email} (${user.role})`}
               >
                 <span className="sr-only">Account: </span>
-                {user.name}
-                <span className="ml-1.5 rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-200">{user.role}</span>
+                {user.name}{" "}
+                <span className="ml-1 rounded bg-slate-700 px-1.5 py-0.5 text-xs text-slate-200">{user.role}</span>
               </Link>
               <SignOutButton />
             </>
