@@ -7,7 +7,9 @@ import { useCluster, useNodes } from "@/lib/client/clusters";
 import { Button, buttonClass } from "@/components/ui/Button";
 import { LocalTime } from "@/components/ui/LocalTime";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/States";
+import { useCan } from "@/components/auth/CurrentUser";
 import { AddNodeForm } from "./AddNodeForm";
+import { ClusterAccess } from "./ClusterAccess";
 
 const dash = <span className="text-slate-500">—</span>;
 
@@ -75,6 +77,12 @@ export function ClusterView({ id }: { id: string }) {
     return <ErrorState error={q.error} title="Could not load the cluster" onRetry={() => void q.refetch()} />;
   }
   const c = q.data;
+  return <ClusterDetails c={c} />;
+}
+
+function ClusterDetails({ c }: { c: NonNullable<ReturnType<typeof useCluster>["data"]> }) {
+  const isAdmin = useCan("admin");
+  const canRespond = useCan("responder");
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-xs text-slate-600">
@@ -97,9 +105,11 @@ export function ClusterView({ id }: { id: string }) {
             <Link href={`/incidents?clusterId=${c.id}`} className={buttonClass("secondary", "sm")}>
               Incidents on this cluster
             </Link>
-            <Link href={`/incidents/new?clusterId=${c.id}`} className={buttonClass("primary", "sm")}>
-              Declare incident here
-            </Link>
+            {canRespond ? (
+              <Link href={`/incidents/new?clusterId=${c.id}`} className={buttonClass("primary", "sm")}>
+                Declare incident here
+              </Link>
+            ) : null}
           </div>
         </div>
         <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-3 border-t border-slate-100 pt-3 sm:grid-cols-4">
@@ -121,10 +131,13 @@ export function ClusterView({ id }: { id: string }) {
           Nodes
         </h2>
         <Nodes clusterId={c.id} />
-        <div className="mt-5 border-t border-slate-100 pt-4">
-          <AddNodeForm clusterId={c.id} />
-        </div>
+        {isAdmin ? (
+          <div className="mt-5 border-t border-slate-100 pt-4">
+            <AddNodeForm clusterId={c.id} />
+          </div>
+        ) : null}
       </section>
+      {isAdmin ? <ClusterAccess clusterId={c.id} clusterName={c.name} /> : null}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { TextField } from "@/components/ui/Field";
 import { LocalTime } from "@/components/ui/LocalTime";
 import { PageHeader } from "@/components/ui/PageHeader";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/States";
+import { useCan } from "@/components/auth/CurrentUser";
 import { NewClusterForm } from "./NewClusterForm";
 
 const dash = <span className="text-slate-500">—</span>;
@@ -15,6 +16,7 @@ const dash = <span className="text-slate-500">—</span>;
 export function ClustersScreen() {
   const [q, setQ] = useState("");
   const clusters = useClusters(q.trim());
+  const isAdmin = useCan("admin");
   const rows = clusters.data?.pages.flatMap((p) => p.data) ?? [];
 
   return (
@@ -81,9 +83,11 @@ export function ClustersScreen() {
             </Button>
           ) : null}
         </div>
-        <aside className="card self-start p-4">
-          <NewClusterForm />
-        </aside>
+        {isAdmin ? (
+          <aside className="card self-start p-4">
+            <NewClusterForm />
+          </aside>
+        ) : null}
       </div>
     </>
   );
