@@ -106,7 +106,8 @@ test.describe("signed out", () => {
     await expect(page.getByRole("link", { name: "Users" })).toHaveCount(0);
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === "netmortem.session_token");
-    expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+    // Plain http here: not Secure (a browser would drop a Secure cookie of a non-localhost http host).
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: false });
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/sign-in$/);
@@ -192,7 +193,8 @@ test("account: change the password, make a personal token, use it, revoke it: re
   await page.getByLabel("New password again").fill("a brand new password");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("Password changed. Your other sessions are signed out.")).toBeVisible();
-  const fresh = await playwrightRequest.newContext({ baseURL });
+  // No cookie at all: with one (a test runner's defaults can lend the admin's), better-auth wants an Origin.
+  const fresh = await playwrightRequest.newContext({ baseURL, storageState: ANONYMOUS });
   expect((await fresh.post("/api/auth/sign-in/email", { data: { email: user.email, password: user.password } })).status()).toBe(401);
   expect((await fresh.post("/api/auth/sign-in/email", { data: { email: user.email, password: "a brand new password" } })).status()).toBe(200);
   await fresh.dispose();

@@ -59,6 +59,10 @@ function buildAuth(prisma: PrismaClient, secret: string) {
       // better-auth skips its Origin check when NODE_ENV is "test"; stated, tests check what production runs.
       disableOriginCheck: false,
       cookiePrefix: "netmortem",
+      // Secure (and __Secure-prefixed) only when the app says it is served over https. better-auth's default with no
+      // baseURL is "Secure in production", and a browser drops a Secure cookie from a plain-http host that is not
+      // localhost: signing in on http://10.0.0.5:3000 would silently not stick.
+      useSecureCookies: baseURL ? baseURL.startsWith("https://") : false,
       defaultCookieAttributes: { sameSite: "lax", httpOnly: true },
     },
     telemetry: { enabled: false },
