@@ -62,6 +62,12 @@ export interface RouteCase extends Omit<RouteRequest, "params"> {
   expect: number;
   /** path parameters naming something the caller may not see (see the header); needed for nested ids */
   hidden?: (f: RouteFixture) => Promise<Record<string, string>> | Record<string, string>;
+  /**
+   * Ingest routes: the working request aimed at `f.hidden` (another cluster's node, incident, capture or capture
+   * request). The cluster's ingest token must get `expect` (404 for an id: then the same answer as for an id that
+   * exists nowhere, ids aside) and must change nothing of the other cluster.
+   */
+  foreign?: (f: RouteFixture) => Promise<RouteRequest & { expect: number }>;
 }
 
 export type RouteCases = Record<string, RouteCase>;

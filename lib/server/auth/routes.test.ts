@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setDatabase, type Database } from "../db";
+import { getPrisma, setDatabase, type Database } from "../db";
 import { openFilesDir, setFilesDir } from "../storage/files";
 import type { RouteHandler } from "../http";
 import { makeIngestToken, makePersonalToken, makeUser, signedRequest, type Signer, type TestUser } from "../testing/auth";
@@ -205,6 +205,26 @@ describe.each(testTargets())("route × role on $name", (target) => {
         const req = c.setup ? { ...base, ...(await c.setup(f, null)) } : base;
         const res = await send(e, { token: f.ingest.token }, req);
         expect(res.status, `${key} with the cluster's ingest token: ${await res.clone().text()}`).toBe(c.expect);
+
+        // Cluster A's token aimed at cluster B's objects: refused like a missing id, and B is left as it was.
+        expect(c.foreign, `${key}: an ingest route needs \`foreign\` in its route case (the request aimed at f.hidden)`).toBeDefined();
+        if (!c.foreign) return;
+        const { expect: foreignStatus, ...foreign } = await c.foreign(f);
+        const before = await hiddenState(f);
+        const other = await send(e, { token: f.ingest.token }, { ...base, ...foreign });
+        const otherText = await other.text();
+        expect(other.status, `${key} with cluster A's token on cluster B's objects: ${otherText}`).toBe(foreignStatus);
+        expect(await hiddenState(f), `${key} with cluster A's token changed cluster B`).toEqual(before);
+        const ids = Object.values(foreign.params ?? {});
+        if (foreignStatus === 404 && ids.length > 0) {
+          const missing = Object.fromEntries(Object.keys(foreign.params!).map((n) => [n, randomUUID()]));
+          const none = await send(e, { token: f.ingest.token }, { ...base, ...foreign, params: missing });
+          const scrub = (text: string, m: Record<string, string>) => Object.values(m).reduce((t, id) => t.replaceAll(id, "<id>"), text);
+          expect({ status: other.status, body: scrub(otherText, foreign.params!) }, `${key}: cluster B's object must look exactly like a missing one`).toEqual({
+            status: none.status,
+            body: scrub(await none.text(), missing),
+          });
+        }
         return;
       }
 
@@ -246,6 +266,19 @@ describe.each(testTargets())("route × role on $name", (target) => {
     });
   }
 });
+
+/** What an ingest token of another cluster could have touched in f.hidden. */
+async function hiddenState(f: RouteFixture): Promise<unknown> {
+  const prisma = await getPrisma();
+  const [evidence, snapshots, requests, links, nodes] = await Promise.all([
+    prisma.evidenceItem.findMany({ where: { OR: [{ clusterId: f.hidden.cluster.id }, { incidentId: f.hidden.incident.id }] }, orderBy: { id: "asc" } }),
+    prisma.nodeSnapshot.count({ where: { node: { clusterId: f.hidden.cluster.id } } }),
+    prisma.captureRequest.findMany({ where: { nodeId: f.hidden.node.id }, orderBy: { id: "asc" } }),
+    prisma.incidentNode.count({ where: { incidentId: f.hidden.incident.id } }),
+    prisma.node.findMany({ where: { clusterId: f.hidden.cluster.id }, orderBy: { id: "asc" } }),
+  ]);
+  return JSON.parse(JSON.stringify({ evidence, snapshots, requests, links, nodes }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+}
 
 function paramNames(pattern: string): string[] {
   return [...pattern.matchAll(/\[(?:\.\.\.)?([^\]]+)\]/g)].map((m) => m[1]);

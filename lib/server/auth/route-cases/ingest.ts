@@ -38,6 +38,8 @@ export default {
   "POST /api/v1/ingest/snapshots": {
     setup: async (f) => ({ body: { ...recordedSnapshots("node-srv")[0]!, node: f.node.name } }),
     expect: 202,
+    // attached to another cluster's incident
+    foreign: async (f) => ({ body: { ...recordedSnapshots("node-srv")[1]!, node: f.node.name, incidentId: f.hidden.incident.id }, expect: 404 }),
   },
   "POST /api/v1/ingest/captures": {
     setup: async (f) => ({
@@ -50,6 +52,18 @@ export default {
       },
     }),
     expect: 202,
+    // the answer to another cluster's capture request
+    foreign: async (f) => ({
+      body: {
+        node: f.node.name,
+        takenAt: new Date().toISOString(),
+        agent: { version: "test" },
+        capture: { iface: "eth0", seconds: 5 },
+        requestId: await requestOf(f.hidden.node.id),
+        summary: await summarizeCapture(readFileSync(PCAP)),
+      },
+      expect: 404,
+    }),
   },
   "POST /api/v1/ingest/captures/[id]/raw": {
     setup: async (f) => ({
@@ -58,11 +72,26 @@ export default {
       contentType: "application/vnd.tcpdump.pcap",
     }),
     expect: 202,
+    foreign: async (f) => ({
+      params: { id: await captureOf(f.hidden.cluster.id, f.hidden.node.id) },
+      body: new Uint8Array(readFileSync(PCAP)),
+      contentType: "application/vnd.tcpdump.pcap",
+      expect: 404,
+    }),
   },
-  "GET /api/v1/ingest/capture-requests": { setup: async (f) => ({ query: `node=${encodeURIComponent(f.node.name)}` }), expect: 200 },
+  "GET /api/v1/ingest/capture-requests": {
+    setup: async (f) => ({ query: `node=${encodeURIComponent(f.node.name)}` }),
+    expect: 200,
+    // another cluster's node, by its name, with a pending request: nothing handed out (still unclaimed)
+    foreign: async (f) => {
+      await requestOf(f.hidden.node.id);
+      return { query: "node=hidden-node", expect: 200 };
+    },
+  },
   "POST /api/v1/ingest/capture-requests/[id]/failure": {
     setup: async (f) => ({ params: { id: await requestOf(f.node.id) }, body: { error: "tcpdump: eth0: No such device exists" } }),
     expect: 200,
+    foreign: async (f) => ({ params: { id: await requestOf(f.hidden.node.id) }, body: { error: "tcpdump: eth0: No such device exists" }, expect: 404 }),
   },
   "GET /api/v1/nodes/[id]/snapshots": { params: (f) => ({ id: f.node.id }), expect: 200 },
   "GET /api/v1/nodes/[id]/counters": { params: (f) => ({ id: f.node.id }), expect: 200 },
