@@ -36,6 +36,11 @@ export default {
     hidden: async (f) => ({ id: f.incident.id, evidenceId: await evidenceOf(f.hidden.incident.id) }),
     expect: 200,
   },
+  "DELETE /api/v1/incidents/[id]/evidence/[evidenceId]": {
+    setup: async (f) => ({ params: { id: f.incident.id, evidenceId: await evidenceOf(f.incident.id) } }),
+    hidden: async (f) => ({ id: f.incident.id, evidenceId: await evidenceOf(f.hidden.incident.id) }),
+    expect: 200,
+  },
   "GET /api/v1/incidents/[id]/analysis": { params: (f) => ({ id: f.incident.id }), expect: 200 },
   "POST /api/v1/incidents/[id]/analysis": { params: (f) => ({ id: f.incident.id }), body: {}, expect: 202 },
 } satisfies RouteCases;

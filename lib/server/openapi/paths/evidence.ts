@@ -54,6 +54,14 @@ export const evidencePaths: ZodOpenApiPathsObject = {
       ok: { status: 200, description: "the evidence item", schema: EvidenceItem },
       errors: [400, 404],
     }),
+    delete: op({
+      summary: "Delete an evidence item (audited; the incident is analysed again without it)",
+      tags: ["evidence"],
+      access: "responder",
+      path: evidencePath,
+      ok: { status: 200, description: "deleted", schema: z.object({ id: z.guid(), deleted: z.literal(true) }) },
+      errors: [400, 404, 409],
+    }),
   },
   "/api/v1/incidents/{id}/analysis": {
     get: op({
