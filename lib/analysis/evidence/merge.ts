@@ -239,6 +239,9 @@ export function mergeHost(host: string, files: ParsedFile[], extras: MergeExtras
     for (const r of facts.rules ?? []) {
       h.rules.push(cited(r, file));
     }
+    for (const e of facts.conntrackEntries ?? []) {
+      (h.conntrackEntries ??= []).push(cited(e, file));
+    }
     for (const e of facts.logEvents ?? []) {
       h.logEvents.push(cited(e, file));
     }

@@ -56,6 +56,8 @@ export const EvidenceKind = z.enum([
   "haproxy-log", // HAProxy httplog / tcplog lines (syslog-prefixed or bare) and its alerts
   "json-access-log", // JSON access logs: ingress-nginx/nginx escape=json formats, Traefik, others
   "client-log", // what clients print when a connection fails: curl (-v and its error lines), applications' errno texts
+  "conntrack-list", // conntrack -L / -E: the tracked connections, both directions
+  "ping", // ping / ping6 (and tracepath): the path MTU a probe learned, its losses
 ]);
 export type EvidenceKind = z.infer<typeof EvidenceKind>;
 
@@ -89,6 +91,8 @@ export const Interface = z.object({
     id: z.number().int(),
     dstport: z.number().int().optional(),
     local: z.string().optional(),
+    /** the remote tunnel end (or the multicast group), IPv4 or IPv6 */
+    remote: z.string().optional(),
     dev: z.string().optional(),
     df: z.string().optional(),
   }).optional(),
@@ -246,6 +250,20 @@ export const NatRule = z.object({
 });
 export type NatRule = z.infer<typeof NatRule>;
 
+/** one tracked connection of `conntrack -L` (or an event of `conntrack -E`), both directions as the kernel keeps them */
+export const ConntrackEntry = z.object({
+  proto: z.string(),
+  /** TCP state (SYN_SENT, ESTABLISHED, TIME_WAIT…); absent for UDP/ICMP */
+  state: z.string().optional(),
+  orig: z.object({ src: z.string(), dst: z.string(), sport: z.number().int().optional(), dport: z.number().int().optional() }),
+  reply: z.object({ src: z.string(), dst: z.string(), sport: z.number().int().optional(), dport: z.number().int().optional() }),
+  /** no packet of the reply direction was seen (`[UNREPLIED]`) */
+  unreplied: z.boolean(),
+  assured: z.boolean(),
+  cite: Cite,
+});
+export type ConntrackEntry = z.infer<typeof ConntrackEntry>;
+
 export const HostEvidence = z.object({
   host: z.string(),
   files: z.array(FileInfo),
@@ -276,6 +294,8 @@ export const HostEvidence = z.object({
     stats: z.record(z.string(), Fact(z.number())),
   }),
   rules: z.array(NatRule),
+  /** connections conntrack tracks (conntrack -L), when listed */
+  conntrackEntries: z.array(ConntrackEntry).optional(),
   logEvents: z.array(LogEvent),
   accessLog: z.array(AccessLogEntry),
   latencies: z.array(Latency),

@@ -5,7 +5,7 @@
  * where two readings of the same counters exist.
  */
 import type {
-  AccessLogEntry, Address, EvidenceKind, Interface, Latency, Listener, LogEvent, NatRule, Route, Socket,
+  AccessLogEntry, Address, ConntrackEntry, EvidenceKind, Interface, Latency, Listener, LogEvent, NatRule, Route, Socket,
 } from "./model";
 import type { Packet } from "../capture/packet";
 
@@ -37,6 +37,7 @@ export type FileFacts = {
     stats?: Record<string, { value: number; line?: number }>;
   };
   rules?: Array<Omit<NatRule, "cite"> & { line?: number }>;
+  conntrackEntries?: Array<Omit<ConntrackEntry, "cite"> & { line?: number }>;
   logEvents?: Array<Omit<LogEvent, "cite"> & { line?: number }>;
   accessLog?: Array<Omit<AccessLogEntry, "cite"> & { line?: number }>;
   latencies?: Array<Omit<Latency, "cite"> & { line?: number }>;

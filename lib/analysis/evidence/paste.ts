@@ -444,7 +444,7 @@ export function commandKinds(command: string): EvidenceKind[] {
     case "conntrack":
       if (has(/-\w*S|--stats/)) return ["conntrack-stats", "proc-nf-conntrack"];
       if (has(/-\w*C|--count/)) return ["conntrack-count"];
-      return ["other-text"];
+      return ["conntrack-list", "other-text"];
     case "iptables-save": case "iptables-legacy-save": case "iptables-nft-save": case "ip6tables-save":
       return ["iptables-save"];
     case "iptables": case "ip6tables": case "iptables-legacy": case "iptables-nft":
@@ -484,7 +484,9 @@ export function commandKinds(command: string): EvidenceKind[] {
     }
     case "kubectl": case "oc": case "k":
       return /\b(version|get\s+(svc|service|services|nodes?|cm|configmap))\b/.test(cmd) ? ["kubernetes"] : [];
-    case "ethtool": case "ping": case "traceroute": case "tracepath": case "mtr": case "arp": case "tc":
+    case "ping": case "ping6": case "tracepath":
+      return ["ping", "other-text"];
+    case "ethtool": case "traceroute": case "mtr": case "arp": case "tc":
       return ["other-text"];
     default:
       return [];

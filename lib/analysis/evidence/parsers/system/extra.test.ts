@@ -12,8 +12,8 @@ import { facts, readRecorded, recordedPath } from "./testkit";
 
 const KINDS: Record<string, string> = {
   "ip-br-addr.txt": "ip-addr", "ip-br-link.txt": "ip-link", "ifconfig-a.txt": "ip-addr", "route-n.txt": "ip-route",
-  "tc-s-qdisc.txt": "other-text", "conntrack-L.txt": "other-text", "conntrack-C.txt": "conntrack-count",
-  "ping.txt": "other-text", "ethtool-S-veth0.txt": "other-text", "ethtool-i-veth0.txt": "other-text", "arp-n.txt": "other-text",
+  "tc-s-qdisc.txt": "other-text", "conntrack-L.txt": "conntrack-list", "conntrack-C.txt": "conntrack-count",
+  "ping.txt": "ping", "ethtool-S-veth0.txt": "other-text", "ethtool-i-veth0.txt": "other-text", "arp-n.txt": "other-text",
 };
 
 describe("recorded extra outputs", () => {

@@ -17,6 +17,8 @@ import { netstatSParser } from "./netstatS";
 import { netstatSocketsParser } from "./netstatSockets";
 import { nstatJsonParser, nstatParser } from "./nstat";
 import { otherTextParser } from "./otherText";
+import { conntrackListParser } from "./conntrackList";
+import { pingParser } from "./ping";
 import { procNetstatParser, procSnmpParser } from "./procCounters";
 import { procNetDevParser, softnetParser } from "./procNetDev";
 import { procNetTcpParser } from "./procNetTcp";
@@ -38,6 +40,7 @@ export const systemParsers: TextParser[] = [
   ipRouteGetParser, ipRouteCacheParser, ipNeighParser, conntrackStatsParser, procNfConntrackParser,
   conntrackCountParser, unameParser, nftParser, iptablesSaveParser, iptablesListParser, procNetDevParser,
   softnetParser, otherTextParser, ifconfigParser, routeNParser, ipBriefAddrParser, ipBriefLinkParser,
+  conntrackListParser, pingParser,
 ];
 
 /** Conventional file names, used only to break near-ties between content scores. */

@@ -82,12 +82,13 @@ function applyDetail(iface: Iface, words: string[]): boolean {
     const id = num("id");
     if (id !== undefined) {
       const local = str("local");
+      const remote = str("remote") ?? str("group");
       const dev = str("dev");
       const df = str("df");
       const dstport = num("dstport");
       iface.vxlan = {
-        id, ...(dstport !== undefined ? { dstport } : {}), ...(local ? { local } : {}), ...(dev ? { dev } : {}),
-        ...(df ? { df } : {}),
+        id, ...(dstport !== undefined ? { dstport } : {}), ...(local ? { local } : {}), ...(remote ? { remote } : {}),
+        ...(dev ? { dev } : {}), ...(df ? { df } : {}),
       };
     }
   }
@@ -232,7 +233,9 @@ function jsonIface(o: JsonObj): Iface | undefined {
     iface.vxlan = {
       id: data.id,
       ...(typeof data.port === "number" ? { dstport: data.port } : {}),
-      ...(typeof data.local === "string" ? { local: data.local } : {}),
+      // an IPv6 underlay is printed as local6/remote6/group6
+      ...(typeof (data.local ?? data.local6) === "string" ? { local: (data.local ?? data.local6) as string } : {}),
+      ...(typeof (data.remote ?? data.remote6 ?? data.group ?? data.group6) === "string" ? { remote: (data.remote ?? data.remote6 ?? data.group ?? data.group6) as string } : {}),
       ...(typeof data.link === "string" ? { dev: data.link } : {}),
       ...(typeof data.df === "string" ? { df: data.df } : {}),
     };

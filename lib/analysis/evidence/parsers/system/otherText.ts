@@ -1,6 +1,7 @@
 /**
- * Outputs people paste into incident bundles that carry no fact this model uses yet: ethtool, ping,
- * traceroute/tracepath, mtr, conntrack -L, arp -n, tc qdisc. Recognising them (kind "other-text") keeps them out of "unrecognized"
+ * Outputs people paste into incident bundles that carry no fact this model uses yet: ethtool,
+ * traceroute, mtr, arp -n, tc qdisc (ping/tracepath and conntrack -L have parsers of their own: ping.ts,
+ * conntrackList.ts). Recognising them (kind "other-text") keeps them out of "unrecognized"
  * without pretending to read them.
  */
 import type { TextParser } from "../../parser";
@@ -11,13 +12,8 @@ const SIGNS: Array<[RegExp, number]> = [
   [/^(Features|Ring parameters|Coalesce parameters|Pause parameters) for \S+:$/, 0.9], // ethtool -k/-g/-c/-a
   [/^NIC statistics:$/, 0.9], // ethtool -S
   [/^driver: \S+$/, 0.6], // ethtool -i
-  [/^PING \S+ \(\S+\)(?: from \S+ \S+:)? \d+\(\d+\) bytes of data\.$/, 0.9],
-  [/^PING \S+\(\S+\) \d+ data bytes$/, 0.9], // ping6
   [/^traceroute6? to \S+ \(\S+\), \d+ hops max/, 0.9],
-  [/^ ?1\?: \[LOCALHOST\]/, 0.85], // tracepath
   [/^Start: .*\nHOST: /, 0.85], // mtr --report
-  [/^conntrack v[\d.]+ \(conntrack-tools\): \d+ flow entries have been shown\.$/, 0.9], // conntrack -L (stderr)
-  [/^(tcp|udp|icmp|icmpv6|sctp|dccp|gre|unknown)\s+\d+ \d+ .*\bsrc=\S+ dst=\S+/, 0.85], // conntrack -L rows
   [/^Address\s+HWtype\s+HWaddress\s+Flags\s+Mask\s+Iface\s*$/, 0.9], // arp -n
   [/^qdisc \S+ [0-9a-f]*: (dev \S+ )?(root|parent|ingress)/, 0.9], // tc [-s] qdisc
 ];
