@@ -6,7 +6,37 @@ import { delta, deltaFact, hasDeltasFor, item, kernelOf, sysctlInt, versionAtLea
 import { Case } from "../signals";
 import { captureItem, counterSignal, latticeLatencies } from "./common";
 import { anyTwoReadings, serverHost, step, twoReadings } from "./next";
+import type { FlowSummary } from "../../capture/model";
 import type { NextStep } from "../model";
+
+/**
+ * A listener that answered handshakes and then went silent: in one capture, connections to one address:port
+ * completed their handshake, and later ones from the same client to the same address:port were retransmitted
+ * SYNs that got neither a SYN-ACK nor a RST. A closed port answers RST, a dead host or a firewall drops from the first SYN on; a
+ * listener whose accept queue is full drops new SYNs (TcpExtListenOverflows/ListenDrops) while the
+ * connections already queued stay established.
+ */
+function silentLiveListener(flows: FlowSummary[]): { listener: string; answered: number; silent: FlowSummary[] } | undefined {
+  const byListener = new Map<string, FlowSummary[]>();
+  for (const f of flows) {
+    if (f.proto !== "tcp" || f.synTimes.length === 0) continue;
+    const k = `${f.resp.addr.includes(":") ? `[${f.resp.addr}]` : f.resp.addr}:${f.resp.port}`;
+    const list = byListener.get(k);
+    if (list) list.push(f);
+    else byListener.set(k, [f]);
+  }
+  for (const [listener, fs] of byListener) {
+    const answered = fs.filter((f) => f.synAckTimes.length > 0);
+    if (answered.length === 0) continue;
+    // per client: the same client address was answered before it was ignored (a route or filter problem of
+    // one client's replies ignores that client from its first SYN on, while others are answered)
+    const firstAnswer = new Map<string, number>();
+    for (const f of answered) firstAnswer.set(f.orig.addr, Math.min(firstAnswer.get(f.orig.addr) ?? Infinity, f.synAckTimes[0]!));
+    const silent = fs.filter((f) => f.synAckTimes.length === 0 && f.resets.resp === 0 && f.synTimes.length >= 2 && f.synTimes[0]! >= (firstAnswer.get(f.orig.addr) ?? Infinity));
+    if (silent.length > 0) return { listener, answered: answered.length, silent };
+  }
+  return undefined;
+}
 
 export const rule: Rule = {
   id: "accept_queue_overflow",
@@ -64,7 +94,11 @@ export const rule: Rule = {
     for (const cap of ctx.captures) {
       const n = Object.values(cap.summary.synAckRetransHistogram).reduce((a, b) => a + b, 0);
       if (n > 0) c.support("synack-retrans", "L", captureItem(cap, `${n} SYN-ACK retransmission${n === 1 ? "" : "s"} from the server (offsets ${Object.keys(cap.summary.synAckRetransHistogram).join(", ")} s): final ACKs lost or swallowed by a full accept queue`));
-      if (cap.summary.handshakes.failed > 0) c.support("syn-unanswered", "L", captureItem(cap, `${cap.summary.handshakes.failed} of ${cap.summary.handshakes.attempted} handshakes got no SYN-ACK`));
+      const live = silentLiveListener(cap.summary.flows);
+      if (live) {
+        const f = live.silent[0]!;
+        c.support("syn-dropped-by-live-listener", "M", captureItem(cap, `${live.listener} completed ${live.answered} handshake(s), then left ${live.silent.length} connection(s) unanswered: SYNs retransmitted with no SYN-ACK and no RST, e.g. ${f.orig.addr}:${f.orig.port} (${f.synTimes.length} SYNs over ${(f.synTimes[f.synTimes.length - 1]! - f.synTimes[0]!).toFixed(1)} s): a listener that is there but drops new SYNs, as a full accept queue makes it`, f.firstIndex));
+      } else if (cap.summary.handshakes.failed > 0) c.support("syn-unanswered", "L", captureItem(cap, `${cap.summary.handshakes.failed} of ${cap.summary.handshakes.attempted} handshakes got no SYN-ACK`));
     }
     const lat = latticeLatencies(ctx);
     if (lat.length > 0) c.support("lattice-latency", "L", lat.slice(0, 3).map((l) => l.item));

@@ -2,8 +2,9 @@
  * bridge_nf_call_iptables_disabled (failure-patterns.md §10b): bridged pod traffic skips iptables, so the
  * Service reverse NAT is not applied when client and backend share a bridge.
  */
-import { item, type Rule } from "../context";
+import { ipv4ToInt, item, parsePrefix, prefixContains, type Prefix, type Rule } from "../context";
 import type { Endpoint, FlowSummary } from "../../capture/model";
+import type { ConntrackEntry, HostEvidence } from "../../evidence/model";
 import { Case } from "../signals";
 import { step, theHost } from "./next";
 import type { NextStep } from "../model";
@@ -34,6 +35,34 @@ function unNattedReply(flows: FlowSummary[]): { client: Endpoint; dialled: Endpo
 
 const BRIDGE_NAMES = /^(cni0|docker0|cbr0|kube-bridge|br-[0-9a-f]+)$/;
 
+/**
+ * The subnets behind this host's pod bridges: their own addresses, else the routes out of them. Empty when the
+ * evidence has neither (only `ip link` was pasted).
+ */
+function bridgeSubnets(h: HostEvidence, bridges: string[]): Prefix[] {
+  const own = h.addresses.filter((a) => bridges.includes(a.ifname) && a.family === "inet").map((a) => parsePrefix(`${a.address}/${a.prefixLen}`));
+  const routed = h.routes.filter((r) => r.source === "table" && r.dev && bridges.includes(r.dev) && r.dst !== "default").map((r) => parsePrefix(r.dst));
+  return [...own, ...routed].filter((p): p is Prefix => p !== undefined);
+}
+
+/**
+ * Connections conntrack DNATed (its reply tuple comes from another address than the one dialled) to a backend
+ * on the same bridge as the client, without SNAT (the reply goes straight back to the client): the Service
+ * traffic a disabled bridge-nf-call-iptables breaks. Same bridge = inside one of its subnets; with no subnet in
+ * the evidence, the same /24 (a node's pod CIDR with kubenet, flannel and host-local IPAM).
+ */
+function bridgedDnat(h: HostEvidence, entries: ConntrackEntry[], subnets: Prefix[]): ConntrackEntry[] {
+  return entries.filter((e) => {
+    if (e.proto !== "tcp" && e.proto !== "udp") return false;
+    if (e.reply.src === e.orig.dst || e.reply.dst !== e.orig.src) return false;
+    const client = ipv4ToInt(e.orig.src);
+    const backend = ipv4ToInt(e.reply.src);
+    if (client === undefined || backend === undefined) return false;
+    if (subnets.length > 0) return subnets.some((p) => prefixContains(p, client) && prefixContains(p, backend));
+    return client >>> 8 === backend >>> 8;
+  });
+}
+
 export const rule: Rule = {
   id: "bridge_nf_call_iptables_disabled",
   run(ctx) {
@@ -50,15 +79,24 @@ export const rule: Rule = {
       const members = h.interfaces.filter((i) => i.master && bridges.some((b) => b.name === i.master));
       // Kubernetes Service NAT only: Docker's own DNAT (published ports) is not hurt by bridged replies
       const svcNat = h.rules.filter((r) => /KUBE-(SVC|SERVICES|NODEPORTS|SEP)/.test(`${r.chain} ${r.text}`));
+      // conntrack -L of this host: Service connections DNATed to a backend on the client's bridge
+      const dnat = members.length > 0 ? bridgedDnat(h, h.conntrackEntries ?? [], bridgeSubnets(h, bridges.map((b) => b.name))) : [];
       const base = f
         ? item(h.host, f.cite, "net.bridge.bridge-nf-call-iptables = 0: bridged traffic bypasses iptables")
         : { host: h.host, file: h.files.find((x) => x.kind === "sysctl")?.path ?? "(sysctl)", fact: "net.bridge.bridge-nf-call-iptables is absent from a full sysctl dump: br_netfilter is not loaded, bridged traffic bypasses iptables" };
-      if (members.length > 0 && (svcNat.length > 0 || ctx.context.kubeProxyMode !== undefined || h.kubernetes.proxyMode)) {
+      const dn = dnat[0];
+      if (members.length > 0 && (svcNat.length > 0 || dn || ctx.context.kubeProxyMode !== undefined || h.kubernetes.proxyMode)) {
         c.condition("sysctl-bridge-k8s", "H", [
           base,
           item(h.host, members[0]!.cite, `${members.length} interface(s) enslaved to bridge ${members[0]!.master} (a bridge CNI: same-node pod traffic is bridged)`),
           ...(svcNat[0] ? [item(h.host, svcNat[0].cite, `Service NAT rules exist (${svcNat.length}, e.g. chain ${svcNat[0].chain}): their reverse NAT is skipped for bridged replies`)] : []),
+          ...(!svcNat[0] && dn ? [item(h.host, dn.cite, `conntrack DNATs ${dn.orig.dst}:${dn.orig.dport ?? "?"} to ${dn.reply.src}:${dn.reply.sport ?? "?"}, a backend on the client's (${dn.orig.src}) bridge: Service traffic across the bridge`)] : []),
         ]);
+        const unreplied = dnat.filter((e) => e.unreplied);
+        if (unreplied.length > 0) {
+          const e = unreplied[0]!;
+          c.support("conntrack-unreplied-bridged", "M", item(h.host, e.cite, `${unreplied.length} DNATed connection(s) between pods of one bridge never saw a reply in conntrack, e.g. ${e.orig.src}:${e.orig.sport ?? "?"} → ${e.orig.dst}:${e.orig.dport ?? "?"} DNATed to ${e.reply.src}:${e.reply.sport ?? "?"}, ${e.state ?? e.proto} [UNREPLIED]: the backend's answer crossed the bridge without passing netfilter (or the backend never answered)`));
+        }
       } else if (members.length > 0) {
         c.condition("sysctl-bridge", "M", [base, item(h.host, members[0]!.cite, `${members.length} interface(s) enslaved to bridge ${members[0]!.master}`)]);
       } else {

@@ -10,11 +10,23 @@ export type Overlay = { iface: Interface; overhead: number; kind: string; cilium
 
 const OVERLAY_KINDS = new Set(["vxlan", "ipip", "geneve", "wireguard", "gre"]);
 
+/**
+ * Is the tunnel's outer header IPv6? Its ends say so (`vxlan id 1 remote fd30::b local fd30::a`, -j's
+ * local6/remote6); without them, the CNIs' IPv6 device names (flannel-v6.<vni>, Calico's vxlan-v6.calico).
+ * An IPv6 outer header is 20 bytes longer: the kernel gives a VXLAN device over a 1500 IPv6 link 1430, not
+ * 1450 (scripts/record/vxlan6-outputs.sh).
+ */
+export function ipv6Underlay(i: Interface): boolean {
+  const ends = [i.vxlan?.local, i.vxlan?.remote].filter((a): a is string => !!a);
+  if (ends.length > 0) return ends.some((a) => a.includes(":"));
+  return /^(flannel-v6\.\d+|vxlan-v6\.calico)$/.test(i.name);
+}
+
 export function overheadOf(i: Interface, cni?: string): { overhead: number; label: string } {
   const calico = /cali/i.test(i.name) || /calico/i.test(cni ?? "");
   switch (i.kind) {
-    case "vxlan": return { overhead: 50, label: "VXLAN 50" };
-    case "geneve": return { overhead: 50, label: "Geneve 50" };
+    case "vxlan": return ipv6Underlay(i) ? { overhead: 70, label: "VXLAN over IPv6 70" } : { overhead: 50, label: "VXLAN 50" };
+    case "geneve": return ipv6Underlay(i) ? { overhead: 70, label: "Geneve over IPv6 70" } : { overhead: 50, label: "Geneve 50" };
     case "ipip": return { overhead: 20, label: "IPIP 20" };
     case "gre": return { overhead: 24, label: "GRE 24" };
     case "wireguard": return calico ? { overhead: 60, label: "Calico WireGuard 60" } : { overhead: 80, label: "WireGuard 80 (flannel/Cilium)" };

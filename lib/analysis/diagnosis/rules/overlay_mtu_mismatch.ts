@@ -52,7 +52,7 @@ export const rule: Rule = {
         overlayMtu = Math.min(overlayMtu ?? Infinity, Math.min(o.iface.mtu, room));
         if (o.iface.mtu > room) {
           c.condition("mtu-arith", "H", [
-            item(h.host, o.iface.cite, `${o.kind} device ${o.iface.name} has MTU ${o.iface.mtu}, but its underlay ${u.name} (MTU ${u.mtu}) leaves only ${room} after the ${o.overhead}-byte ${o.kind} overhead: ${o.iface.mtu - room} bytes too many`),
+            item(h.host, o.iface.cite, `${o.kind} device ${o.iface.name} has MTU ${o.iface.mtu}, but its underlay ${u.name} (MTU ${u.mtu}) leaves only ${room} after the ${o.overhead}-byte ${o.kind}${o.overhead === 70 ? " over IPv6" : ""} overhead: ${o.iface.mtu - room} bytes too many`),
             item(h.host, u.cite, `underlay ${u.name} MTU ${u.mtu}`),
           ]);
         }

@@ -14,6 +14,9 @@ const KINDS: Record<string, string> = {
   "ip-br-addr.txt": "ip-addr", "ip-br-link.txt": "ip-link", "ifconfig-a.txt": "ip-addr", "route-n.txt": "ip-route",
   "tc-s-qdisc.txt": "other-text", "conntrack-L.txt": "conntrack-list", "conntrack-C.txt": "conntrack-count",
   "ping.txt": "ping", "ethtool-S-veth0.txt": "other-text", "ethtool-i-veth0.txt": "other-text", "arp-n.txt": "other-text",
+  // scripts/record/ping-pmtu-conntrack.sh, scripts/record/vxlan6-outputs.sh
+  "ping-M-do-frag-needed.txt": "ping", "ping6-M-do-packet-too-big.txt": "ping", "conntrack-L-dnat-unreplied.txt": "conntrack-list",
+  "ip-d-link-vxlan6.txt": "ip-link", "ip-j-d-link-vxlan6.json": "ip-link-json", "ip-link-vxlan6.txt": "ip-link", "ip-6-addr-vxlan6.txt": "ip-addr",
 };
 
 describe("recorded extra outputs", () => {

@@ -28,7 +28,7 @@ export function kindFromName(name: string, linkType: string | undefined, peer: s
   if (linkType === "ipip" || linkType === "tunnel6" || linkType === "sit") return "ipip";
   if (linkType === "gre" || linkType === "gre6") return "gre";
   // the CNIs' own device names, for outputs without -d (ip link, ifconfig)
-  if (/^(flannel\.\d+|vxlan[.\-_]|vxlan\d*$|cilium_vxlan|vxlan\.calico|antrea-tun0|kube-vxlan)/.test(name)) return "vxlan";
+  if (/^(flannel(?:-v6)?\.\d+|vxlan[.\-_]|vxlan\d*$|cilium_vxlan|vxlan\.calico|antrea-tun0|kube-vxlan)/.test(name)) return "vxlan";
   if (/^(genev_sys|cilium_geneve|geneve\d)/.test(name)) return "geneve";
   if (/^(wg\d|flannel-wg|wireguard\.cali|cilium_wg\d|kilo\d|nebula)/.test(name)) return "wireguard";
   if (/^(tunl\d|flannel\.ipip|ipip\d)$/.test(name)) return "ipip";
