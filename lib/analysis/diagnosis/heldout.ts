@@ -1,5 +1,5 @@
 /**
- * How a held-out or recorded case is judged (testdata/heldout, scripts/record/heldout/evaluate.ts, heldout.test.ts):
+ * How a held-out or recorded case is judged (testdata/heldout, scripts/record/heldout/evaluate.ts, confidence.test.ts):
  * a hit is the expected root cause, or — when the evidence is too thin to confirm it — the expected leading
  * hypothesis with at least one next step; a healthy or unrelated case (`none`) is a hit only with no root cause
  * and no leading hypothesis.

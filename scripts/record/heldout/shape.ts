@@ -541,7 +541,7 @@ const md = [
   "other host names and topologies than e2e/lab), shaped by `scripts/record/heldout/shape.ts` into pastes and layouts the",
   "recorded cases (`testdata/pastes/recorded`) do not use. Every output line is a recorded one; what the shaper adds is a",
   "prompt or command line, a grep, sentences of the user's own around fences, an interleaving by time, a folder layout.",
-  "`heldout.test.ts` reads every case in place; `cases.json` is the machine-readable manifest.",
+  "`confidence.test.ts` (its held-out test) reads every case in place; `cases.json` is the machine-readable manifest.",
   "",
   "Why each is a fair test is in the `fair` column; `seen` names the public threads (GitHub issues, pages found with the",
   "search tool) where that shape was found. No thread's text is copied.",
