@@ -173,6 +173,16 @@ const ST_INACTIVE = 0;
 const ST_SYN_SENT = 1;
 const ST_RESET = 6;
 
+/**
+ * A flow's per-direction counter pair; all-zero pairs (most kept flows have no retransmission, duplicate ACK,
+ * zero window or reset) are one shared, frozen object: on the bench capture (10 000 kept flows) they were 2.7 MB
+ * of the summary's heap, more than the 2.4 MB that session 4's payloadBytes added (README "Memory and speed")
+ */
+const ZERO_PAIR: { orig: number; resp: number } = Object.freeze({ orig: 0, resp: 0 });
+function pair(orig: number, resp: number): { orig: number; resp: number } {
+  return orig === 0 && resp === 0 ? ZERO_PAIR : { orig, resp };
+}
+
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
@@ -630,10 +640,10 @@ export class FlowEngine {
       synRetransOffsets: synOffsets,
       synAckRetransOffsets: synAckOffsets,
       maxSegment: { orig: I[o + S_MAXSEG], resp: I[r + S_MAXSEG] },
-      retransmissions: { orig: I[o + S_RETRANS], resp: I[r + S_RETRANS] },
-      dupAcks: { orig: I[o + S_DUPACKS], resp: I[r + S_DUPACKS] },
-      zeroWindows: { orig: I[o + S_ZEROWIN], resp: I[r + S_ZEROWIN] },
-      resets: { orig: I[o + S_RESETS], resp: I[r + S_RESETS] },
+      retransmissions: pair(I[o + S_RETRANS], I[r + S_RETRANS]),
+      dupAcks: pair(I[o + S_DUPACKS], I[r + S_DUPACKS]),
+      zeroWindows: pair(I[o + S_ZEROWIN], I[r + S_ZEROWIN]),
+      resets: pair(I[o + S_RESETS], I[r + S_RESETS]),
       icmpMtu: this.icmpNotes[f] ?? [],
       firstIndex: D[d + D_FIRSTINDEX],
     };
