@@ -2,6 +2,7 @@ import type { NextConfig } from "next";
 
 // Security headers on every response. Pages get their Content-Security-Policy (with a per-request nonce) from
 // proxy.ts; everything else (the API, files) gets a policy that allows nothing, since none of it is a document.
+// What Next never sees (lib/server/http-guard.ts's refusals) carries the same list from there: keep both alike.
 const everywhere = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "same-origin" },

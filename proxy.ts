@@ -40,7 +40,10 @@ export function proxy(request: NextRequest) {
     const url = request.nextUrl.clone();
     url.pathname = "/sign-in";
     url.search = pathname === "/" ? "" : `?next=${encodeURIComponent(pathname + search)}`;
-    return NextResponse.redirect(url);
+    const redirect = NextResponse.redirect(url);
+    // a redirect is not a document either: the policy that allows nothing (next.config.ts adds the other headers)
+    redirect.headers.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+    return redirect;
   }
 
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");

@@ -60,6 +60,12 @@ test.describe("signed out", () => {
     const again = pageCsp((await page.reload())!.headers());
     expect(again).not.toBe(nonce);
 
+    // The way to sign-in is a redirect: it carries them too.
+    const redirect = await request.get("/incidents", { maxRedirects: 0 });
+    expect(redirect.status()).toBe(307);
+    expectCommonHeaders(redirect.headers());
+    expect(redirect.headers()["content-security-policy"]).toContain("default-src 'none'");
+
     for (const [path, status] of [
       ["/api/v1/health", 200],
       ["/api/v1/incidents", 401],
@@ -202,7 +208,10 @@ test("account: change the password, make a personal token, use it, revoke it: re
 });
 
 test("admin: invite a user, who sets a password and signs in; change their role; the audit log shows it all", async ({ page, browser }, testInfo) => {
-  await page.goto("/admin/users");
+  const usersPage = await page.goto("/admin/users");
+  // A signed-in page: the same headers, its own nonce.
+  expectCommonHeaders(usersPage!.headers());
+  pageCsp(usersPage!.headers());
   await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
   await axe(page);
   const email = `${uniq("invitee")}@example.test`;

@@ -64,6 +64,8 @@ describe("http guard", () => {
     const a = parse(await raw(request));
     expect(a.status).toBe(status);
     expect(a.headers).toContain("content-type: application/json");
+    expect(a.headers).toContain("x-content-type-options: nosniff");
+    expect(a.headers).toContain("content-security-policy: default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
     expect(a.body.error?.code).toBe(code);
     expect(typeof a.body.error?.message).toBe("string");
     if (status === 405) expect(a.headers).toContain("allow: get, head, options, post, put, patch, delete");

@@ -49,8 +49,24 @@ export function refusal(method: string | undefined, url: string | undefined): { 
   return undefined;
 }
 
+/**
+ * The security headers next.config.ts puts on every non-page answer (issue 11: on every response); these answers
+ * never reach Next, so they carry them here. Keep the two lists the same.
+ */
+const SECURITY_HEADERS: Record<string, string> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "same-origin",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+  "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+};
+const SECURITY_LINES = Object.entries(SECURITY_HEADERS)
+  .map(([k, v]) => `${k}: ${v}\r\n`)
+  .join("");
+
 function rawResponse(status: number, reason: string, body: string): string {
-  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncache-control: no-store\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${status === 405 ? `allow: ${ALLOW}\r\n` : ""}\r\n${body}`;
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncache-control: no-store\r\n${SECURITY_LINES}connection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${status === 405 ? `allow: ${ALLOW}\r\n` : ""}\r\n${body}`;
 }
 
 type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
@@ -72,6 +88,7 @@ export function installHttpGuard(): void {
         res.writeHead(r.status, {
           "content-type": "application/json",
           "cache-control": "no-store",
+          ...SECURITY_HEADERS,
           "content-length": Buffer.byteLength(body),
           ...(r.status === 405 ? { allow: ALLOW } : {}),
           // a body that came with it is not read: the connection ends after this answer
