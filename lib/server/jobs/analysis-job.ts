@@ -14,6 +14,14 @@ import { putTextBlobs, textBlob, type TextBlobInput } from "../storage/text-blob
 import { PermanentJobError, completeJob } from "./queue";
 import type { JobContext, JobHandler } from "./worker";
 
+/**
+ * The job's transactions wait for a busy or slow database instead of failing at Prisma's defaults (2 s to start,
+ * 5 s in all): a 10 MB capture summary (a SYN flood's 10 000 kept flows) took 9-11 s to store on the loaded machine
+ * and the upload failed three times with Prisma's "expired transaction" as its error. The job holds a lease, not a
+ * request: waiting is right.
+ */
+const JOB_TX = { maxWait: 30_000, timeout: 120_000 };
+
 type Pending = {
   id: string;
   incidentId: string | null;
@@ -46,7 +54,7 @@ export function makeAnalysisJob(files: () => FilesDir = getFilesDir): JobHandler
       await prisma.$transaction(async (tx) => {
         await completeJob(tx, ctx.job, { analysisId: null, warning: "no evidence yet: upload a bundle, a capture or a paste" });
         await publish(tx, { incidentId: ctx.job.incidentId, kind: "job", entityId: ctx.job.id });
-      });
+      }, JOB_TX);
       return;
     }
     const analysis = await analyseStored(evidence);
@@ -76,7 +84,7 @@ export function makeAnalysisJob(files: () => FilesDir = getFilesDir): JobHandler
       await completeJob(tx, ctx.job, { analysisId: row.id, warning });
       await publish(tx, { incidentId: ctx.job.incidentId, kind: "analysis", entityId: row.id });
       await publish(tx, { incidentId: ctx.job.incidentId, kind: "job", entityId: ctx.job.id });
-    });
+    }, JOB_TX);
   };
 }
 
@@ -104,7 +112,7 @@ async function ingestItem(ctx: JobContext, dir: FilesDir, item: Pending): Promis
   await prisma.$transaction(async (tx) => {
     await tx.evidenceItem.update({ where: { id: item.id }, data: { status: "processing" } });
     await publish(tx, { incidentId, kind: "evidence", entityId: item.id });
-  });
+  }, JOB_TX);
   await ctx.progress({ stage: "reading", message: filename });
 
   const cluster = await prisma.incident.findUnique({ where: { id: incidentId }, select: { cluster: { select: { nodePortRange: true } } } });
@@ -131,7 +139,7 @@ async function ingestItem(ctx: JobContext, dir: FilesDir, item: Pending): Promis
         data: { status: "failed", error: result.message.slice(0, 2000), spoolPath: null },
       });
       await publish(tx, { incidentId, kind: "evidence", entityId: item.id });
-    });
+    }, JOB_TX);
     // nothing of a refused upload is kept
     await removeSpool(dir, item.spoolPath!);
     return result.message;
@@ -181,7 +189,7 @@ async function ingestItem(ctx: JobContext, dir: FilesDir, item: Pending): Promis
       },
     });
     await publish(tx, { incidentId, kind: "evidence", entityId: item.id });
-  });
+  }, JOB_TX);
   // the spool folder goes either way (a kept raw file was moved out of it)
   await removeSpool(dir, item.spoolPath!);
   if (keptRel) await enforceBlobRetention(prisma, dir);
