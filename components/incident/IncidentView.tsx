@@ -5,6 +5,7 @@ import { useState, type ReactNode } from "react";
 import { isApiError } from "@/lib/client/api";
 import { useIncident } from "@/lib/client/incidents";
 import { formatDuration } from "@/lib/client/time";
+import type { Incident } from "@/lib/client/models";
 import { LocalTime, ZoneNote } from "@/components/ui/LocalTime";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/States";
 import { Button } from "@/components/ui/Button";
@@ -26,8 +27,12 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 
 const dash = <span className="text-slate-500">—</span>;
 
-export function IncidentView({ id }: { id: string }) {
-  const q = useIncident(id);
+/**
+ * The incident's header (title, badges, status actions, times, summary) and below it either `children` (the war
+ * room passes its tabs) or the timeline with the note form.
+ */
+export function IncidentView({ id, initial, children }: { id: string; initial?: Incident; children?: ReactNode }) {
+  const q = useIncident(id, initial);
   const [editing, setEditing] = useState(false);
   if (q.isPending) return <Loading label="Loading incident…" />;
   if (q.isError) {
@@ -140,6 +145,7 @@ export function IncidentView({ id }: { id: string }) {
         </div>
       </section>
 
+      {children ?? (
       <section className="card p-4" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading" className="mb-3 text-sm font-semibold text-slate-800">
           Timeline{" "}
@@ -152,6 +158,7 @@ export function IncidentView({ id }: { id: string }) {
           <AddNoteForm incidentId={i.id} />
         </div>
       </section>
+      )}
     </div>
   );
 }

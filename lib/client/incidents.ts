@@ -33,9 +33,11 @@ export function useIncidents(filters: IncidentFilters) {
   });
 }
 
-export function useIncident(id: string) {
+export function useIncident(id: string, initialData?: Incident) {
   return useQuery({
     queryKey: queryKeys.incidents.detail(id),
+    // the war room's server render hands the incident over, so the first HTML carries it
+    initialData,
     queryFn: async ({ signal }) => (await apiFetch(single(Incident), "GET", `/incidents/${id}`, { signal })).data,
     // A missing incident will not appear by retrying.
     retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,

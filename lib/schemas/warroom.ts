@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Citation, Collect, ItemStatus, Step } from "../analysis/checklist/model";
 import { Finding, RootCauseId } from "../analysis/diagnosis/model";
 import { Id, Timestamp, optionalText } from "./common";
+import { ClusterNode } from "./node";
 
 // The war room's own shapes (checklist, findings, charts, compare, report, action items, share links, presence).
 //
@@ -67,6 +68,7 @@ export const ChecklistEntryPatch = z
   .refine((v) => v.ticked !== undefined || v.note !== undefined || v.result !== undefined, "change ticked, note or result")
   .meta({ id: "ChecklistEntryPatch" });
 export type ChecklistEntryPatch = z.infer<typeof ChecklistEntryPatch>;
+export type ChecklistEntryPatchInput = z.input<typeof ChecklistEntryPatch>;
 
 export const ManualCheckCreate = z
   .strictObject({
@@ -77,6 +79,7 @@ export const ManualCheckCreate = z
   })
   .meta({ id: "ManualCheckCreate" });
 export type ManualCheckCreate = z.infer<typeof ManualCheckCreate>;
+export type ManualCheckCreateInput = z.input<typeof ManualCheckCreate>;
 
 // ─── findings ─────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -101,6 +104,7 @@ export const FindingDecisionCreate = z
   .refine((v) => v.verdict !== "rejected" || (v.reason ?? "").length > 0, { message: "say why it is rejected", path: ["reason"] })
   .meta({ id: "FindingDecisionCreate" });
 export type FindingDecisionCreate = z.infer<typeof FindingDecisionCreate>;
+export type FindingDecisionCreateInput = z.input<typeof FindingDecisionCreate>;
 
 // ─── charts ───────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -209,6 +213,7 @@ export const ActionItemCreate = z
   })
   .meta({ id: "ActionItemCreate" });
 export type ActionItemCreate = z.infer<typeof ActionItemCreate>;
+export type ActionItemCreateInput = z.input<typeof ActionItemCreate>;
 
 export const ActionItemPatch = z
   .strictObject({
@@ -219,6 +224,7 @@ export const ActionItemPatch = z
   })
   .meta({ id: "ActionItemPatch" });
 export type ActionItemPatch = z.infer<typeof ActionItemPatch>;
+export type ActionItemPatchInput = z.input<typeof ActionItemPatch>;
 
 // ─── share links ──────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -244,6 +250,7 @@ export const ShareLinkCreate = z
   })
   .meta({ id: "ShareLinkCreate" });
 export type ShareLinkCreate = z.infer<typeof ShareLinkCreate>;
+export type ShareLinkCreateInput = z.input<typeof ShareLinkCreate>;
 
 /** The token is in this answer only; the server keeps its sha256. */
 export const ShareLinkCreated = z
@@ -257,3 +264,15 @@ export const ShareToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "a share token
 
 export const PresenceList = z.array(z.object({ userId: z.string(), name: z.string(), lastSeen: z.string() })).meta({ id: "Presence" });
 export type PresenceList = z.infer<typeof PresenceList>;
+
+// ─── linked nodes ─────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A node linked to the incident, with its cluster's CNI (kernel and MTUs come from the node's facts). */
+export const IncidentNode = ClusterNode.extend({
+  cluster: z.object({ id: z.string(), name: z.string(), cni: z.string().nullable(), cniMode: z.string().nullable(), underlayMtu: z.number().int().nullable(), overlayMtu: z.number().int().nullable() }),
+  linkedAt: z.string(),
+}).meta({ id: "IncidentNode" });
+export type IncidentNode = z.infer<typeof IncidentNode>;
+
+export const IncidentNodeLink = z.strictObject({ nodeIds: z.array(Id).min(1).max(200) }).meta({ id: "IncidentNodeLink" });
+export type IncidentNodeLink = z.infer<typeof IncidentNodeLink>;
