@@ -48,6 +48,9 @@ test("create a cluster, open an incident on it, log notes, mitigate, reload and 
   await expect(page).toHaveURL(/\/incidents\/[0-9a-f-]{36}$/);
   const incidentUrl = page.url();
   await expect(page.getByRole("heading", { name: title, level: 1 })).toBeVisible();
+  // the war room opens on its checklist; the timeline is a tab (its URL state survives the reloads below)
+  await page.getByTestId("tab-timeline").click();
+  await expect(page).toHaveURL(/\?tab=timeline$/);
   await expect(page.getByTestId("incident-status")).toHaveText("open");
 
   const started = page.locator(`time[datetime]`).filter({ hasText: "2026-11-22 09:15" }).first();

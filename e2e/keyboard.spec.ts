@@ -76,7 +76,11 @@ test("the new-incident form can be filled and submitted with the keyboard only",
   await expect(page.getByTestId("incident-badges")).toContainText("sev1");
   await expectBasicA11y(page);
 
-  // The add-note form and the status buttons are keyboard-reachable too.
+  // The war room's tabs and the add-note form are keyboard-reachable too: Tab to the tab list, End to the last
+  // tab (Timeline; Radix activates it on focus), then on to the note.
+  await tabToText(page, "Checklist", 80);
+  await page.keyboard.press("End");
+  await expect(page.getByTestId("tab-timeline")).toHaveAttribute("data-state", "active");
   await tabTo(page, "note-body", 80);
   await page.keyboard.type("Typed and posted with Ctrl+Enter.");
   await page.keyboard.press("Control+Enter");

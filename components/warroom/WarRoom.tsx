@@ -5,12 +5,9 @@ import { useState, type ReactNode } from "react";
 import { useLiveIncident } from "@/lib/client/live";
 import type { Incident } from "@/lib/client/models";
 import { useChecklist, useFindings } from "@/lib/client/warroom";
-import type { AnalysisState } from "@/lib/schemas/analysis";
-import type { EvidenceItem } from "@/lib/schemas/evidence";
-import type { ChecklistView, FindingList, IncidentNode } from "@/lib/schemas/warroom";
 import { IncidentView } from "@/components/incident/IncidentView";
 import { Charts } from "./charts/Charts";
-import { Checklist } from "./checklist/Checklist";
+import { ChecklistPanel } from "./checklist/Checklist";
 import { Compare } from "./compare/Compare";
 import { EvidenceList } from "./evidence/EvidenceList";
 import { LinkedNodes } from "./evidence/LinkedNodes";
@@ -25,15 +22,6 @@ import { WarRoomTimeline } from "./WarRoomTimeline";
 
 export const WAR_ROOM_TABS = ["checklist", "evidence", "findings", "charts", "compare", "report", "timeline"] as const;
 export type WarRoomTab = (typeof WAR_ROOM_TABS)[number];
-
-export type WarRoomInitial = {
-  incident: Incident;
-  checklist?: ChecklistView;
-  findings?: FindingList;
-  analysis?: AnalysisState;
-  evidence?: EvidenceItem[];
-  nodes?: IncidentNode[];
-};
 
 export type Viewer = { id: string; name: string; role: "admin" | "responder" | "viewer" };
 
@@ -67,16 +55,30 @@ function Card({ title, id, children }: { title: string; id: string; children: Re
 }
 
 /** The war room: the incident's header, who is here, and the tabs of the guided investigation. */
-export function WarRoom({ initial, viewer, tab: initialTab, people }: { initial: WarRoomInitial; viewer: Viewer; tab: WarRoomTab; people: Array<{ id: string; name: string }> }) {
-  const id = initial.incident.id;
+export function WarRoom({
+  incident,
+  viewer,
+  tab: initialTab,
+  people,
+  checklist: checklistSlot,
+}: {
+  incident: Incident;
+  viewer: Viewer;
+  tab: WarRoomTab;
+  people: Array<{ id: string; name: string }>;
+  /** the checklist rendered on the server (streamed behind the header); the client one otherwise */
+  checklist?: ReactNode;
+}) {
+  const id = incident.id;
   const live = useLiveIncident(id);
   const canEdit = viewer.role !== "viewer";
   const [tab, setTab] = useState<WarRoomTab>(initialTab);
-  const checklist = useChecklist(id, initial.checklist);
-  const findings = useFindings(id, initial.findings);
+  // badges read what the panels loaded; they do not fetch on their own
+  const checklist = useChecklist(id, undefined, false);
+  const findings = useFindings(id, undefined, false);
   const fails = checklist.data?.counts.fail ?? 0;
   const open = (findings.data?.findings ?? []).filter((f) => !f.decision).length;
-  const hosts = [...new Set((initial.evidence ?? []).flatMap((e) => e.hosts).concat((initial.nodes ?? []).map((n) => n.name)))];
+  const hosts = [...new Set((checklist.data?.steps ?? []).flatMap((s) => s.items.flatMap((i) => i.facts.map((f) => f.host))))].filter((h) => !h.startsWith("("));
 
   const onTab = (v: string) => {
     const t = v as WarRoomTab;
@@ -88,7 +90,7 @@ export function WarRoom({ initial, viewer, tab: initialTab, people }: { initial:
   };
 
   return (
-    <IncidentView id={id} initial={initial.incident}>
+    <IncidentView id={id} initial={incident}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <Presence incidentId={id} selfId={viewer.id} live={live} />
         <div className="min-w-64 text-xs">
@@ -111,7 +113,7 @@ export function WarRoom({ initial, viewer, tab: initialTab, people }: { initial:
           ))}
         </Tabs.List>
         <Panel value="checklist">
-          <Checklist incidentId={id} initial={initial.checklist} canEdit={canEdit} />
+          {checklistSlot ?? <ChecklistPanel incidentId={id} canEdit={canEdit} />}
         </Panel>
         <Panel value="evidence">
           <div className="space-y-4">
@@ -126,21 +128,21 @@ export function WarRoom({ initial, viewer, tab: initialTab, people }: { initial:
               </div>
             ) : null}
             <Card title="Linked nodes" id="nodes-title">
-              <LinkedNodes incidentId={id} clusterId={initial.incident.clusterId ?? null} initial={initial.nodes} canEdit={canEdit} />
+              <LinkedNodes incidentId={id} clusterId={incident.clusterId ?? null} canEdit={canEdit} />
             </Card>
             <section aria-labelledby="evidence-title">
               <h2 id="evidence-title" className="mb-2 text-sm font-semibold text-slate-900">
                 What arrived, per node and time
               </h2>
-              <EvidenceList incidentId={id} initial={initial.evidence} />
+              <EvidenceList incidentId={id} />
             </section>
           </div>
         </Panel>
         <Panel value="findings">
-          <Findings incidentId={id} initial={initial.findings} canEdit={canEdit} />
+          <Findings incidentId={id} canEdit={canEdit} />
         </Panel>
         <Panel value="charts">
-          <Charts incidentId={id} startedAt={initial.incident.startedAt} />
+          <Charts incidentId={id} startedAt={incident.startedAt} />
         </Panel>
         <Panel value="compare">
           <Compare incidentId={id} />

@@ -30,7 +30,7 @@ export function WarRoomTimeline({ incidentId, canEdit }: { incidentId: string; c
               <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-600">
                 <LocalTime value={ev.at} className="font-mono text-slate-700" />
                 <KindBadge kind={ev.kind} />
-                {"authorName" in ev && typeof ev.authorName === "string" ? <span className="font-medium text-slate-700">{ev.authorName}</span> : ev.author ? <span className="font-medium text-slate-700">{ev.author}</span> : null}
+                {ev.author ? <span className="font-medium text-slate-700">{ev.author.name}</span> : null}
               </div>
               <p className="mt-0.5 text-sm break-words whitespace-pre-wrap text-slate-900">{ev.body}</p>
             </div>

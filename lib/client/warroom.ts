@@ -11,7 +11,7 @@ import {
   ActionItem,
   ChartData,
   ChecklistView,
-  ChecklistViewItem,
+  ChecklistEntry,
   CompareSources,
   Comparison,
   FindingList,
@@ -33,18 +33,20 @@ import { page, single } from "./models";
 const noRetry4xx = (count: number, err: unknown) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2;
 const K = queryKeys.incidents;
 
-export function useChecklist(id: string, initialData?: ChecklistView) {
+export function useChecklist(id: string, initialData?: ChecklistView, enabled = true) {
   return useQuery({
     queryKey: K.checklist(id),
+    enabled,
     queryFn: async ({ signal }) => (await apiFetch(single(ChecklistView), "GET", `/incidents/${id}/checklist`, { signal })).data,
     initialData,
     retry: noRetry4xx,
   });
 }
 
-export function useFindings(id: string, initialData?: FindingList) {
+export function useFindings(id: string, initialData?: FindingList, enabled = true) {
   return useQuery({
     queryKey: K.findings(id),
+    enabled,
     queryFn: async ({ signal }) => (await apiFetch(single(FindingList), "GET", `/incidents/${id}/findings`, { signal })).data,
     initialData,
     retry: noRetry4xx,
@@ -161,7 +163,7 @@ export function useChecklistEntry(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async ({ key, patch }: { key: string; patch: ChecklistEntryPatch }) =>
-      (await apiFetch(single(ChecklistViewItem), "PATCH", `/incidents/${id}/checklist/${encodeURIComponent(key)}`, { body: patch })).data,
+      (await apiFetch(single(ChecklistEntry), "PATCH", `/incidents/${id}/checklist/${encodeURIComponent(key)}`, { body: patch })).data,
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: K.checklist(id) });
       void qc.invalidateQueries({ queryKey: K.timeline(id) });
@@ -173,7 +175,7 @@ export function useAddManualCheck(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (input: ManualCheckCreate) =>
-      (await apiFetch(single(ChecklistViewItem), "POST", `/incidents/${id}/checklist`, { body: input })).data,
+      (await apiFetch(single(ChecklistEntry), "POST", `/incidents/${id}/checklist`, { body: input })).data,
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: K.checklist(id) });
       void qc.invalidateQueries({ queryKey: K.timeline(id) });

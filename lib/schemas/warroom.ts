@@ -81,6 +81,23 @@ export const ManualCheckCreate = z
 export type ManualCheckCreate = z.infer<typeof ManualCheckCreate>;
 export type ManualCheckCreateInput = z.input<typeof ManualCheckCreate>;
 
+/** What PATCH/POST …/checklist answer: the stored entry (the client refetches the checklist around it). */
+export const ChecklistEntry = z
+  .object({
+    key: z.string(),
+    step: Step,
+    manual: z.boolean(),
+    title: z.string().nullable(),
+    ticked: z.boolean(),
+    result: ItemStatus.nullable(),
+    note: z.string().nullable(),
+    version: z.number().int(),
+    updatedBy: Person.nullable(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "ChecklistEntry" });
+export type ChecklistEntry = z.infer<typeof ChecklistEntry>;
+
 // ─── findings ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 export const FindingDecision = z

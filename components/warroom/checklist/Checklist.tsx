@@ -14,7 +14,7 @@ import { StatusPill } from "../StatusPill";
 
 const SEND_LABEL = { paste: "paste it into the paste box", upload: "upload the file", agent: "or let the node's agent collect it" } as const;
 
-export function Checklist({ incidentId, initial, canEdit }: { incidentId: string; initial?: ChecklistView; canEdit: boolean }) {
+export function ChecklistPanel({ incidentId, initial, canEdit }: { incidentId: string; initial?: ChecklistView; canEdit: boolean }) {
   const q = useChecklist(incidentId, initial);
   if (q.isPending) return <Loading label="Computing the checklist…" />;
   if (q.isError && !q.data) return <ErrorState error={q.error} title="Could not load the checklist" onRetry={() => void q.refetch()} />;

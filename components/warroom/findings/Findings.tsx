@@ -22,7 +22,7 @@ export function Findings({ incidentId, initial, canEdit }: { incidentId: string;
   return (
     <ol className="space-y-3" data-testid="findings">
       {findings.map((f) => (
-        <FindingCard key={f.id} incidentId={incidentId} f={f} canEdit={canEdit} otherConfirmed={Boolean(confirmed && confirmed.id !== f.id)} />
+        <FindingCard key={`${f.rank}-${f.id}`} incidentId={incidentId} f={f} canEdit={canEdit} otherConfirmed={Boolean(confirmed && confirmed.id !== f.id)} />
       ))}
     </ol>
   );
