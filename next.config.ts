@@ -15,7 +15,7 @@ const notAPage = [{ key: "Content-Security-Policy", value: "default-src 'none'; 
 const nextConfig: NextConfig = {
   // Loaded by Node at run time instead of bundled: PGlite finds its .wasm/.data files next to its own module,
   // pg has optional native bits, and the Prisma adapters must share one copy of the driver.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg"],
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "playwright-core"],
   poweredByHeader: false,
   async headers() {
     return [

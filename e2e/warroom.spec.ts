@@ -59,14 +59,17 @@ test("war room: evidence → checklist → root cause → report → share → r
   await expect(page.getByTestId("leading-finding")).toContainText("accept_queue_overflow", { timeout: 10_000 });
   const aq = page.locator('[data-testid=checklist-item][data-key="resources.accept-queue"]');
   await expect(aq).toHaveAttribute("data-status", "fail");
-  await expect(aq.getByTestId("fact-link").first()).toHaveAttribute("href", /#ev-server-/);
+  // its facts cite the server's files first (the full listener, the overflow counter), linked to the evidence list
+  await expect(aq.getByTestId("fact-link").first()).toHaveAttribute("href", /^#ev-server-/);
   await expect(aq).toContainText("17 connections waiting on a backlog of 16");
   await shot(page, "checklist-filled");
   await expectNoAxeViolations(page, "war room, checklist");
 
-  // a cited fact links to its evidence file
+  // a cited fact links to its evidence file: the evidence tab opens on it
+  const href = (await aq.getByTestId("fact-link").first().getAttribute("href"))!;
   await aq.getByTestId("fact-link").first().click();
-  await expect(page.getByTestId("panel-evidence").or(page.locator(":target"))).toBeVisible();
+  await expect(page.getByTestId("tab-evidence")).toHaveAttribute("data-state", "active");
+  await expect(page.locator(href)).toBeInViewport();
 
   // 4. paste a netstat -s: recognised
   await page.getByTestId("tab-evidence").click();

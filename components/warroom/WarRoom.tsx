@@ -1,7 +1,7 @@
 "use client";
 
 import * as Tabs from "@radix-ui/react-tabs";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useLiveIncident } from "@/lib/client/live";
 import type { Incident } from "@/lib/client/models";
 import { useChecklist, useFindings } from "@/lib/client/warroom";
@@ -20,8 +20,7 @@ import { ReportEditor } from "./report/ReportEditor";
 import { ShareLinks } from "./report/ShareLinks";
 import { WarRoomTimeline } from "./WarRoomTimeline";
 
-export const WAR_ROOM_TABS = ["checklist", "evidence", "findings", "charts", "compare", "report", "timeline"] as const;
-export type WarRoomTab = (typeof WAR_ROOM_TABS)[number];
+import { WAR_ROOM_TABS, type WarRoomTab } from "./tabs";
 
 export type Viewer = { id: string; name: string; role: "admin" | "responder" | "viewer" };
 
@@ -79,6 +78,15 @@ export function WarRoom({
   const fails = checklist.data?.counts.fail ?? 0;
   const open = (findings.data?.findings ?? []).filter((f) => !f.decision).length;
   const hosts = [...new Set((checklist.data?.steps ?? []).flatMap((s) => s.items.flatMap((i) => i.facts.map((f) => f.host))))].filter((h) => !h.startsWith("("));
+
+  // a cited fact links to its file in the evidence list (#ev-…): open that tab, the list scrolls to it
+  useEffect(() => {
+    const follow = () => {
+      if (window.location.hash.startsWith("#ev-")) setTab("evidence");
+    };
+    window.addEventListener("hashchange", follow);
+    return () => window.removeEventListener("hashchange", follow);
+  }, []);
 
   const onTab = (v: string) => {
     const t = v as WarRoomTab;

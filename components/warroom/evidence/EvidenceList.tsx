@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect } from "react";
 import { useEvidence } from "@/lib/client/warroom";
 import type { EvidenceItem } from "@/lib/schemas/evidence";
 import { LocalTime } from "@/components/ui/LocalTime";
@@ -12,6 +13,12 @@ type Row = { at: string; item: EvidenceItem; files: EvidenceItem["files"] };
 /** Everything that arrived, per node and per time: what each file was recognised as, what was not and why. */
 export function EvidenceList({ incidentId, initial }: { incidentId: string; initial?: EvidenceItem[] }) {
   const q = useEvidence(incidentId, initial);
+  const loaded = Boolean(q.data);
+  // arriving from a cited fact (#ev-…): bring that file into view once the list is there
+  useEffect(() => {
+    if (!loaded || !window.location.hash.startsWith("#ev-")) return;
+    document.getElementById(window.location.hash.slice(1))?.scrollIntoView({ block: "center" });
+  }, [loaded]);
   if (q.isPending) return <Loading label="Loading evidence…" />;
   if (q.isError && !q.data) return <ErrorState error={q.error} title="Could not load the evidence" onRetry={() => void q.refetch()} />;
   const items = q.data;

@@ -17,6 +17,8 @@ export type StreamOptions = {
   /** the viewer, for presence; null = not shown */
   userId?: string | null;
   signal?: AbortSignal;
+  /** replay what was missed, say `ready`, and end (a catch-up poll; no live events, no presence) */
+  once?: boolean;
 };
 
 export const SSE_HEADERS = {
@@ -85,12 +87,12 @@ export async function openIncidentStream(opts: StreamOptions): Promise<Response>
       opts.signal?.addEventListener("abort", () => cleanup?.(), { once: true });
 
       send(`retry: ${RETRY_MS}\n\n`);
-      if (since === null) {
+      if (since === null && !opts.once) {
         const last = await prisma.incidentEvent.findFirst({ where: { incidentId }, orderBy: { seq: "desc" }, select: { seq: true } });
         send(`id: ${last ? Number(last.seq) : 0}\nevent: ready\ndata: {}\n\n`);
       } else {
         const rows = await prisma.incidentEvent.findMany({
-          where: { incidentId, seq: { gt: BigInt(since) } },
+          where: { incidentId, seq: { gt: BigInt(since ?? 0) } },
           orderBy: { seq: "asc" },
           take: REPLAY_LIMIT + 1,
           select: { seq: true, kind: true, entityId: true },
@@ -98,7 +100,7 @@ export async function openIncidentStream(opts: StreamOptions): Promise<Response>
         if (rows.length > REPLAY_LIMIT) {
           // too much missed: the browser refetches everything instead
           const last = await prisma.incidentEvent.findFirst({ where: { incidentId }, orderBy: { seq: "desc" }, select: { seq: true } });
-          send(`id: ${last ? Number(last.seq) : since}\nevent: resync\ndata: {}\n\n`);
+          send(`id: ${last ? Number(last.seq) : (since ?? 0)}\nevent: resync\ndata: {}\n\n`);
         } else {
           for (const r of rows) {
             const m: LiveMessage = { incidentId, seq: Number(r.seq), kind: r.kind as LiveKind, ...(r.entityId ? { entityId: r.entityId } : {}) };
@@ -111,6 +113,10 @@ export async function openIncidentStream(opts: StreamOptions): Promise<Response>
       const pending = buffer;
       buffer = null;
       for (const s of pending) deliver(s);
+      if (opts.once) {
+        cleanup();
+        return;
+      }
 
       timers.push(setInterval(() => send(`: keepalive\n\n`), KEEPALIVE_MS));
       if (opts.userId) {

@@ -6,8 +6,9 @@ import { corePaths } from "./paths/core";
 import { evidencePaths } from "./paths/evidence";
 import { ingestPaths } from "./paths/ingest";
 import { openapiPaths } from "./paths/openapi";
+import { warRoomPaths } from "./paths/warroom";
 
-const PATH_GROUPS: ZodOpenApiPathsObject[] = [corePaths, evidencePaths, ingestPaths, openapiPaths, authPaths];
+const PATH_GROUPS: ZodOpenApiPathsObject[] = [corePaths, evidencePaths, ingestPaths, openapiPaths, authPaths, warRoomPaths];
 
 export type OpenApiDocument = ReturnType<typeof createDocument>;
 

@@ -1,13 +1,19 @@
-// The postmortem as a PDF: Chromium (the system's, through playwright-core) prints the public report page with the
-// same print stylesheet as the browser's print. The headless page is let in by a share link made for this print
-// alone (2 minutes, deleted right after, never listed), not by the user's cookie. One browser per process, a
-// fresh context per PDF.
+// The postmortem as a PDF: the system Chromium (playwright-core) prints the report's Markdown rendered to HTML by
+// the same remark/rehype pipeline react-markdown uses (GFM tables, raw HTML dropped), styled by the one print
+// stylesheet the browser's print uses too (components/warroom/report/report-print.css, read as it is). The page is
+// set from memory: no request back to this server, nobody's cookie, nothing fetched from the network. One browser
+// per process, a fresh context per PDF.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { getPrisma } from "../db";
-import { newShareToken } from "../services/share/share-links";
+import rehypeStringify from "rehype-stringify";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import remarkRehype from "remark-rehype";
+import { unified } from "unified";
 
-export const PDF_LINK_PREFIX = "pdf:";
 const CHROMIUM = process.env.NETMORTEM_CHROMIUM ?? "/usr/bin/chromium";
+export const PRINT_CSS = path.join("components", "warroom", "report", "report-print.css");
 
 const store = globalThis as typeof globalThis & { __netmortemBrowser?: Promise<Browser> };
 
@@ -15,39 +21,34 @@ function browser(): Promise<Browser> {
   if (!store.__netmortemBrowser) {
     const launching = chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
     store.__netmortemBrowser = launching;
-    launching.then(
-      (b) => b.on("disconnected", () => {
-        if (store.__netmortemBrowser === launching) store.__netmortemBrowser = undefined;
-      }),
-      () => {
-        if (store.__netmortemBrowser === launching) store.__netmortemBrowser = undefined;
-      },
-    );
+    const forget = () => {
+      if (store.__netmortemBrowser === launching) store.__netmortemBrowser = undefined;
+    };
+    launching.then((b) => b.on("disconnected", forget), forget);
   }
   return store.__netmortemBrowser;
 }
 
-/** Where this server can reach itself (the PDF's page is fetched over loopback). */
-export function selfOrigin(): string {
-  if (process.env.NETMORTEM_INTERNAL_URL) return process.env.NETMORTEM_INTERNAL_URL.replace(/\/$/, "");
-  const host = process.env.HOSTNAME && !["0.0.0.0", "::", ""].includes(process.env.HOSTNAME) ? process.env.HOSTNAME : "127.0.0.1";
-  return `http://${host.includes(":") ? `[${host}]` : host}:${process.env.PORT ?? "3000"}`;
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-export async function reportPdf(incidentId: string, title: string): Promise<Buffer> {
-  const prisma = await getPrisma();
-  // leftovers of a print that crashed
-  await prisma.shareLink.deleteMany({ where: { prefix: { startsWith: PDF_LINK_PREFIX }, createdAt: { lt: new Date(Date.now() - 5 * 60_000) } } });
-  const t = newShareToken();
-  const link = await prisma.shareLink.create({
-    data: { incidentId, tokenHash: t.hash, prefix: `${PDF_LINK_PREFIX}${t.prefix}`, expiresAt: new Date(Date.now() + 2 * 60_000) },
-  });
-  const context = await (await browser()).newContext();
+/** The report as a standalone HTML document (what Chromium prints). */
+export async function reportHtml(markdown: string, title: string): Promise<string> {
+  const body = String(await unified().use(remarkParse).use(remarkGfm).use(remarkRehype).use(rehypeStringify).process(markdown));
+  const css = await readFile(path.resolve(/*turbopackIgnore: true*/ process.cwd(), PRINT_CSS), "utf8");
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>body{margin:0;font-family:ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif}${css}</style></head>
+<body><article class="report-print-root"><div class="report-doc">${body}</div></article></body></html>`;
+}
+
+export async function reportPdf(markdown: string, title: string): Promise<Buffer> {
+  const html = await reportHtml(markdown, title);
+  const context = await (await browser()).newContext({ javaScriptEnabled: false, offline: true });
   try {
     const page = await context.newPage();
-    const res = await page.goto(`${selfOrigin()}/r/${t.token}?print=1`, { waitUntil: "networkidle", timeout: 30_000 });
-    if (!res || !res.ok()) throw new Error(`the report page answered ${res?.status() ?? "nothing"}`);
-    await page.waitForSelector("[data-testid=report-document]", { timeout: 10_000 });
+    await page.setContent(html, { waitUntil: "load" });
     return await page.pdf({
       format: "A4",
       printBackground: true,
@@ -60,12 +61,7 @@ export async function reportPdf(incidentId: string, title: string): Promise<Buff
     });
   } finally {
     await context.close().catch(() => undefined);
-    await prisma.shareLink.delete({ where: { id: link.id } }).catch(() => undefined);
   }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 export async function closePdfBrowser(): Promise<void> {

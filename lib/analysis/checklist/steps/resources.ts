@@ -10,6 +10,8 @@ function acceptQueue(ctx: Ctx): ChecklistItem {
   const key = "resources.accept-queue";
   const title = "Accept queues: Recv-Q vs backlog, somaxconn, ListenOverflows";
   const facts: Citation[] = [];
+  // what was looked at and is fine comes after what is wrong
+  const quiet: Citation[] = [];
   let status: ItemStatus = "pass";
   let looked = false;
   const servers: string[] = [];
@@ -33,14 +35,14 @@ function acceptQueue(ctx: Ctx): ChecklistItem {
         facts.push(cite(h.host, d.toCite, `${name} rose by ${fmt(d.delta)} (${fmt(d.from)} → ${fmt(d.to)})${d.seconds ? ` in ${fmt(d.seconds)} s` : ""}`));
       } else if (c) {
         looked = true;
-        if (c.value === 0 || d) facts.push(cite(h.host, c.cite, `${name} = ${fmt(c.value)}${h.deltas.length ? " (no rise between the readings)" : ""}`));
+        if (c.value === 0 || d) quiet.push(cite(h.host, c.cite, `${name} = ${fmt(c.value)}${h.deltas.length ? " (no rise between the readings)" : ""}`));
         if (c.value > 0 && !d) {
           status = worst(status, "warn");
           facts.push(cite(h.host, c.cite, `${name} = ${fmt(c.value)} since boot (one reading: not known whether it rose during the incident)`));
         }
       }
     }
-    if (somaxconn && (looked || h.listeners.length > 0)) facts.push(cite(h.host, somaxconn.cite, `net.core.somaxconn = ${somaxconn.value}`));
+    if (somaxconn && (looked || h.listeners.length > 0)) quiet.push(cite(h.host, somaxconn.cite, `net.core.somaxconn = ${somaxconn.value}`));
   }
   const own = status;
   const byFinding = findingStatus(ctx, ids);
@@ -66,7 +68,7 @@ function acceptQueue(ctx: Ctx): ChecklistItem {
         ? "Listen overflows happened at some time since boot; a second reading shows whether they happen now."
         : `No listener at its backlog and no listen overflows (${[...new Set(servers)].join(", ") || "counters only"}).`;
   return item("resources", {
-    key, title, status, summary, facts: facts.slice(0, 8),
+    key, title, status, summary, facts: [...facts, ...quiet].slice(0, 8),
     collect: status === "warn" ? collect("listenCounters", [...new Set(ctx.hosts.filter((h) => h.counters["TcpExt.ListenOverflows"]).map((h) => h.host))]) : [],
     findings: ids,
   });

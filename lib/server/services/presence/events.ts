@@ -7,6 +7,8 @@ import { openIncidentStream } from "../../events";
 export async function incidentEvents(actor: UserActor, incidentIdRaw: string, request: Request): Promise<Response> {
   const incidentId = Id.parse(incidentIdRaw);
   await visibleIncident(actor, incidentId);
-  const lastEventId = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("since");
-  return openIncidentStream({ incidentId, lastEventId, userId: actor.userId, signal: request.signal });
+  const query = new URL(request.url).searchParams;
+  const lastEventId = request.headers.get("last-event-id") ?? query.get("since");
+  const once = query.get("once") === "1";
+  return openIncidentStream({ incidentId, lastEventId, userId: once ? null : actor.userId, signal: request.signal, once });
 }

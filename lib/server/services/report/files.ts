@@ -17,13 +17,13 @@ export async function reportFile(actor: UserActor, incidentIdRaw: string, kind: 
   const incident = await prisma.incident.findUniqueOrThrow({ where: { id: incidentId }, select: { title: true } });
   const name = `postmortem-${slug(incident.title)}`;
   const headers = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
+  const r = await currentReport(prisma, incidentId);
   if (kind === "md") {
-    const r = await currentReport(prisma, incidentId);
     return new Response(r.markdown, {
       headers: { ...headers, "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="${name}.md"` },
     });
   }
-  const pdf = await reportPdf(incidentId, incident.title);
+  const pdf = await reportPdf(r.markdown, `Postmortem: ${incident.title}`);
   return new Response(new Uint8Array(pdf), {
     headers: { ...headers, "content-type": "application/pdf", "content-disposition": `attachment; filename="${name}.pdf"` },
   });

@@ -42,8 +42,7 @@ export async function listShareLinks(actor: UserActor, incidentIdRaw: string): P
   const incidentId = Id.parse(incidentIdRaw);
   await visibleIncident(actor, incidentId);
   const prisma = await getPrisma();
-  // the PDF route's own one-print links are not the users' links
-  const rows = await prisma.shareLink.findMany({ where: { incidentId, NOT: { prefix: { startsWith: "pdf:" } } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+  const rows = await prisma.shareLink.findMany({ where: { incidentId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
   const people = await peopleById(prisma, rows.map((r) => r.createdById));
   return rows.map((r) => present(r, people));
 }

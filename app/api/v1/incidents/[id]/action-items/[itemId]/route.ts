@@ -1,4 +1,4 @@
-import { json, ok, pathId, readJson, route } from "@/lib/server/http";
+import { ok, pathId, readJson, route } from "@/lib/server/http";
 import { deleteActionItem, updateActionItem } from "@/lib/server/services/action-item/action-items";
 
 type Params = { params: Promise<{ id: string; itemId: string }> };
@@ -9,5 +9,5 @@ export const PATCH = route({ role: "responder" }, async (request: Request, conte
 
 export const DELETE = route({ role: "responder" }, async (_request: Request, context: Params, actor) => {
   await deleteActionItem(actor, await pathId(context), (await context.params).itemId);
-  return json(null, 204);
+  return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
 });
