@@ -33,7 +33,7 @@ test("a note and a tick in one context appear in the other within 2 s; presence 
 
   // a note written in the second context
   const note = `SYN retransmissions seen on ingress-2 ${uniq("note")}`;
-  await other.getByLabel("Note").fill(note);
+  await other.getByLabel("Note", { exact: true }).fill(note);
   const [posted] = await Promise.all([
     other.waitForResponse((r) => r.url().endsWith(`/incidents/${incident.id}/timeline`) && r.request().method() === "POST"),
     other.getByRole("button", { name: "Add to timeline" }).click(),

@@ -108,7 +108,7 @@ test("war room: evidence → checklist → root cause → report → share → r
 
   // timeline: the tick and the confirmation are there, attributed
   await page.getByTestId("tab-timeline").click();
-  await expect(page.getByTestId("timeline")).toContainText("Root cause confirmed: Accept queue");
+  await expect(page.getByTestId("timeline")).toContainText(/Root cause confirmed: .*\(accept_queue_overflow, confidence/);
   await expect(page.getByTestId("timeline")).toContainText("CDN error-rate dashboard");
   await expectNoAxeViolations(page, "war room, timeline");
 

@@ -54,6 +54,8 @@ export function useLiveIncident(id: string): LiveState {
         return;
       }
       for (const key of keysFor(id, kind) ?? []) void qc.invalidateQueries({ queryKey: key });
+      // a status change is a timeline event: the header (the incident itself) follows
+      if (kind === "timeline") void qc.invalidateQueries({ queryKey: K.detail(id), exact: true });
     };
     es.addEventListener("ready", () => {
       if (broken) refetchAll();

@@ -164,6 +164,23 @@ export function useChecklistEntry(id: string) {
   return useMutation({
     mutationFn: async ({ key, patch }: { key: string; patch: ChecklistEntryPatch }) =>
       (await apiFetch(single(ChecklistEntry), "PATCH", `/incidents/${id}/checklist/${encodeURIComponent(key)}`, { body: patch })).data,
+    // the stored entry goes into the checklist at once (no flicker back while the refetch runs)
+    onSuccess: (e) =>
+      qc.setQueryData<ChecklistView>(K.checklist(id), (c) =>
+        c
+          ? {
+              ...c,
+              steps: c.steps.map((s) => ({
+                ...s,
+                items: s.items.map((i) =>
+                  i.key === e.key
+                    ? { ...i, ticked: e.ticked, note: e.note, status: i.manual && e.result ? e.result : i.status, entry: { version: e.version, updatedBy: e.updatedBy, updatedAt: e.updatedAt } }
+                    : i,
+                ),
+              })),
+            }
+          : c,
+      ),
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: K.checklist(id) });
       void qc.invalidateQueries({ queryKey: K.timeline(id) });

@@ -124,7 +124,7 @@ function Item({ incidentId, item, canEdit }: { incidentId: string; item: Checkli
             id={tickId}
             type="checkbox"
             className="mt-1 h-4 w-4 shrink-0 accent-slate-900"
-            checked={item.ticked}
+            checked={entry.isPending && entry.variables?.patch.ticked !== undefined ? entry.variables.patch.ticked : item.ticked}
             disabled={entry.isPending}
             onChange={(e) => save({ ticked: e.target.checked })}
             aria-describedby={`${tickId}-summary`}

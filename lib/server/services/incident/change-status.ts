@@ -1,3 +1,4 @@
+import { publish } from "../../events";
 import { Id } from "../../../schemas/common";
 import type { UserActor } from "../../auth/policy";
 import { visibleIncident } from "../../auth/scope";
@@ -50,7 +51,7 @@ export async function changeIncidentStatus(actor: UserActor, id: string, input: 
       if (!latest) throw new NotFoundError("incident", incidentId);
       throw conflict(latest);
     }
-    await tx.timelineEvent.create({
+    const event = await tx.timelineEvent.create({
       data: {
         incidentId,
         at: now,
@@ -58,7 +59,10 @@ export async function changeIncidentStatus(actor: UserActor, id: string, input: 
         authorId: actor.userId,
         body: `Status changed from ${current.status} to ${to}.${note ? `\n\n${note}` : ""}`,
       },
+      select: { id: true },
     });
+    // the other viewers of the war room refetch the incident and its timeline
+    await publish(tx, { incidentId, kind: "timeline", entityId: event.id, actorId: actor.userId, data: { status: to } });
     const updated = await tx.incident.findUniqueOrThrow({ where: { id: incidentId }, include: incidentInclude });
     return presentIncident(updated);
   });

@@ -5,6 +5,7 @@ import { TimelineEventCreate, type TimelineEvent } from "../../../schemas/timeli
 import { getPrisma } from "../../db";
 import { toDbEnum } from "../../enums";
 import { NotFoundError } from "../../errors";
+import { publish } from "../../events";
 import { isPrismaError } from "../../prisma-errors";
 import { presentTimelineEvent, timelineInclude } from "../../serialize";
 
@@ -18,15 +19,20 @@ export async function addTimelineEvent(actor: UserActor, incidentId: string, inp
   await visibleIncident(actor, incident);
   const prisma = await getPrisma();
   try {
-    const row = await prisma.timelineEvent.create({
-      data: {
-        incidentId: incident,
-        kind: toDbEnum(data.kind),
-        at: data.at ? new Date(data.at) : undefined,
-        authorId: actor.userId,
-        body: data.body,
-      },
-      include: timelineInclude,
+    // the note and its live event commit together (the war room's other viewers see it within a second)
+    const row = await prisma.$transaction(async (tx) => {
+      const created = await tx.timelineEvent.create({
+        data: {
+          incidentId: incident,
+          kind: toDbEnum(data.kind),
+          at: data.at ? new Date(data.at) : undefined,
+          authorId: actor.userId,
+          body: data.body,
+        },
+        include: timelineInclude,
+      });
+      await publish(tx, { incidentId: incident, kind: "timeline", entityId: created.id, actorId: actor.userId });
+      return created;
     });
     return presentTimelineEvent(row);
   } catch (err) {
