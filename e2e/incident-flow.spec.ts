@@ -146,6 +146,9 @@ test("a stale status change shows the conflict and the current state", async ({ 
   expect(created.status()).toBe(201);
   const incident = ((await created.json()) as { data: { id: string; version: number } }).data;
 
+  // The war room is live: another person's status change reaches an open page by its event stream within a second.
+  // This page has lost its stream (a network blip), so it still shows the old state when the click goes out.
+  await page.route("**/api/v1/incidents/*/events*", (r) => r.abort());
   await page.goto(`/incidents/${incident.id}`);
   await expect(page.getByTestId("incident-status")).toHaveText("open");
 
@@ -162,9 +165,14 @@ test("a stale status change shows the conflict and the current state", async ({ 
 });
 
 test("unknown incident and unknown routes show not-found pages", async ({ page }) => {
-  await page.goto("/incidents/00000000-0000-4000-8000-000000000000");
-  await expect(page.getByText("Incident not found")).toBeVisible();
+  // a well-formed unknown id: a 404 rendered by the server (the war room renders the incident on the server)
+  const missing = await page.goto("/incidents/00000000-0000-4000-8000-000000000000");
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Incident not found" })).toBeVisible();
   const res = await page.goto("/incidents/not-a-uuid");
   expect(res?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Incident not found" })).toBeVisible();
+  const nowhere = await page.goto("/no-such-page");
+  expect(nowhere?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });

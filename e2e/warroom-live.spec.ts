@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import type { APIRequestContext, Browser, BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { createIncident, uniq } from "./support/api";
 import { ADMIN, createUser, signInApi } from "./support/auth";
 import { shot } from "./support/warroom";
@@ -6,7 +7,7 @@ import { shot } from "./support/warroom";
 // Several engineers on one incident: what one does appears in the other's page within 2 s without a reload, and
 // two people saving the report from the same version never silently lose an edit.
 
-async function responderContext(browser: Browser, baseURL: string, admin: import("@playwright/test").APIRequestContext): Promise<{ ctx: BrowserContext; name: string }> {
+async function responderContext(browser: Browser, baseURL: string, admin: APIRequestContext): Promise<{ ctx: BrowserContext; name: string }> {
   const u = await createUser(admin, "responder", { name: `Bo Responder ${uniq("n")}` });
   const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] }, baseURL });
   await signInApi(ctx.request, u.email, u.password);
