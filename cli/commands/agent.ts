@@ -41,6 +41,9 @@ It never writes a sysctl or changes the node. SIGTERM finishes the current send 
   --redact                pseudonymise addresses, MACs and host names before sending (Crypto-PAn)
   --redact-key FILE       the redaction key (default ${defaultKeyFile()}; made when missing)
   --incident ID           also attach the evidence to this incident
+
+Exit status: 0 done; 1 something stayed in the spool or the server refused a body; 2 a usage error;
+3 the server refused the token (401/403) or the incident (404: not in the token's cluster).
 `;
 
 export async function run(args: string[]): Promise<number> {

@@ -13,7 +13,7 @@ import { redactCapture } from "../analysis/redact/pcap";
 import { CaptureIngest, CaptureRequestForAgent, NodeName, SnapshotIngest, type AgentInfo } from "../schemas/ingest";
 import { CaptureError, runCapture, summarizeFile, type CaptureSpec } from "./capture";
 import { collect, type CollectOptions } from "./collect";
-import { Sender, TokenRefused } from "./send";
+import { Refused, Sender, type SendResult } from "./send";
 import { AGENT_VERSION } from "./version";
 
 export type AgentOptions = {
@@ -51,8 +51,6 @@ export class Agent {
   private readonly log: (line: string) => void;
   private readonly seenRequests = new Set<string>();
   snapshotsSent = 0;
-  /** bodies the server refused (4xx other than 401/403/408/429): --once then exits 1 */
-  dropped = 0;
 
   constructor(private readonly o: AgentOptions) {
     this.log = o.log ?? ((l) => process.stderr.write(`${l}\n`));
@@ -102,14 +100,28 @@ export class Agent {
       ...(this.o.incidentId ? { incidentId: this.o.incidentId } : {}),
     });
     const res = this.o.spoolOnly ? await this.sender.spoolOnly("snapshots", body) : await this.sender.send("snapshots", body);
+    this.refusedIncident(res, "snapshot");
     const skipped = c.skipped.length ? `; skipped ${c.skipped.map((s) => `${s.command} (${s.reason})`).join(", ")}` : "";
     if (res.status === "sent") {
       this.snapshotsSent++;
       this.log(`netmortem agent: snapshot of ${this.node} sent (${c.outputs.length} outputs${skipped})`);
     } else {
-      if (res.status === "dropped") this.dropped++;
       this.log(`netmortem agent: snapshot of ${this.node} ${res.status} (${res.why})${skipped}`);
     }
+  }
+
+  /**
+   * A body naming an incident that the server does not find (404) is a setting that is wrong for every later body
+   * too: the incident is another cluster's than the token's (the server answers an object the token may not see
+   * exactly like a missing one), or it does not exist. The agent stops and says so, as for a refused token.
+   */
+  private refusedIncident(res: SendResult, what: string): void {
+    if (res.status !== "dropped" || res.httpStatus !== 404 || !this.o.incidentId) return;
+    throw new Refused(
+      404,
+      `the server refused the ${what} for incident ${this.o.incidentId} (HTTP 404${res.message ? `: ${res.message}` : ""}): ` +
+        "that incident is not in the cluster of this ingest token, or does not exist. Check --incident, and that --token is an ingest token of the incident's cluster.",
+    );
   }
 
   /** One capture, summarised here and sent; `requestId` when the war room asked for it. */
@@ -122,7 +134,10 @@ export class Agent {
       if (err instanceof CaptureError) {
         this.log(`netmortem agent: capture on ${spec.iface} not taken: ${err.message}`);
         // the war room asked for it: say why it did not come (PLAN.md log, 18:12)
-        if (requestId) await this.sender.postJson(`/api/v1/ingest/capture-requests/${encodeURIComponent(requestId)}/failure`, { error: err.message.slice(0, 500) });
+        if (requestId) {
+          const r = await this.sender.postJson(`/api/v1/ingest/capture-requests/${encodeURIComponent(requestId)}/failure`, { error: err.message.slice(0, 500) });
+          if (!r.ok) this.log(`netmortem agent: could not tell the server that capture request ${requestId} failed (${r.why})`);
+        }
         return;
       }
       throw err;
@@ -142,6 +157,7 @@ export class Agent {
         ...(this.o.incidentId ? { incidentId: this.o.incidentId } : {}),
       });
       const sent = await this.sender.send("captures", body);
+      this.refusedIncident(sent, "capture");
       const extra = res.stoppedBy ? `, stopped early by ${res.stoppedBy}` : "";
       this.log(`netmortem agent: capture on ${spec.iface} (${summary.packets} packets, ${summary.flows.length} flows${extra}) ${sent.status}`);
       if (spec.sendRaw && sent.status === "sent") {
@@ -175,8 +191,9 @@ export class Agent {
       if (this.o.flushOnly) {
         const sent = await this.sender.flush(true);
         const left = (await this.sender.spooled()).length;
-        this.log(`netmortem agent: sent ${sent} spooled bod${sent === 1 ? "y" : "ies"} from ${this.o.spoolDir}${left ? `; ${left} still waiting` : ""}`);
-        return left > 0 ? 1 : 0;
+        const dropped = this.sender.dropped ? `; ${this.sender.dropped} refused by the server and dropped` : "";
+        this.log(`netmortem agent: sent ${sent} spooled bod${sent === 1 ? "y" : "ies"} from ${this.o.spoolDir}${left ? `; ${left} still waiting` : ""}${dropped}`);
+        return left > 0 || this.sender.dropped > 0 ? 1 : 0;
       }
       if (!this.o.spoolOnly) await this.sender.flush(true);
       for (;;) {
@@ -189,7 +206,7 @@ export class Agent {
           await this.sender.flush(true);
           const left = (await this.sender.spooled()).length;
           if (left > 0) this.log(`netmortem agent: ${left} bod${left === 1 ? "y" : "ies"} left in the spool (${this.o.spoolDir}) for the next run`);
-          return left > 0 || this.dropped > 0 ? 1 : 0;
+          return left > 0 || this.sender.dropped > 0 ? 1 : 0;
         }
         // until the next tick: retry the spool when its backoff is over, poll for capture requests
         const pollMs = this.o.pollMs ?? 15_000;
@@ -212,7 +229,7 @@ export class Agent {
         }
       }
     } catch (err) {
-      if (err instanceof TokenRefused) {
+      if (err instanceof Refused) {
         this.log(`netmortem agent: ${err.message}`);
         return 3;
       }

@@ -31,7 +31,7 @@ function start(): Promise<void> {
           key: String(req.headers["idempotency-key"]),
           auth: String(req.headers.authorization),
           encoding: String(req.headers["content-encoding"]),
-          body: JSON.parse(gunzipSync(raw).toString("utf8")) as { n: number },
+          body: JSON.parse((req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8")) as { n: number },
         });
       }
       res.writeHead(status, { "content-type": "application/json" });
@@ -137,5 +137,15 @@ describe("Sender", () => {
     expect((await s.send("snapshots", { n: 1 })).status).toBe("dropped");
     expect(await s.spooled()).toHaveLength(0);
     expect(logs.join("\n")).toMatch(/dropped, not retried/);
+    expect(s.dropped).toBe(1);
+  });
+
+  it("a capture request's failure goes as plain JSON (the server's JSON routes take no Content-Encoding), and a refusal is said", async () => {
+    const { s } = sender();
+    expect(await s.postJson("/api/v1/ingest/capture-requests/r1/failure", { error: "tcpdump: nosuch0: No such device exists" })).toEqual({ ok: true, why: "" });
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ path: "/api/v1/ingest/capture-requests/r1/failure", encoding: "undefined", auth: "Bearer nmi_test", body: { error: "tcpdump: nosuch0: No such device exists" } });
+    answer = () => 403;
+    expect(await s.postJson("/api/v1/ingest/capture-requests/r2/failure", { error: "x" })).toEqual({ ok: false, why: "HTTP 403 forbidden: this token belongs to another cluster" });
   });
 });

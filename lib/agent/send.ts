@@ -18,7 +18,8 @@ import { gzipSync } from "node:zlib";
 
 export type Kind = "snapshots" | "captures";
 
-export class TokenRefused extends Error {
+/** The server refused what the agent was configured with (the token, or the incident it names): the agent stops (exit 3). */
+export class Refused extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -27,10 +28,14 @@ export class TokenRefused extends Error {
   }
 }
 
+/** 401/403: the ingest token itself (unknown, revoked, expired, not an ingest token). */
+export class TokenRefused extends Refused {}
+
 export type SendResult =
   | { status: "sent"; httpStatus: number; data: unknown }
   | { status: "spooled"; why: string }
-  | { status: "dropped"; why: string };
+  /** `message`: the server's own (`code: message`) */
+  | { status: "dropped"; why: string; httpStatus: number; message: string };
 
 export type SenderOptions = {
   server: string;
@@ -57,6 +62,8 @@ export class Sender {
   private failures = 0;
   private nextTry = 0;
   private seq = 0;
+  /** bodies the server refused (a 4xx other than 401/403/408/429), sent now or from the spool */
+  dropped = 0;
   /** a send in progress (SIGTERM waits for it) */
   inFlight: Promise<unknown> | null = null;
 
@@ -125,7 +132,7 @@ export class Sender {
   }
 
   /** one attempt; throws TokenRefused; network errors come back as status 0 */
-  private async attempt(kind: Kind, gz: Buffer, key: string): Promise<{ ok: boolean; retry: boolean; why: string; status: number; data?: unknown; retryAfter?: number }> {
+  private async attempt(kind: Kind, gz: Buffer, key: string): Promise<{ ok: boolean; retry: boolean; why: string; status: number; message?: string; data?: unknown; retryAfter?: number }> {
     let r: Awaited<ReturnType<Sender["post"]>>;
     try {
       r = await this.post(`/api/v1/ingest/${kind}`, gz, key);
@@ -148,7 +155,7 @@ export class Sender {
     if (r.status === 429 || r.status >= 500 || r.status === 408) {
       return { ok: false, retry: true, why: `HTTP ${r.status} ${Sender.message(r.body)}`.trim(), status: r.status, retryAfter: r.retryAfter };
     }
-    return { ok: false, retry: false, why: `HTTP ${r.status} ${Sender.message(r.body)}`.trim(), status: r.status };
+    return { ok: false, retry: false, why: `HTTP ${r.status} ${Sender.message(r.body)}`.trim(), status: r.status, message: Sender.message(r.body) };
   }
 
   private backoff(retryAfter?: number) {
@@ -200,8 +207,9 @@ export class Sender {
       return { status: "sent", httpStatus: r.status, data: r.data };
     }
     if (!r.retry) {
+      this.dropped++;
       this.log(`netmortem agent: the server refused a ${kind.slice(0, -1)} (${r.why}); it is dropped, not retried`);
-      return { status: "dropped", why: r.why };
+      return { status: "dropped", why: r.why, httpStatus: r.status, message: r.message ?? "" };
     }
     await this.spool(kind, gz, key);
     this.backoff(r.retryAfter);
@@ -256,7 +264,10 @@ export class Sender {
       if (!gz) continue;
       const r = await this.attempt(s.kind, gz, s.key);
       if (r.ok || !r.retry) {
-        if (!r.ok) this.log(`netmortem agent: the server refused a spooled ${s.kind.slice(0, -1)} (${r.why}); it is dropped`);
+        if (!r.ok) {
+          this.dropped++;
+          this.log(`netmortem agent: the server refused a spooled ${s.kind.slice(0, -1)} (${r.why}); it is dropped`);
+        }
         await unlink(s.file).catch(() => undefined);
         if (r.ok) sent++;
         continue;
@@ -291,12 +302,24 @@ export class Sender {
   }
 
   /** a small JSON POST (a capture request's failure); false when it did not go through */
-  async postJson(pathname: string, body: unknown): Promise<boolean> {
+  /**
+   * A small JSON body (a capture request's failure), sent once, plain: the server reads these routes with its
+   * ordinary JSON reader, which takes no Content-Encoding (the gzip'd one was answered 400 and the request stayed
+   * "claimed" until it expired).
+   */
+  async postJson(pathname: string, body: unknown): Promise<{ ok: boolean; why: string }> {
     try {
-      const r = await this.post(pathname, gzipSync(Buffer.from(JSON.stringify(body))), randomUUID());
-      return r.status >= 200 && r.status < 300;
-    } catch {
-      return false;
+      const res = await this.request("POST", pathname, { "content-type": "application/json", "idempotency-key": randomUUID() }, Buffer.from(JSON.stringify(body)));
+      if (res.status >= 200 && res.status < 300) return { ok: true, why: "" };
+      let parsed: unknown = res.text;
+      try {
+        parsed = JSON.parse(res.text);
+      } catch {
+        // not JSON
+      }
+      return { ok: false, why: `HTTP ${res.status} ${Sender.message(parsed)}`.trim() };
+    } catch (err) {
+      return { ok: false, why: (err as Error).message };
     }
   }
 
