@@ -1,7 +1,7 @@
 /**
  * Outputs people paste into incident bundles that carry no fact this model uses yet: ethtool,
- * traceroute, mtr, arp -n, tc qdisc (ping/tracepath and conntrack -L have parsers of their own: ping.ts,
- * conntrackList.ts). Recognising them (kind "other-text") keeps them out of "unrecognized"
+ * traceroute, mtr, arp -n, tc qdisc, ip rule (the agent and collect send it as ip-rule.txt) (ping/tracepath and
+ * conntrack -L have parsers of their own: ping.ts, conntrackList.ts). Recognising them (kind "other-text") keeps them out of "unrecognized"
  * without pretending to read them.
  */
 import type { TextParser } from "../../parser";
@@ -16,6 +16,7 @@ const SIGNS: Array<[RegExp, number]> = [
   [/^Start: .*\nHOST: /, 0.85], // mtr --report
   [/^Address\s+HWtype\s+HWaddress\s+Flags\s+Mask\s+Iface\s*$/, 0.9], // arp -n
   [/^qdisc \S+ [0-9a-f]*: (dev \S+ )?(root|parent|ingress)/, 0.9], // tc [-s] qdisc
+  [/^\d+:\s+(?:not\s+)?from \S+(?:\s.*)?\s(?:lookup|blackhole|unreachable|prohibit|nop|goto)\b/, 0.9], // ip [-6] rule
 ];
 
 function sniff(head: string): number {
