@@ -116,6 +116,17 @@ describe("netmortem evidence --json on a per-host bundle", () => {
     expect(r.stdout).toContain("notes.md");
   });
 
+  it("says what it could not read in full, as analyze does (issue 10 items 3-4: a line past the bound, as in the 500 MB one-line file)", () => {
+    const dir = path.join(tmp, "long-line");
+    fs.mkdirSync(dir);
+    fs.copyFileSync(corpus("cmd/sysctl-a_ubuntu-18.04_jc.out"), path.join(dir, "sysctl-a.txt"));
+    fs.writeFileSync(path.join(dir, "one-line.txt"), "a".repeat(1024 * 1024 + 10) + "\n");
+    const r = runCli([dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Incomplete: 1 input could not be read (in full):\n  - [long-line] one-line.txt: 1 line longer than the line bound (1 Mi characters) was cut\n");
+    expect(runCli([path.join(dir, "sysctl-a.txt")]).stdout).not.toContain("Incomplete");
+  });
+
   it("an empty directory says there is nothing in it", () => {
     const empty = path.join(tmp, "empty-bundle");
     fs.mkdirSync(empty, { recursive: true });

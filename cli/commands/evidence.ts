@@ -148,6 +148,11 @@ export async function run(args: string[]): Promise<number> {
   }
   // an empty directory or archive: say so rather than print nothing
   const text = r.hosts.length > 0 ? r.hosts.map(hostText).join("\n\n") : `no files found in ${paths.join(", ")}`;
-  process.stdout.write(text + (r.warnings.length ? `\n\nwarnings:\n${r.warnings.map((w) => `  ${w}`).join("\n")}` : "") + "\n");
+  // what could not be read in full (a text past its bound, a cut line, a file the walk could not open), as analyze says it
+  const n = r.unreadable.length;
+  const incomplete = n
+    ? `\n\nIncomplete: ${n} input${n > 1 ? "s" : ""} could not be read (in full):\n${r.unreadable.map((u) => `  - [${u.host}] ${u.file}: ${clip(u.message, 400)}`).join("\n")}`
+    : "";
+  process.stdout.write(text + incomplete + (r.warnings.length ? `\n\nwarnings:\n${r.warnings.map((w) => `  ${w}`).join("\n")}` : "") + "\n");
   return 0;
 }
