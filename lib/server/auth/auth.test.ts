@@ -47,7 +47,7 @@ function signInRequest(email: string, password: string, headers: Record<string, 
 
 describe.each(testTargets())("accounts on $name", (target) => {
   let db: Database;
-  let dispose: () => Promise<void>;
+  let dispose: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     ({ db, dispose } = await target.open());
@@ -55,7 +55,7 @@ describe.each(testTargets())("accounts on $name", (target) => {
   });
   afterAll(async () => {
     setDatabase(undefined);
-    await dispose();
+    await dispose?.();
   });
 
   describe("first start", () => {

@@ -116,9 +116,9 @@ function caseTemplate(e: Endpoint): string {
 
 describe.each(testTargets())("route × role on $name", (target) => {
   let db: Database;
-  let dispose: () => Promise<void>;
+  let dispose: (() => Promise<void>) | undefined;
   let f: RouteFixture;
-  let filesDir: string;
+  let filesDir: string | undefined;
 
   beforeAll(async () => {
     ({ db, dispose } = await target.open());
@@ -153,8 +153,8 @@ describe.each(testTargets())("route × role on $name", (target) => {
   afterAll(async () => {
     setDatabase(undefined);
     setFilesDir(undefined);
-    rmSync(filesDir, { recursive: true, force: true });
-    await dispose();
+    if (filesDir) rmSync(filesDir, { recursive: true, force: true });
+    await dispose?.();
   });
 
   it("finds the route files (and this list is not empty)", () => {

@@ -28,7 +28,7 @@ async function body(res: Response): Promise<Json> {
 
 describe.each(testTargets())("users on $name", (target) => {
   let db: Database;
-  let dispose: () => Promise<void>;
+  let dispose: (() => Promise<void>) | undefined;
   let admin: TestUser;
 
   beforeAll(async () => {
@@ -38,7 +38,7 @@ describe.each(testTargets())("users on $name", (target) => {
   });
   afterAll(async () => {
     setDatabase(undefined);
-    await dispose();
+    await dispose?.();
   });
 
   it("an admin makes a user with a password; they sign in and GET /me says who they are", async () => {
