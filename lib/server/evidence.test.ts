@@ -11,8 +11,10 @@ import * as analysisRoute from "@/app/api/v1/incidents/[id]/analysis/route";
 import * as evidenceItemRoute from "@/app/api/v1/incidents/[id]/evidence/[evidenceId]/route";
 import * as evidenceRoute from "@/app/api/v1/incidents/[id]/evidence/route";
 import { analyzeBundle } from "../analysis/diagnosis";
+import { snapshotRank } from "../analysis/evidence/merge";
 import { makeZip } from "../analysis/bundle/testdata/make";
 import { setDatabase, type Database } from "./db";
+import { defaultFilename } from "./ingest/sniff";
 import { makeAnalysisJob } from "./jobs/analysis-job";
 import { Worker } from "./jobs/worker";
 import { openFilesDir, setFilesDir, type FilesDir } from "./storage/files";
@@ -158,10 +160,23 @@ describe.each(testTargets())("evidence and analysis on $name", (target) => {
     await worker.drain();
     const list = await call(evidenceRoute.GET, "GET", `/incidents/${id}/evidence?kind=paste`, { id });
     expect(list.body.data[0]).toMatchObject({ kind: "paste", status: "ready", hosts: ["host"], recognisedCount: 1 });
-    expect(list.body.data[0].files[0]).toMatchObject({ kind: "netstat-s", recognised: true, path: expect.stringMatching(/^paste-[0-9a-f]{8}\.txt$/) });
+    expect(list.body.data[0].files[0]).toMatchObject({ kind: "netstat-s", recognised: true, path: expect.stringMatching(/^[0-9a-f]{8}-paste\.txt$/) });
     const a = (await analysis(id)).body.data;
     expect(a.status).toBe("done");
     expect(a.hosts[0].files).toEqual([expect.objectContaining({ kind: "netstat-s" })]);
+  });
+
+  it("a terminal paste of two netstat -s readings is two readings: the root cause, whatever the paste's hash", async () => {
+    const id = await incident("paste twice");
+    const dir = path.join(SEEDS, "004-accept-queue/nginx-pod");
+    const text = ["root@nginx-pod:~# netstat -s", readFileSync(path.join(dir, "netstat-s-before.txt"), "utf8"), "root@nginx-pod:~# sleep 10",
+      "root@nginx-pod:~# netstat -s", readFileSync(path.join(dir, "netstat-s-after.txt"), "utf8")].join("\n");
+    const res = await upload(id, text, { "content-type": "text/plain" });
+    expect(res.status).toBe(202);
+    await worker.drain();
+    expect((await analysis(id)).body.data).toMatchObject({ status: "done", rootCause: "accept_queue_overflow", hosts: [expect.objectContaining({ name: "nginx-pod" })] });
+    // a default name never ends in digits (they would be read as the rank of one reading: "paste-be779ee7")
+    for (const sha of ["be779ee7", "00112233", "abcdefab"]) expect(snapshotRank(defaultFilename({ kind: "paste", format: "text", gzip: false }, sha.padEnd(64, "0")))).toBeUndefined();
   });
 
   it("an incident with nothing: status none; a request for an analysis of nothing finishes without one", async () => {

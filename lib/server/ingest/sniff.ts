@@ -88,6 +88,8 @@ export function defaultFilename(s: Sniffed, sha256: string): string {
     case "pcapng":
       return `capture.${s.format}${s.gzip ? ".gz" : ""}`;
     default:
-      return `paste-${sha256.slice(0, 8)}.txt${s.gzip ? ".gz" : ""}`;
+      // the hash first: a name ending in digits ("paste-be779ee7") would be read as the rank of a reading
+      // (snapshotRank), and a paste of two `netstat -s` readings would be one reading at one moment
+      return `${sha256.slice(0, 8)}-paste.txt${s.gzip ? ".gz" : ""}`;
   }
 }
