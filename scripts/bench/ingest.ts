@@ -228,7 +228,13 @@ async function main(): Promise<void> {
     log(`           goal ≥ 200/s at p99 < 250 ms: ${rate >= 200 && pct(lat, 0.99) < 250 ? "met" : "NOT met"}; ${fmt(rate / refN.tps * 100)}% of pgbench's INSERT rate (each snapshot is one statement of 5 inserts + blobs)`);
     log(`where the time goes (CPU per snapshot): server ${fmt(cpuServer * 1000 / lat.length, 2)} ms, PostgreSQL backends ${fmt(cpuPg * 1000 / lat.length, 2)} ms; inside the handler (mean wall ms): ${Object.entries(timing).filter(([k2]) => k2 !== "blobs").map(([k2, v]) => `${k2} ${fmt(v / lat.length, 2)}`).join(", ")}; new blobs per snapshot ${fmt((timing.blobs ?? 0) / lat.length, 1)}`);
 
-    // ── storage per node-day: one node's real minute-apart snapshots, bytes each one added ──
+    // ── storage per node-day: one node's real minute-apart snapshots (all of them, whatever the rate above), bytes
+    // each one added ──
+    const seq0 = recorded[0]!;
+    for (let i = 0; i < seq0.length; i++) {
+      const r = await send(gzipSync(JSON.stringify({ ...seq0[i]!, node: "bench-storage", takenAt: new Date(t0 + i * minute).toISOString() })));
+      if (r.status !== 202) throw new Error(`storage snapshot: ${r.status} ${r.body}`);
+    }
     const size = async () => {
       const r = await admin.query(`SELECT c.relname, pg_total_relation_size(c.oid)::bigint AS b FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`, [SCHEMA]);
       return Object.fromEntries(r.rows.map((x) => [x.relname as string, Number(x.b)]));
@@ -238,10 +244,10 @@ async function main(): Promise<void> {
       SELECT s.taken_at, pg_column_size(s.*) + 28 AS snap, pg_column_size(e.*) + 28 AS item,
              (SELECT coalesce(sum(pg_column_size(k.*) + 28), 0) FROM "${SCHEMA}".idempotency_keys k WHERE k.response->>'id' = e.id::text) AS key
       FROM "${SCHEMA}".node_snapshots s JOIN "${SCHEMA}".evidence_items e ON e.id = s.evidence_id
-      JOIN "${SCHEMA}".nodes n ON n.id = s.node_id WHERE n.name = 'bench-node-0' ORDER BY s.taken_at`);
+      JOIN "${SCHEMA}".nodes n ON n.id = s.node_id WHERE n.name = 'bench-storage' ORDER BY s.taken_at`);
     const blobs = await admin.query(`
       WITH o AS (SELECT s.taken_at, jsonb_array_elements(s.outputs)->>1 AS sha FROM "${SCHEMA}".node_snapshots s
-                 JOIN "${SCHEMA}".nodes n ON n.id = s.node_id WHERE n.name = 'bench-node-0'),
+                 JOIN "${SCHEMA}".nodes n ON n.id = s.node_id WHERE n.name = 'bench-storage'),
            first AS (SELECT sha, min(taken_at) AS t FROM o GROUP BY sha)
       SELECT f.t AS taken_at, sum(pg_column_size(b.*) + 28 + 64 + 16)::bigint AS bytes
       FROM first f JOIN "${SCHEMA}".text_blobs b ON b.sha256 = f.sha GROUP BY f.t`);
@@ -250,7 +256,7 @@ async function main(): Promise<void> {
     const INDEX = 9 * 40;
     const per = rows.rows.map((r) => Number(r.snap) + Number(r.item) + Number(r.key) + INDEX + (blobAt.get(new Date(r.taken_at).getTime()) ?? 0));
     if (per.length >= 3) {
-      const steady = per.slice(1, Math.min(per.length, recorded[0]!.length));
+      const steady = per.slice(1);
       const mean = steady.reduce((a, b) => a + b, 0) / steady.length;
       const day = per[0]! + 1439 * mean;
       log(`storage    one node at one snapshot a minute: first snapshot ${fmt(per[0]! / 1024)} KB, then ${fmt(mean / 1024, 2)} KB each (mean of ${steady.length} real minute-apart snapshots: row + index entries + new blobs); a node-day ≈ ${fmt(day / 1048576, 1)} MB (goal ≤ 20 MB: ${day <= 20 * 1048576 ? "met" : "NOT met"})`);
@@ -275,8 +281,10 @@ async function main(): Promise<void> {
         }
       }
       const incident = JSON.parse((await request("POST", "/api/v1/incidents", { headers: as, body: Buffer.from(JSON.stringify({ title: "1 GiB upload", severity: "sev3" })) })).body).data;
-      // tar follows the links (-h): the capture's bytes, once per host, streamed straight into the request
-      const tar = spawn("tar", ["-C", dir, "-chf", "-", "."], { stdio: ["ignore", "pipe", "inherit"] });
+      // tar follows the links (-h) and stores every one whole (--hard-dereference: without it the second link to
+      // the same file is a hard-link entry, which the server rightly refuses): the capture's bytes once per host,
+      // streamed straight into the request
+      const tar = spawn("tar", ["-C", dir, "--hard-dereference", "-chf", "-", "."], { stdio: ["ignore", "pipe", "inherit"] });
       let peak = 0;
       const sample = setInterval(() => (peak = Math.max(peak, rssMb(nextPid).rss)), 100);
       const u0 = performance.now();
@@ -290,14 +298,17 @@ async function main(): Promise<void> {
       const item = JSON.parse(up.body).data;
       const bytes = Number((await admin.query(`SELECT size_bytes FROM "${SCHEMA}".evidence_items WHERE id = $1`, [item.id])).rows[0].size_bytes);
       let state = "";
+      let error = "";
       const j0 = performance.now();
       while (!["done", "failed"].includes(state) && performance.now() - j0 < 15 * 60_000) {
         await new Promise((r) => setTimeout(r, 500));
-        state = JSON.parse((await request("GET", `/api/v1/incidents/${incident.id}/analysis`, { headers: as })).body).data.status;
+        const a = JSON.parse((await request("GET", `/api/v1/incidents/${incident.id}/analysis`, { headers: as })).body).data;
+        state = a.status;
+        error = a.error ?? "";
       }
       clearInterval(sample);
       const { hwm } = rssMb(nextPid);
-      log(`upload     ${fmt(bytes / 1048576, 0)} MB tar (${hosts} host folders, each the ${fmt(capMb, 0)} MB recorded capture and outputs): received in ${fmt(upSec)} s (${fmt(bytes / 1048576 / upSec, 0)} MB/s), analysis ${state} in ${fmt((performance.now() - j0) / 1000)} s`);
+      log(`upload     ${fmt(bytes / 1048576, 0)} MB tar (${hosts} host folders, each the ${fmt(capMb, 0)} MB recorded capture and outputs): received in ${fmt(upSec)} s (${fmt(bytes / 1048576 / upSec, 0)} MB/s), analysis ${state}${error ? ` (${error})` : ""} in ${fmt((performance.now() - j0) / 1000)} s`);
       log(`           server RSS: peak ${fmt(peakUpload, 0)} MB while receiving, ${fmt(peak, 0)} MB through the analysis (sampled every 100 ms; the process's high-water mark, warm-up and snapshots included: ${fmt(hwm, 0)} MB); goal < 400 MB: ${peak < 400 ? "met" : "NOT met"}`);
     }
   } finally {
