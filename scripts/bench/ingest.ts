@@ -53,7 +53,12 @@ function cpuOf(pid: number): number {
   }
 }
 function rssMb(pid: number): { rss: number; hwm: number } {
-  const s = readFileSync(`/proc/${pid}/status`, "utf8");
+  let s = "";
+  try {
+    s = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    // the process is gone
+  }
   const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0) / 1024;
   return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
 }
@@ -86,6 +91,8 @@ function request(method: string, p: string, opts: { headers?: Record<string, str
     else req.end();
   });
 }
+
+let serverLog = "";
 
 async function main(): Promise<void> {
   const url = new URL(URL0);
@@ -140,7 +147,7 @@ async function main(): Promise<void> {
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let serverLog = "";
+    serverLog = "";
     server.stdout!.on("data", (d: Buffer) => (serverLog += d.toString()));
     server.stderr!.on("data", (d: Buffer) => (serverLog += d.toString()));
     const up = Date.now() + 15 * 60_000;
@@ -270,11 +277,19 @@ async function main(): Promise<void> {
       const cap = path.join(ROOT, ".bench/bench.pcap");
       if (!existsSync(cap)) execFileSync("bash", ["scripts/bench/record-bench-capture.sh", cap, "400"], { cwd: ROOT, stdio: "inherit" });
       const capMb = statSync(cap).size / 1048576;
-      const hosts = Math.max(1, Math.round(UPLOAD_MB / capMb));
+      // whole copies of the capture, and the last host the head of it (a capture cut short, as by a full disk) so
+      // that the body comes to UPLOAD_MB less 4 MB of room for tar's headers and the outputs: the upload cap and the
+      // bundle reader's total bound are both 1 GiB
+      const budget = UPLOAD_MB * 1048576 - 4 * 1048576;
+      const capBytes = statSync(cap).size;
+      const whole = Math.floor(budget / capBytes);
+      const rest = budget - whole * capBytes;
+      const hosts = whole + (rest > 1048576 ? 1 : 0);
       const dir = path.join(tmp, "bundle");
       for (let h = 0; h < hosts; h++) {
         execFileSync("mkdir", ["-p", path.join(dir, `node-${h}`)]);
-        execFileSync("ln", ["-s", cap, path.join(dir, `node-${h}`, "eth0.pcap")]);
+        if (h < whole) execFileSync("ln", ["-s", cap, path.join(dir, `node-${h}`, "eth0.pcap")]);
+        else execFileSync("sh", ["-c", `head -c ${rest} "$0" > "$1"`, cap, path.join(dir, `node-${h}`, "eth0.pcap")]);
         for (const f of ["sysctl-a.txt", "proc-net-netstat.txt", "ss-s.txt"]) {
           const o = recorded[0]![0]!.outputs.find((x) => x.name === f)!;
           writeFileSync(path.join(dir, `node-${h}`, f), o.content);
@@ -291,10 +306,16 @@ async function main(): Promise<void> {
       const up = await request("POST", `/api/v1/incidents/${incident.id}/evidence`, {
         headers: { ...as, "content-type": "application/x-tar", "x-filename": "big.tar" },
         body: tar.stdout!,
+      }).catch((err: unknown) => {
+        clearInterval(sample);
+        throw err;
       });
       const upSec = (performance.now() - u0) / 1000;
       const peakUpload = peak;
-      if (up.status !== 202) throw new Error(`upload: ${up.status} ${up.body}`);
+      if (up.status !== 202) {
+        clearInterval(sample);
+        throw new Error(`upload: ${up.status} ${up.body}`);
+      }
       const item = JSON.parse(up.body).data;
       const bytes = Number((await admin.query(`SELECT size_bytes FROM "${SCHEMA}".evidence_items WHERE id = $1`, [item.id])).rows[0].size_bytes);
       let state = "";
@@ -308,7 +329,7 @@ async function main(): Promise<void> {
       }
       clearInterval(sample);
       const { hwm } = rssMb(nextPid);
-      log(`upload     ${fmt(bytes / 1048576, 0)} MB tar (${hosts} host folders, each the ${fmt(capMb, 0)} MB recorded capture and outputs): received in ${fmt(upSec)} s (${fmt(bytes / 1048576 / upSec, 0)} MB/s), analysis ${state}${error ? ` (${error})` : ""} in ${fmt((performance.now() - j0) / 1000)} s`);
+      log(`upload     ${fmt(bytes / 1048576, 0)} MB tar (${hosts} host folders: ${whole} × the ${fmt(capMb, 0)} MB recorded capture${hosts > whole ? ` and its first ${fmt(rest / 1048576, 0)} MB` : ""}, with outputs): received in ${fmt(upSec)} s (${fmt(bytes / 1048576 / upSec, 0)} MB/s), analysis ${state}${error ? ` (${error})` : ""} in ${fmt((performance.now() - j0) / 1000)} s`);
       log(`           server RSS: peak ${fmt(peakUpload, 0)} MB while receiving, ${fmt(peak, 0)} MB through the analysis (sampled every 100 ms; the process's high-water mark, warm-up and snapshots included: ${fmt(hwm, 0)} MB); goal < 400 MB: ${peak < 400 ? "met" : "NOT met"}`);
     }
   } finally {
@@ -338,5 +359,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err);
+  if (serverLog) console.error(`the server's last output:\n${serverLog.slice(-4000)}`);
   process.exit(1);
 });
