@@ -21,6 +21,7 @@ test("war room: evidence → checklist → root cause → report → share → r
 
   // 1. create the incident through the page
   await page.goto("/incidents/new");
+  await expectNoAxeViolations(page, "new incident");
   await page.getByLabel("Title").fill(title);
   await page.getByLabel("Severity").selectOption("sev2");
   await page.getByLabel("Started at", { exact: true }).fill("2026-12-07T09:15");
@@ -70,6 +71,18 @@ test("war room: evidence → checklist → root cause → report → share → r
   await aq.getByTestId("fact-link").first().click();
   await expect(page.getByTestId("tab-evidence")).toHaveAttribute("data-state", "active");
   await expect(page.locator(href)).toBeInViewport();
+
+  // the charts (with their text alternatives) and the comparison of the bundle's two nodes
+  await page.getByTestId("tab-charts").click();
+  await expect(page.getByTestId("charts").getByTestId("chart-summary").first()).toBeVisible({ timeout: 20_000 });
+  await shot(page, "charts");
+  await expectNoAxeViolations(page, "war room, charts");
+  await page.getByTestId("tab-compare").click();
+  await page.getByLabel("A", { exact: true }).selectOption({ index: 1 });
+  await page.getByLabel("B", { exact: true }).selectOption({ index: 2 });
+  await expect(page.getByTestId("compare-result")).toBeVisible({ timeout: 20_000 });
+  await shot(page, "compare");
+  await expectNoAxeViolations(page, "war room, compare");
 
   // 4. paste a netstat -s: recognised
   await page.getByTestId("tab-evidence").click();
@@ -171,7 +184,10 @@ test("war room: evidence → checklist → root cause → report → share → r
   await expectNoAxeViolations(pub, "revoked link (404)");
   await anon.close();
 
-  // the page still carries everything after a reload
+  // the page still carries everything after a reload; the list shows the incident
   await page.goto(incidentUrl);
   await expect(page.getByTestId("leading-finding")).toContainText("accept_queue_overflow");
+  await page.goto("/incidents");
+  await expect(page.getByTestId("incident-row").filter({ hasText: title })).toHaveCount(1);
+  await expectNoAxeViolations(page, "incident list");
 });

@@ -11,12 +11,14 @@ const COLORS = ["#0f172a", "#b91c1c", "#0369a1", "#a16207", "#047857", "#7e22ce"
 const AXIS = { fontSize: 11, fill: "#334155" };
 
 /** A chart with its title, its text alternative (read by screen readers, shown under the chart) and its data table. */
-function Figure({ id, title, summary, table, children }: { id: string; title: string; summary: string; table: ReactNode; children: ReactNode }) {
+function Figure({ id, title, summary, table, controls, children }: { id: string; title: string; summary: string; table: ReactNode; controls?: ReactNode; children: ReactNode }) {
   return (
     <figure className="card p-4" aria-labelledby={`${id}-title`} data-testid={`chart-${id}`}>
       <h3 id={`${id}-title`} className="text-sm font-semibold text-slate-900">
         {title}
       </h3>
+      {/* controls stay outside role="img": an image holds nothing interactive (axe nested-interactive) */}
+      {controls}
       <div role="img" aria-label={summary} className="mt-2">
         {children}
       </div>
@@ -81,7 +83,7 @@ export function Charts({ incidentId, startedAt }: { incidentId: string; startedA
           <XAxis dataKey="offset" type="number" domain={[0, Math.max(8, ...rt.bars.map((b) => b.offset + 1))]} tick={AXIS} label={{ value: "seconds after the first SYN", position: "insideBottom", offset: -8, ...AXIS }} />
           <YAxis allowDecimals={false} tick={AXIS} />
           <Tooltip isAnimationActive={false} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
+          <Legend verticalAlign="top" wrapperStyle={{ fontSize: 11 }} />
           {rt.schedule.map((x) => (
             <ReferenceLine key={`s${x}`} x={x} stroke="#b91c1c" strokeDasharray="4 3" />
           ))}
@@ -140,19 +142,21 @@ function CounterFigure({ incidentId, startedAt }: { incidentId: string; startedA
       title="Counters over time per node (agent snapshots)"
       summary={summary}
       table={<Table head={["time (UTC)", ...c.nodes]} rows={c.rows.map((r) => [new Date(r.t).toISOString().slice(0, 19).replace("T", " "), ...c.nodes.map((n) => r[n] ?? "—")])} />}
+      controls={
+        <div className="mt-2">
+          <label htmlFor="counter-pick" className="label">
+            Counter
+          </label>
+          <select id="counter-pick" className="input w-72" value={counter} onChange={(e) => setCounter(e.target.value)}>
+            {CHART_COUNTERS.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </div>
+      }
     >
-      <div className="mb-2">
-        <label htmlFor="counter-pick" className="label">
-          Counter
-        </label>
-        <select id="counter-pick" className="input w-72" value={counter} onChange={(e) => setCounter(e.target.value)}>
-          {CHART_COUNTERS.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </div>
       <LineChart responsive style={{ width: "100%", height: 200 }} data={c.rows} accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 4, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
         <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tick={AXIS} tickFormatter={(t: number) => new Date(t).toISOString().slice(11, 16)} />
