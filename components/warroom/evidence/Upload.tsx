@@ -139,10 +139,29 @@ export function AnalysisProgress({ incidentId }: { incidentId: string }) {
     );
   }
   if (s.status === "done") {
+    // what the analysis could not read (issue 10 item 4): never silent, as the CLI's "Incomplete:" lines
+    const u = s.unreadable ?? [];
     return (
-      <p className="mt-1 text-xs font-medium text-emerald-800" data-testid="analysis-done">
-        Analysed{s.rootCause && s.rootCause !== "none" ? `: ${s.rootCause}` : ""}.
-      </p>
+      <>
+        <p className="mt-1 text-xs font-medium text-emerald-800" data-testid="analysis-done">
+          Analysed{s.rootCause && s.rootCause !== "none" ? `: ${s.rootCause}` : ""}.
+        </p>
+        {u.length > 0 ? (
+          <div className="mt-1 text-xs text-amber-900" role="status" data-testid="analysis-incomplete">
+            <p className="font-medium">
+              Incomplete: {u.length} input{u.length > 1 ? "s" : ""} could not be read (in full); the diagnosis lacks what {u.length > 1 ? "they hold" : "it holds"}:
+            </p>
+            <ul className="list-disc pl-4">
+              {u.slice(0, 10).map((x, i) => (
+                <li key={`${x.host}/${x.file}/${i}`} className="break-words">
+                  <span className="font-mono">{x.host}/{x.file}</span>: {x.message}
+                </li>
+              ))}
+              {u.length > 10 ? <li>… {u.length - 10} more</li> : null}
+            </ul>
+          </div>
+        ) : null}
+      </>
     );
   }
   const p = s.progress ?? s.job?.progress ?? { stage: "queued" as const };
