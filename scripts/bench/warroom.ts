@@ -88,7 +88,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
 }
 
 async function signIn(): Promise<string> {
-  const r = await fetch(`${BASE}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }) });
+  const r = await fetch(`${BASE}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: BASE }, body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }) });
   if (!r.ok) throw new Error(`sign-in: ${r.status} ${await r.text()}`);
   const cookies = r.headers.getSetCookie().map((c) => c.split(";")[0]!);
   return cookies.join("; ");
