@@ -77,9 +77,10 @@ function childrenOf(pid: number): number[] {
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS * 2 });
-function request(method: string, p: string, opts: { headers?: Record<string, string>; body?: Buffer | NodeJS.ReadableStream } = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function request(method: string, p: string, opts: { headers?: Record<string, string>; body?: Buffer | NodeJS.ReadableStream; fresh?: boolean } = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${BASE}${p}`, { method, agent, headers: opts.headers }, (res) => {
+    // fresh: a connection of its own (a kept-alive one idle past the server's 5 s keep-alive is reset as it is used)
+    const req = http.request(`${BASE}${p}`, { method, agent: opts.fresh ? false : agent, headers: opts.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
@@ -306,6 +307,7 @@ async function main(): Promise<void> {
       const up = await request("POST", `/api/v1/incidents/${incident.id}/evidence`, {
         headers: { ...as, "content-type": "application/x-tar", "x-filename": "big.tar" },
         body: tar.stdout!,
+        fresh: true,
       }).catch((err: unknown) => {
         clearInterval(sample);
         throw err;
