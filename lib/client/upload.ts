@@ -28,11 +28,20 @@ export type UploadProgress = { loaded: number; total: number };
 export function uploadEvidence(
   incidentId: string,
   body: Blob,
-  opts: { filename: string; host?: string; contentType?: string; onProgress?: (p: UploadProgress) => void; signal?: AbortSignal },
+  opts: {
+    filename: string;
+    host?: string;
+    contentType?: string;
+    /** the user's redaction key (64 hex digits): the server redacts the upload before storing it; the key is not kept */
+    redactKey?: string;
+    onProgress?: (p: UploadProgress) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<EvidenceAccepted> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", `${API_BASE}/incidents/${incidentId}/evidence`);
+    xhr.open("POST", `${API_BASE}/incidents/${incidentId}/evidence${opts.redactKey ? "?redact=1" : ""}`);
+    if (opts.redactKey) xhr.setRequestHeader("x-netmortem-redact-key", opts.redactKey);
     xhr.setRequestHeader("content-type", opts.contentType ?? contentTypeFor(opts.filename));
     xhr.setRequestHeader("x-filename", headerFilename(opts.filename));
     if (opts.host) xhr.setRequestHeader("x-host", opts.host);

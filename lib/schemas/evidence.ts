@@ -58,6 +58,8 @@ export type UploadOptions = z.infer<typeof UploadOptions>;
 
 export const UploadQuery = z.strictObject({
   keepRaw: queryFilter(z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")),
+  /** redact the upload with the key of the X-Netmortem-Redact-Key header before anything keeps it */
+  redact: queryFilter(z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")),
 });
 
 /** What POST …/evidence and the ingest routes answer (202). `duplicate`: the same bytes were already there. */

@@ -30,13 +30,21 @@ export function UploadBox({ incidentId }: { incidentId: string }) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   const [uploads, setUploads] = useState<Upload[]>([]);
+  // redaction at upload: the key stays in this form (never stored by the page); sent as a header with each file
+  const [redact, setRedact] = useState(false);
+  const [redactKey, setRedactKey] = useState("");
+  const keyOk = /^[0-9a-fA-F]{64}$/.test(redactKey.trim());
   const update = (key: string, patch: Partial<Upload>) => setUploads((us) => us.map((u) => (u.key === key ? { ...u, ...patch } : u)));
 
   const send = (files: File[]) => {
+    if (redact && !keyOk) {
+      announce("Redaction is on: paste the 64-hex-digit key first (from ~/.netmortem/redact.key).");
+      return;
+    }
     for (const file of files) {
       const key = `${file.name}-${file.size}-${Date.now()}-${Math.random()}`;
       setUploads((us) => [{ key, name: file.name, size: file.size, loaded: 0, state: "sending" as const }, ...us].slice(0, 20));
-      uploadEvidence(incidentId, file, { filename: file.name, onProgress: (p) => update(key, { loaded: p.loaded, size: p.total || file.size }) })
+      uploadEvidence(incidentId, file, { filename: file.name, ...(redact ? { redactKey: redactKey.trim() } : {}), onProgress: (p) => update(key, { loaded: p.loaded, size: p.total || file.size }) })
         .then((r) => {
           update(key, { state: r.duplicate ? "duplicate" : "received", loaded: file.size });
           announce(r.duplicate ? `${file.name} was already here.` : `${file.name} received; analysing.`);
@@ -88,6 +96,27 @@ export function UploadBox({ incidentId }: { incidentId: string }) {
             if (files.length) send(files);
           }}
         />
+      </div>
+      <div className="space-y-1 text-sm text-slate-700" data-testid="redact-options">
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} data-testid="redact-toggle" />
+          Redact before storing (addresses, MACs and host names pseudonymised with your key)
+        </label>
+        {redact ? (
+          <label className="block">
+            <span className="text-xs text-slate-600">Key (64 hex digits, as in ~/.netmortem/redact.key; kept in this page only)</span>
+            <input
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={redactKey}
+              onChange={(e) => setRedactKey(e.target.value)}
+              aria-invalid={redactKey !== "" && !keyOk}
+              className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-xs"
+              data-testid="redact-key"
+            />
+          </label>
+        ) : null}
       </div>
       {uploads.length > 0 ? (
         <ul className="space-y-2" aria-label="Uploads" data-testid="uploads">

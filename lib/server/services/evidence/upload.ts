@@ -9,6 +9,7 @@ import { incidentScope } from "../../auth/scope";
 import { getPrisma } from "../../db";
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from "../../errors";
 import { publish } from "../../events";
+import { parseRedactKey, REDACT_KEY_HEADER, redactUpload, type Redacted } from "../../ingest/redact";
 import { defaultFilename, sniffUpload } from "../../ingest/sniff";
 import { enqueueAnalysis } from "../../jobs/queue";
 import { isPrismaError } from "../../prisma-errors";
@@ -60,37 +61,57 @@ export async function uploadEvidence(actor: Actor | null, incidentIdRaw: string,
   const contentType = mediaType(request);
   const filenameHeader = header(request, "x-filename", UploadFilename, "a file name");
   const host = header(request, "x-host", NodeName, "a host name");
-  const { keepRaw } = UploadQuery.parse(query);
+  const { keepRaw, redact } = UploadQuery.parse(query);
+  // redaction (issue 14): the key stays with the user: checked before anything is received, never kept
+  const keyHeader = request.headers.get(REDACT_KEY_HEADER);
+  if (!redact && keyHeader !== null) {
+    throw new ValidationError(`${REDACT_KEY_HEADER} was sent without ?redact=1: nothing was stored (add redact=1 to redact the upload)`, [
+      { path: "redact", message: "required with the key" },
+    ]);
+  }
+  const key = redact ? parseRedactKey(keyHeader) : null;
   const cap = uploadCap();
   const declared = checkDeclaredLength(request.headers, cap);
   const dir = getFilesDir();
 
   const received = await receiveBody(request.body, { dir: dir.tmp, cap, declaredLength: declared });
   let spooled: string | null = null;
+  // the redacted copy (a second private tmp file): what is spooled in place of the upload
+  let redactedPath: string | null = null;
   try {
     if (received.size === 0) throw new ValidationError("the body is empty: send the file as the request body");
     const sniffed = sniffUpload(received.head, contentType);
     if ("refuse" in sniffed) throw new UnsupportedMediaTypeError(sniffed.refuse);
-    const filename = filenameHeader ?? defaultFilename(sniffed, received.sha256);
+    let filename = filenameHeader ?? defaultFilename(sniffed, key ? "redacted" : received.sha256);
+    let stored = { path: received.path, sha256: received.sha256, size: received.size, host, kind: sniffed.kind };
+    let redacted: Redacted | null = null;
+    if (key) {
+      redactedPath = path.join(dir.tmp, `${randomUUID()}.redacted`);
+      redacted = await redactUpload(received.path, redactedPath, { key, kind: sniffed.kind, filename, host });
+      key.fill(0);
+      await rm(received.path, { force: true }); // the original goes as soon as its redacted copy exists
+      filename = redacted.filename;
+      stored = { path: redactedPath, sha256: redacted.sha256, size: redacted.size, host: redacted.host, kind: sniffed.kind };
+    }
 
     const id = randomUUID();
     spooled = spoolPathOf(id, filename);
     const target = dir.resolve(spooled);
     await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-    await rename(received.path, target);
+    await rename(stored.path, target);
 
     const userId = actor?.kind === "user" ? actor.userId : null;
     const tokenId = actor?.kind === "ingest" ? actor.tokenId : actor?.kind === "user" ? (actor.tokenId ?? null) : null;
     const existing = async () =>
       prisma.evidenceItem.findUnique({
-        where: { incidentId_sha256: { incidentId, sha256: received.sha256 } },
+        where: { incidentId_sha256: { incidentId, sha256: stored.sha256 } },
         select: { id: true, status: true },
       });
     let outcome: UploadOutcome;
     try {
       outcome = await prisma.$transaction(async (tx) => {
         const dup = await tx.evidenceItem.findUnique({
-          where: { incidentId_sha256: { incidentId, sha256: received.sha256 } },
+          where: { incidentId_sha256: { incidentId, sha256: stored.sha256 } },
           select: { id: true, status: true },
         });
         if (dup) return { created: false, accepted: { id: dup.id, status: dup.status, duplicate: true, jobId: null } };
@@ -102,12 +123,16 @@ export async function uploadEvidence(actor: Actor | null, incidentIdRaw: string,
             kind: sniffed.kind,
             filename,
             contentType,
-            sha256: received.sha256,
-            sizeBytes: BigInt(received.size),
+            sha256: stored.sha256,
+            sizeBytes: BigInt(stored.size),
             status: "received",
             spoolPath: spooled,
             storeId: dir.storeId,
-            options: { ...(host ? { host } : {}), keepRaw: keepRaw ?? false },
+            options: {
+              ...(stored.host ? { host: stored.host } : {}),
+              keepRaw: keepRaw ?? false,
+              ...(redacted ? { redacted: true, ...(redacted.dropped.length ? { redactionDropped: redacted.dropped } : {}) } : {}),
+            },
             createdById: userId,
             createdByTokenId: tokenId,
           },
@@ -129,6 +154,8 @@ export async function uploadEvidence(actor: Actor | null, incidentIdRaw: string,
     if (spooled) await removeSpool(dir, spooled).catch(() => undefined);
     throw err;
   } finally {
+    key?.fill(0);
     await rm(received.path, { force: true });
+    if (redactedPath) await rm(redactedPath, { force: true });
   }
 }
