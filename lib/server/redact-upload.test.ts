@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as analysisRoute from "@/app/api/v1/incidents/[id]/analysis/route";
 import * as evidenceRoute from "@/app/api/v1/incidents/[id]/evidence/route";
 import { expandArchive, groupHosts } from "../analysis/bundle";
+import { capturePackets } from "../analysis/capture";
 import { learnHostNames, Redactor } from "../analysis/redact";
 import { setDatabase, type Database } from "./db";
 import { makeAnalysisJob } from "./jobs/analysis-job";
@@ -185,5 +186,32 @@ describe.each(testTargets())("redaction at upload on $name", (target) => {
     const all = [...texts.values(), item.filename, JSON.stringify(item.files.map((f) => [f.host, f.path]))].join("\n");
     expect(all).not.toMatch(/10\.31\.7|worker-7/);
     expect([...texts.values()].join("")).toMatch(/^default via \d+\.\d+\.\d+\.\d+ dev eth0/);
+  });
+
+  it("a single capture redacted: stored as a capture whose summary holds none of its addresses", async () => {
+    const id = await incident("capture");
+    const pcap = readFileSync(path.join(ROOT, "lib/analysis/capture/testdata/nodeport-collision-node-rsts.pcap"));
+    const r = new Redactor(key);
+    const originals = new Set<string>();
+    for (const p of (await capturePackets(pcap)).packets) for (const x of [p.src, p.dst]) if (r.ip(x) !== x) originals.add(x);
+    expect(originals.size).toBeGreaterThan(1);
+    const res = await call(evidenceRoute.POST, "POST", `/incidents/${id}/evidence?redact=1`, { id }, {
+      body: pcap,
+      headers: { "content-type": "application/vnd.tcpdump.pcap", "x-filename": "node-rsts.pcap", "x-netmortem-redact-key": KEY_HEX },
+    });
+    expect(res.status).toBe(202);
+    await worker.drain();
+    const item = await db.prisma.evidenceItem.findUniqueOrThrow({ where: { id: res.body.data.id }, include: { files: true } });
+    expect(item).toMatchObject({ kind: "capture", status: "ready", options: { redacted: true } });
+    expect(item.files).toHaveLength(1);
+    const summary = JSON.stringify(item.files[0]!.captureSummary);
+    expect(summary.length).toBeGreaterThan(100);
+    const found = [...summary.matchAll(IPV4), ...summary.matchAll(IPV6)].map((m) => m[0]);
+    expect(found.length).toBeGreaterThan(0);
+    // the summary names the hosts by their pseudonyms (it would name them as they are unredacted)
+    const pseudonyms = new Set([...originals].map((x) => r.ip(x)));
+    expect(found.some((x) => pseudonyms.has(x))).toBe(true);
+    expect(found.filter((x) => originals.has(x))).toEqual([]);
+    expect(found.filter((x) => originals.has(x.replace(/\/\d+$/, "")))).toEqual([]);
   });
 });
