@@ -40,6 +40,21 @@ describe.each(testTargets())("API fuzz in process on $name", (target) => {
     await dispose();
   });
 
+  it("the write check does not count an event stream's presence going away, and counts every other write", async () => {
+    const schema = target.name === "postgresql" ? String((await db.withSession((s) => s.query<{ s: string }>("SELECT current_schema() AS s")))[0]!.s) : "public";
+    const check = new WriteCheck((sql, params) => db.withSession((s) => s.query<Record<string, unknown>>(sql, params)), schema);
+    const user = await makeUser("viewer", { email: "presence@example.test", signIn: false });
+    const incident = await db.prisma.incident.create({ data: { title: "presence", severity: "sev3", startedAt: new Date() } });
+    await check.open();
+    // what leaving an events stream writes, after the request that opened it (lib/server/events/presence.ts)
+    await db.prisma.presence.create({ data: { incidentId: incident.id, userId: user.id } });
+    await db.prisma.incidentEvent.create({ data: { incidentId: incident.id, kind: "presence", entityId: user.id } });
+    await db.prisma.presence.deleteMany({ where: { incidentId: incident.id } });
+    expect(await check.changed()).toEqual([]);
+    await db.prisma.incidentEvent.create({ data: { incidentId: incident.id, kind: "timeline" } });
+    expect(await check.changed()).toEqual([expect.stringMatching(/^incident_events /)]);
+  });
+
   it(`${RUNS} requests over every operation: no 5xx, the error body on each 4xx, no write on a 4xx`, async () => {
     const transport = inProcessTransport(await loadRoutes());
     // the first admin, as NETMORTEM_ADMIN_* makes it for the server; the campaign makes the other actors through the API
