@@ -61,6 +61,13 @@ describe("hostile input is a 400 at the reading layer (issue 10 items 5, 8)", ()
       expect((await res.json()).error.code).toBe("validation_failed");
     }
     expect(() => refuseNul({ ok: ["fine", 1, null, { x: "y" }] }, [])).not.toThrow();
+    // an unpaired surrogate: PostgreSQL's json refuses its escape (the fuzz campaign's 500 on an ingest token's name)
+    for (const raw of ['{"name":"x\\udfffy"}', '{"name":"\\ud800"}', '{"a":["\\udc00z"]}', '{"k\\udfff":1}']) {
+      const err = await readJson(new Request("http://x/", { method: "POST", body: raw })).catch((e: unknown) => e);
+      expect(err, raw).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).message).toContain("unpaired UTF-16 surrogate");
+    }
+    expect(() => refuseNul({ ok: "pair \ud83d\ude00 ok, é, 中" }, [])).not.toThrow();
     expect(() => searchParams(new Request("http://x/?q=%00"))).toThrow(ValidationError);
     expect(searchParams(new Request("http://x/?q=east"))).toEqual({ q: "east" });
   });
