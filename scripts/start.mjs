@@ -51,7 +51,13 @@ async function main() {
   if (migrated !== 0 || stopping) return migrated;
   const port = process.env.PORT || "3000";
   const hostname = process.env.HOSTNAME || "0.0.0.0";
-  return run(bin("next"), [dev ? "dev" : "start", "--port", port, "--hostname", hostname]);
+  // Idle keep-alive connections stay open 65 s (Node's default is 5 s): a client or proxy that reuses a
+  // connection idle for 5 s raced the server closing it and got ECONNRESET (seen in CI's e2e and by
+  // bench:ingest). Above the 60 s idle timeout of common load balancers, as their docs advise.
+  const keepAlive = process.env.NETMORTEM_KEEPALIVE_MS || "65000";
+  const args = [dev ? "dev" : "start", "--port", port, "--hostname", hostname];
+  if (!dev) args.push("--keepAliveTimeout", keepAlive);
+  return run(bin("next"), args);
 }
 
 main().then((code) => process.exit(code));
