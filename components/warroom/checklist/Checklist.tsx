@@ -101,6 +101,11 @@ function Item({ incidentId, item, canEdit }: { incidentId: string; item: Checkli
   const [note, setNote] = useState(item.note ?? "");
   const [error, setError] = useState<string | null>(null);
   const tickId = `tick-${item.key}`;
+  // The box follows the click at once (a controlled checkbox whose state changes only when the mutation's
+  // re-render comes is put back by React first: the tick looked refused, and Playwright's check() saw it),
+  // as long as the stored value is still the one the click was made on; a refused save puts it back.
+  const [tick, setTick] = useState<{ wanted: boolean; base: boolean } | null>(null);
+  const shownTicked = tick && tick.base === item.ticked ? tick.wanted : item.ticked;
 
   const save = (patch: { ticked?: boolean; note?: string | null }) => {
     setError(null);
@@ -109,6 +114,7 @@ function Item({ incidentId, item, canEdit }: { incidentId: string; item: Checkli
       {
         onSuccess: () => announce(patch.ticked !== undefined ? (patch.ticked ? `Ticked ${item.title}.` : `Unticked ${item.title}.`) : "Note saved."),
         onError: (err) => {
+          setTick(null);
           setError(isApiError(err) && err.status === 409 ? "Someone else changed this item meanwhile: it now shows their version. Try again." : errorText(err));
           announce("Could not save the checklist item.");
         },
@@ -124,9 +130,12 @@ function Item({ incidentId, item, canEdit }: { incidentId: string; item: Checkli
             id={tickId}
             type="checkbox"
             className="mt-1 h-4 w-4 shrink-0 accent-slate-900"
-            checked={entry.isPending && entry.variables?.patch.ticked !== undefined ? entry.variables.patch.ticked : item.ticked}
+            checked={shownTicked}
             disabled={entry.isPending}
-            onChange={(e) => save({ ticked: e.target.checked })}
+            onChange={(e) => {
+              setTick({ wanted: e.target.checked, base: item.ticked });
+              save({ ticked: e.target.checked });
+            }}
             aria-describedby={`${tickId}-summary`}
           />
         ) : null}
