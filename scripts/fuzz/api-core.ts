@@ -4,11 +4,11 @@
  * made through the API itself, then request after request (api-gen.ts) as one of the actors, each answer checked:
  *   - no 5xx, no request left unanswered past `requestMs` (a hang);
  *   - a 4xx carries the error body `{ "error": { "code", "message" } }` as JSON;
- *   - with a `WriteCheck` (a way to run SQL on the server's database), a 4xx wrote nothing: every table's row
- *     count and newest row version (max xmin: inserts, updates and deletes all show) after each request is
- *     compared with the one before (analysis jobs are waited for after a request that can start one). Left
- *     out: rate_limits and auth_rate_limits (counting attempts is their job) and all but the row count of
- *     sessions and api_tokens (their last-use times move on any authenticated request).
+ *   - with a `WriteCheck` (a way to run SQL on the server's database), a 4xx wrote nothing: row triggers on
+ *     every table note each insert, update and delete in the writing transaction, and the notes are taken after
+ *     each request (analysis jobs are waited for after a request that can start one). Left out: rate_limits and
+ *     auth_rate_limits (counting attempts is their job), presence, and the updates of sessions and api_tokens
+ *     (their last-use times move on any authenticated request).
  * Failing requests are written to `outDir/api-<label>-<seed>-<i>.json` (method, URL, headers, body in base64).
  */
 import fs from "node:fs";
@@ -96,32 +96,51 @@ function actorFor(r: () => number, op: Operation, actors: Actor[]): Actor {
 // ------------------------------------------------------------------ the write check
 
 export class WriteCheck {
-  private sql = "";
-  private last = new Map<string, string>();
+  private log = "";
   constructor(private query: Query, private schema = "public") {}
+  /**
+   * Every table but those below gets row triggers that note (table, operation) in `_fuzz_writes`, in the
+   * writing transaction itself (so only committed writes show, and a rolled-back one does not); `changed()` takes
+   * the notes out (`DELETE … RETURNING`: a note committed late, by a transaction that began earlier, is taken next
+   * time, not lost). This costs a tiny insert per written row instead of reading every table after every request
+   * (the count and max(xmin) of each table, which grew with the campaign: 60 s of a 9-minute campaign, and more as
+   * tables filled). Left out: rate_limits and auth_rate_limits (counting attempts is their job), presence (below),
+   * and the updates of sessions and api_tokens (their last-use times move on any authenticated request: only their
+   * inserts and deletes count).
+   */
   async open(): Promise<void> {
+    const s = `"${this.schema}"`;
     const t = await this.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1", [this.schema]);
     const countOnly = new Set(["sessions", "api_tokens"]);
     // presence is the bookkeeping of open event streams: joined when one opens, left when the server sees it close,
     // which happens after the request that opened it ended (a campaign saw 59 "4xx that wrote" in 13 413 requests,
     // each the presence row of an earlier events request going away, with its 'presence' event): not a request's write
-    const skip = new Set(["rate_limits", "auth_rate_limits", "presence"]);
-    const where: Record<string, string> = { incident_events: " WHERE kind <> 'presence'" };
-    const q = (n: string) => `"${this.schema}"."${n}"${where[n] ?? ""}`;
-    this.sql = t.map((r) => String(r.table_name)).filter((n) => !skip.has(n)).map((n) => countOnly.has(n)
-      ? `SELECT '${n}' AS t, count(*)::text AS v FROM ${q(n)}`
-      : `SELECT '${n}' AS t, count(*)::text || '/' || coalesce(max(xmin::text::bigint), 0)::text AS v FROM ${q(n)}`).join(" UNION ALL ");
-    this.last = await this.snapshot();
+    const skip = new Set(["rate_limits", "auth_rate_limits", "presence", "_fuzz_writes"]);
+    const stmts = [
+      `CREATE TABLE IF NOT EXISTS ${s}."_fuzz_writes" (id bigserial PRIMARY KEY, t text NOT NULL, op text NOT NULL)`,
+      `CREATE OR REPLACE FUNCTION ${s}."_fuzz_note"() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO ${s}."_fuzz_writes" (t, op) VALUES (TG_TABLE_NAME, TG_OP); RETURN NULL; END $f$`,
+    ];
+    for (const n of t.map((r) => String(r.table_name)).filter((x) => !skip.has(x))) {
+      const on = `${s}."${n}"`;
+      const trig = (name: string) => `DROP TRIGGER IF EXISTS "_fuzz_${name}" ON ${on}`;
+      const note = `EXECUTE FUNCTION ${s}."_fuzz_note"()`;
+      if (n === "incident_events") {
+        stmts.push(trig("w"), `CREATE TRIGGER "_fuzz_w" AFTER INSERT OR UPDATE ON ${on} FOR EACH ROW WHEN (NEW.kind <> 'presence') ${note}`);
+        stmts.push(trig("d"), `CREATE TRIGGER "_fuzz_d" AFTER DELETE ON ${on} FOR EACH ROW WHEN (OLD.kind <> 'presence') ${note}`);
+      } else {
+        stmts.push(trig("w"), `CREATE TRIGGER "_fuzz_w" AFTER INSERT OR DELETE${countOnly.has(n) ? "" : " OR UPDATE"} ON ${on} FOR EACH ROW ${note}`);
+      }
+      stmts.push(trig("t"), `CREATE TRIGGER "_fuzz_t" AFTER TRUNCATE ON ${on} FOR EACH STATEMENT ${note}`);
+    }
+    for (const q of stmts) await this.query(q);
+    this.log = `DELETE FROM ${s}."_fuzz_writes" RETURNING t, op`;
+    await this.changed();
   }
-  private async snapshot(): Promise<Map<string, string>> {
-    return new Map((await this.query(this.sql)).map((x) => [String(x.t), String(x.v)]));
-  }
-  /** the tables that changed since the last call */
+  /** the tables written since the last call, as "table OPERATION×rows" */
   async changed(): Promise<string[]> {
-    const now = await this.snapshot();
-    const out = [...now].filter(([t, v]) => this.last.get(t) !== v).map(([t, v]) => `${t} ${this.last.get(t)} → ${v}`);
-    this.last = now;
-    return out;
+    const n = new Map<string, number>();
+    for (const r of await this.query(this.log)) n.set(`${String(r.t)} ${String(r.op)}`, (n.get(`${String(r.t)} ${String(r.op)}`) ?? 0) + 1);
+    return [...n].sort().map(([k, v]) => `${k}×${v}`);
   }
   async jobsBusy(): Promise<number> {
     const r = await this.query(`SELECT count(*)::int AS n FROM "${this.schema}"."analysis_jobs" WHERE state IN ('queued', 'running')`);

@@ -40,7 +40,7 @@ describe.each(testTargets())("API fuzz in process on $name", (target) => {
     await dispose();
   });
 
-  it("the write check does not count an event stream's presence going away, and counts every other write", async () => {
+  it("the write check does not count an event stream's presence going away, and counts every other write (insert, update, delete; committed only)", async () => {
     const schema = target.name === "postgresql" ? String((await db.withSession((s) => s.query<{ s: string }>("SELECT current_schema() AS s")))[0]!.s) : "public";
     const check = new WriteCheck((sql, params) => db.withSession((s) => s.query<Record<string, unknown>>(sql, params)), schema);
     const user = await makeUser("viewer", { email: "presence@example.test", signIn: false });
@@ -52,7 +52,17 @@ describe.each(testTargets())("API fuzz in process on $name", (target) => {
     await db.prisma.presence.deleteMany({ where: { incidentId: incident.id } });
     expect(await check.changed()).toEqual([]);
     await db.prisma.incidentEvent.create({ data: { incidentId: incident.id, kind: "timeline" } });
-    expect(await check.changed()).toEqual([expect.stringMatching(/^incident_events /)]);
+    expect(await check.changed()).toEqual(["incident_events INSERT×1"]);
+    // an update and a delete show, in any table; a write rolled back does not
+    await db.prisma.incident.update({ where: { id: incident.id }, data: { title: "presence 2" } });
+    expect(await check.changed()).toEqual(["incidents UPDATE×1"]);
+    await expect(db.prisma.$transaction(async (tx) => {
+      await tx.incident.update({ where: { id: incident.id }, data: { title: "rolled back" } });
+      throw new Error("roll back");
+    })).rejects.toThrow("roll back");
+    expect(await check.changed()).toEqual([]);
+    await db.prisma.incidentEvent.deleteMany({ where: { incidentId: incident.id } });
+    expect(await check.changed()).toEqual(["incident_events DELETE×1"]);
   });
 
   it(`${RUNS} requests over every operation: no 5xx, the error body on each 4xx, no write on a 4xx`, async () => {
