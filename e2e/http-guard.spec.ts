@@ -48,3 +48,15 @@ test("an API path no route has is a 404 with the error body, not the HTML page (
   // routes still win over the catch-all
   expect((await request.get(`${API}/health`)).status()).toBe(200);
 });
+
+test("a method a route file does not export is a 405 with the error body and the route's Allow (Next's own 405 is bare)", async ({ request }) => {
+  // DELETE /api/v1/incidents/%2e%2e/nodes/X is DELETE /api/v1/nodes/X once its dot segments are resolved: a route without DELETE
+  for (const [method, path, route] of [["DELETE", `${API}/incidents/%2e%2e/nodes/X`, `${API}/nodes/X`], ["PUT", `${API}/health`, `${API}/health`], ["GET", `${API}/incidents/x/nodes/y`, `${API}/incidents/x/nodes/y`], ["POST", "/collect.sh", "/collect.sh"]] as const) {
+    const res = await request.fetch(path, { method });
+    expect((await errorOf(res, 405)).code).toBe("method_not_allowed");
+    // the same list Next's own OPTIONS answers for that route
+    const options = await request.fetch(route, { method: "OPTIONS" });
+    expect(options.headers().allow).toBeTruthy();
+    expect(res.headers().allow).toBe(options.headers().allow);
+  }
+});

@@ -8,7 +8,7 @@ import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installHttpGuard, refusal } from "./http-guard";
+import { installHttpGuard, refusal, routeOf } from "./http-guard";
 
 let server: http.Server;
 let port = 0;
@@ -18,6 +18,20 @@ beforeAll(async () => {
   installHttpGuard();
   installHttpGuard(); // idempotent
   server = http.createServer((req, res) => {
+    // what Next does for a method the route file does not export (auto-implement-methods.js: `new Response(null,
+    // { status: 405 })`, sent by send-response.js as statusCode + end()), or a route's own 405 with its own body
+    if (req.headers["x-answer"] === "bare-405") {
+      res.statusCode = 405;
+      res.setHeader("vary", "rsc");
+      res.end();
+      return;
+    }
+    if (req.headers["x-answer"] === "own-405") {
+      res.statusCode = 405;
+      res.setHeader("content-type", "text/plain");
+      res.end("mine");
+      return;
+    }
     let n = 0;
     req.on("data", (c: Buffer) => (n += c.length));
     req.on("end", () => {
@@ -80,5 +94,43 @@ describe("http guard", () => {
     const post = parse(await raw(Buffer.concat([Buffer.from(`POST /api/v1/incidents/x/evidence HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`), body])));
     expect(post.body).toMatchObject({ data: { method: "POST", bytes: body.length } });
     for (const m of ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]) expect(refusal(m, "/api/v1/x")).toBeUndefined();
+  });
+
+  it.each([
+    ["DELETE /api/v1/incidents/%2e%2e/nodes/X (dot segments resolved: /api/v1/nodes/X)", "DELETE", "/api/v1/incidents/%2e%2e/nodes/X", "GET, HEAD, OPTIONS, PATCH"],
+    ["PUT /api/v1/health", "PUT", "/api/v1/health", "GET, HEAD, OPTIONS"],
+    ["GET on a DELETE-only route", "GET", "/api/v1/incidents/1/nodes/2?x=1", "DELETE, OPTIONS"],
+    ["POST /collect.sh (not under /api)", "POST", "/collect.sh", "GET, HEAD, OPTIONS"],
+  ])("Next's bare 405 (%s) gets the error body and the route's Allow", async (_name, method, url, allow) => {
+    const a = parse(await raw(`${method} ${url} HTTP/1.1\r\nHost: x\r\nX-Answer: bare-405\r\nConnection: close\r\n\r\n`));
+    expect(a.status).toBe(405);
+    expect(a.headers).toContain("content-type: application/json");
+    expect(a.headers).toContain(`allow: ${allow.toLowerCase()}`);
+    expect(a.headers).toContain("x-content-type-options: nosniff");
+    expect(a.headers).toContain("vary: rsc");
+    expect(a.body.error?.code).toBe("method_not_allowed");
+    expect(a.body.error?.message).toContain(`"${method}"`);
+  });
+
+  it("a HEAD's bare 405 gets the headers and no body; a 405 with its own body, and other answers, are left alone", async () => {
+    const head = await raw("HEAD /api/v1/incidents/1/nodes/2 HTTP/1.1\r\nHost: x\r\nX-Answer: bare-405\r\nConnection: close\r\n\r\n");
+    expect(head).toMatch(/^HTTP\/1\.1 405 /);
+    expect(head.toLowerCase()).toContain("allow: delete, options");
+    expect(head.split("\r\n\r\n")[1]).toBe("");
+    const own = await raw("DELETE /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Answer: own-405\r\nConnection: close\r\n\r\n");
+    expect(own).toMatch(/^HTTP\/1\.1 405 /);
+    expect(own.toLowerCase()).toContain("content-type: text/plain");
+    expect(own.toLowerCase()).not.toContain("allow:");
+    expect(own.split("\r\n\r\n")[1]).toBe("mine");
+  });
+
+  it("routeOf: the route Next picks for a path (static before [x] before [...x])", () => {
+    expect(routeOf("/api/v1/incidents/%2e%2e/nodes/X")?.pattern).toBe("/api/v1/nodes/[id]");
+    expect(routeOf("/api/v1/incidents")?.pattern).toBe("/api/v1/incidents");
+    expect(routeOf("/api/v1/incidents/abc?x=%ZZ")?.pattern).toBe("/api/v1/incidents/[id]");
+    expect(routeOf("/api/v1/incidents/abc/nope/deeper")?.pattern).toBe("/api/[...path]");
+    expect(routeOf("/api/auth/sign-in/email")?.pattern).toBe("/api/auth/[...all]");
+    expect(routeOf("/api")).toBeUndefined();
+    expect(routeOf("/incidents/x")).toBeUndefined();
   });
 });

@@ -10,13 +10,18 @@
  *     and it answers a plain-text 500: here a 400 `bad_request`;
  *   - a request Node's HTTP parser itself refuses (an unknown method token, a malformed request line or header):
  *     Node's bare `400 Bad Request` with no body becomes the same with the error body (431 for headers too large,
- *     408 for a request too slow, as Node does).
+ *     408 for a request too slow, as Node does);
+ *   - a method a route file does not export (`DELETE /api/v1/nodes/X`, also reached as
+ *     `/api/v1/incidents/%2e%2e/nodes/X`): Next answers a bare 405, no body and no Allow, before any code of ours
+ *     runs. The guard watches each answer's end: a 405 that ends with no body and no content type gets the
+ *     `method_not_allowed` body and the route's `Allow` (lib/server/route-methods.ts, generated from app/**\/route.ts).
  * Each with the usual `{ "error": { "code", "message" } }` JSON body. It patches `http.Server.prototype.emit`
  * (once): a proxy cannot do this (TRACE never reaches it, and routing every request body through the proxy
  * would cut uploads at its 10 MB), and `next start` offers no other hook before routing.
  */
 import http from "node:http";
 import type { Duplex } from "node:stream";
+import { ROUTE_METHODS } from "./route-methods";
 
 const ALLOWED = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
 const ALLOW = "GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE";
@@ -47,6 +52,89 @@ export function refusal(method: string | undefined, url: string | undefined): { 
     }
   }
   return undefined;
+}
+
+type Segment = { kind: 0 | 1 | 2 | 3; text: string };
+/** static segments first, then [x], then [...x], then [[...x]]: Next's order among routes matching one path */
+const PATTERNS = ROUTE_METHODS.map(([pattern, methods]) => ({
+  pattern,
+  allow: methods.join(", "),
+  segments: pattern.split("/").filter(Boolean).map((t): Segment => ({ kind: /^\[\[\.\.\./.test(t) ? 3 : /^\[\.\.\./.test(t) ? 2 : /^\[/.test(t) ? 1 : 0, text: t })),
+}));
+
+function matches(segments: Segment[], parts: string[]): number[] | undefined {
+  const rank: number[] = [];
+  for (let k = 0; k < segments.length; k++) {
+    const s = segments[k]!;
+    if (s.kind >= 2) {
+      if (s.kind === 2 && parts.length <= k) return undefined;
+      rank.push(s.kind);
+      return rank;
+    }
+    if (k >= parts.length) return undefined;
+    if (s.kind === 0 && s.text !== parts[k]) return undefined;
+    rank.push(s.kind);
+  }
+  return parts.length === segments.length ? rank : undefined;
+}
+
+/** the route a path reaches (its dot segments resolved as Next does: %2e%2e is ..) and the methods it answers */
+export function routeOf(url: string | undefined): { pattern: string; allow: string } | undefined {
+  let pathname: string;
+  try {
+    pathname = new URL(url ?? "/", "http://localhost").pathname;
+  } catch {
+    return undefined;
+  }
+  const parts = pathname.split("/").filter(Boolean);
+  let best: { pattern: string; allow: string; rank: number[] } | undefined;
+  for (const p of PATTERNS) {
+    const rank = matches(p.segments, parts);
+    if (!rank) continue;
+    if (!best) best = { ...p, rank };
+    else {
+      // the first segment where they differ decides: the more specific wins
+      for (let k = 0; k < Math.max(rank.length, best.rank.length); k++) {
+        const a = rank[k] ?? 4;
+        const b = best.rank[k] ?? 4;
+        if (a !== b) {
+          if (a < b) best = { ...p, rank };
+          break;
+        }
+      }
+    }
+  }
+  return best && { pattern: best.pattern, allow: best.allow };
+}
+
+/**
+ * Next's bare 405 (a method the route file does not export: no body, no content type) gets the error body and
+ * the route's Allow, as it ends; any other answer is left as it is.
+ */
+function fixBare405(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const end = res.end;
+  const write = res.write;
+  let wrote = false;
+  res.write = function (this: http.ServerResponse, ...args: unknown[]) {
+    wrote = true;
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof res.write;
+  res.end = function (this: http.ServerResponse, ...args: unknown[]) {
+    const [chunk] = args;
+    const empty = chunk === undefined || chunk === null || typeof chunk === "function" || (typeof chunk === "string" || chunk instanceof Uint8Array ? chunk.length === 0 : false);
+    if (res.statusCode === 405 && !wrote && empty && !res.headersSent && res.getHeader("content-type") === undefined) {
+      const route = routeOf(req.url);
+      const body = errorBody("method_not_allowed", `the method ${quote(req.method ?? "")} is not allowed on this path${route ? ` (${route.allow})` : ""}`);
+      res.setHeader("content-type", "application/json");
+      res.setHeader("cache-control", "no-store");
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (res.getHeader(k) === undefined) res.setHeader(k, v);
+      if (route) res.setHeader("allow", route.allow);
+      res.setHeader("content-length", Buffer.byteLength(body));
+      const cb = args.find((a) => typeof a === "function");
+      return (end as (...a: unknown[]) => http.ServerResponse).call(this, req.method === "HEAD" ? undefined : body, ...(cb ? [cb] : []));
+    }
+    return (end as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+  } as typeof res.end;
 }
 
 /**
@@ -97,6 +185,7 @@ export function installHttpGuard(): void {
         res.end(req.method === "HEAD" ? undefined : body);
         return true;
       }
+      fixBare405(req, res);
     } else if (event === "connection" && this.listenerCount("connect") === 0) {
       // Node emits "connect" only to a server listening for it (else it drops the connection silently)
       this.on("connect", (_req: http.IncomingMessage, socket: Duplex) => {
