@@ -72,6 +72,25 @@ describe("bounded text (issue 10 item 3)", () => {
     }
   });
 
+  it("with textStreams, a text comes whole as a stream of its bytes (gzipped or not, past both bounds), for a consumer that rewrites it", async () => {
+    const text = `${"y".repeat(5000)}\n${Array.from({ length: 1000 }, (_, i) => `line ${i}`).join("\n")}\n`;
+    const tar = makeTar([{ name: "h/a.log", data: Buffer.from(text) }, { name: "h/b.log.gz", data: gzipSync(text) }, { name: "h/bin", data: new Uint8Array([1, 0, 2]) }]);
+    const got: Array<[string, string, boolean | undefined]> = [];
+    const r = await walkBundle({ name: "t.tar", bytes: tar }, {
+      limits: { maxLineChars: 100, maxTextChars: 1000 },
+      textStreams: true,
+      onEntry: async (e) => {
+        if (e.kind !== "text") return void got.push([e.path, e.kind, undefined]);
+        expect(e.text).toBe("");
+        const parts: Buffer[] = [];
+        for await (const c of e.stream!) parts.push(Buffer.from(c));
+        got.push([e.path, Buffer.concat(parts).toString(), e.gzip]);
+      },
+    });
+    expect(r.status).toBe("success");
+    expect(got).toEqual([["h/a.log", text, undefined], ["h/b.log.gz", text, true], ["h/bin", "skipped", undefined]]);
+  });
+
   it("readBundle reports a cut text as unreadable in part", async () => {
     const p = path.join(tmp, "bigline.log");
     fs.writeFileSync(p, `${"A".repeat(5000)}\n`);

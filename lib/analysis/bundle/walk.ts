@@ -5,6 +5,8 @@
  *
  * - `text`: the entry's text, bounded (limits.maxTextChars, lines cut at limits.maxLineChars; `truncated`
  *   and `longLines` say what was dropped);
+ *   with `textStreams: true`, the whole text instead, as a stream of its (inflated) bytes for a consumer that
+ *   rewrites it piece by piece (netmortem redact): `text` is then "" and `stream` holds it, to consume inside `onEntry`;
  * - `capture`: a pcap/pcapng (gunzipped if it was gzipped) as a stream of chunks for summarizeCapture, to be
  *   consumed inside `onEntry` (never buffered whole; what the consumer leaves is read through afterwards);
  * - `skipped`: not evidence (binary, nested archive, symlink, device) or not readable, with the reason.
@@ -44,6 +46,12 @@ export type WalkText = EntryBase & {
   truncated?: boolean;
   /** lines cut at limits.maxLineChars */
   longLines?: number;
+  /**
+   * with `textStreams: true` only: all of the text's bytes (inflated, undecoded: UTF-8, or UTF-16LE with its BOM
+   * when `encoding` says so), unbounded; consume it inside onEntry. `text` is "" and `bytes` 0 then.
+   */
+  stream?: AsyncIterable<Uint8Array>;
+  encoding?: "utf-8" | "utf-16le";
 };
 export type WalkCapture = EntryBase & {
   kind: "capture";
@@ -64,6 +72,8 @@ export type WalkEntry = WalkText | WalkCapture | WalkSkipped;
 export type WalkOptions = {
   limits?: Partial<BundleLimits>;
   onEntry: (entry: WalkEntry) => void | Promise<void>;
+  /** hand each text's whole bytes as `stream` instead of a bounded `text` (see WalkText.stream) */
+  textStreams?: boolean;
 };
 export type WalkSuccess = {
   status: "success";
@@ -107,7 +117,7 @@ export function looksBinary(b: Uint8Array): boolean {
 
 export const stripArchiveExt = (n: string) => n.replace(/\.(tar\.gz|tgz|tar|zip|tar\.gzip)$/i, "") || n;
 
-type Ctx = { limits: BundleLimits; budget: Budget; onEntry: WalkOptions["onEntry"]; handed: number };
+type Ctx = { limits: BundleLimits; budget: Budget; onEntry: WalkOptions["onEntry"]; handed: number; textStreams?: boolean };
 
 /**
  * One entry: `raw` is its stored bytes. Classifies by content (gzip → inflated and looked at again; capture
@@ -138,6 +148,8 @@ async function entry(ctx: Ctx, p: string, size: number, raw: Chunks, opts: { cou
       const utf16 = head.length >= 2 && head[0] === 0xff && head[1] === 0xfe;
       if (!utf16 && looksBinary(head)) {
         handed = { ...base, kind: "skipped", reason: "binary file that is not a pcap/pcapng capture", unreadable: false };
+      } else if (ctx.textStreams) {
+        handed = { ...base, kind: "text", text: "", bytes: 0, stream: top.iterable(), encoding: utf16 ? "utf-16le" : "utf-8" };
       } else {
         const t = await readBoundedText(top, utf16, limits.maxTextChars, limits.maxLineChars);
         const text: WalkText = { ...base, kind: "text", text: t.text, bytes: t.bytes };
@@ -179,7 +191,7 @@ export async function walkBundle(input: string | BytesInput, options: WalkOption
     return fail(code === "ENOENT" || code === "ENOTDIR" ? "not_found" : "io_error", ioMessage(err, filePath), filePath);
   }
   const budget = new Budget(limits, st.isDirectory() ? 0 : st.size);
-  const ctx: Ctx = { limits, budget, onEntry: options.onEntry, handed: 0 };
+  const ctx: Ctx = { limits, budget, onEntry: options.onEntry, handed: 0, textStreams: options.textStreams === true };
   const done = (container: WalkSuccess["container"], name: string): WalkSuccess =>
     ({ status: "success", container, name, entries: ctx.handed, bytes: budget.total, warnings });
   try {
@@ -241,7 +253,7 @@ async function walkBytes(input: BytesInput, options: WalkOptions): Promise<WalkR
   const warnings: string[] = [];
   const { bytes, name } = input;
   const budget = new Budget(limits, bytes.length);
-  const ctx: Ctx = { limits, budget, onEntry: options.onEntry, handed: 0 };
+  const ctx: Ctx = { limits, budget, onEntry: options.onEntry, handed: 0, textStreams: options.textStreams === true };
   const done = (container: WalkSuccess["container"], n: string): WalkSuccess =>
     ({ status: "success", container, name: n, entries: ctx.handed, bytes: budget.total, warnings });
   const whole = () => {
