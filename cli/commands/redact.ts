@@ -1,14 +1,26 @@
 /**
  * `netmortem redact IN -o OUT.tar.gz`: a bundle (from collect.sh, collect, the lab, by hand) with every address,
  * MAC and host name pseudonymised, consistently for one key (lib/analysis/redact).
+ *
+ * Streamed, in bounded memory whatever the input's size (issue 10): the input is walked twice with walkBundle
+ * (lib/analysis/bundle), first for its paths (the host layout) and the hosts' own names (`kernel.hostname`), then
+ * entry by entry: a text is decoded and redacted piece by piece (TextRedaction), a capture record by record
+ * (CaptureRedaction), into a private temp file (a tar header needs the entry's size before its bytes), which is
+ * then copied into the output .tar.gz and removed. Held at a time: about one line of text or one capture record,
+ * plus the stream buffers. Binary files that are not captures, nested archives, links and devices are left out
+ * and listed; an entry that was gzipped is gzipped again under its own name.
  */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { readdir } from "node:fs/promises";
-import { expandArchive, type ArchiveEntry } from "../../lib/analysis/bundle";
-import { redactBundle } from "../../lib/analysis/redact";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
+import tarStream from "tar-stream";
+import { hostLayout, walkBundle, type BundleLimits, type WalkEntry } from "../../lib/analysis/bundle";
+import { CaptureRedaction, CaptureRedactError, HostNameScan, Redactor, TextRedaction } from "../../lib/analysis/redact";
 import { defaultKeyFile, loadOrCreateKey } from "../../lib/agent/key";
-import { tarGz } from "../../lib/agent/tar";
 import { parseArgs, UsageError } from "../args";
 
 export const summary = "pseudonymise a bundle's addresses, MACs and host names (prefix-preserving, keyed)";
@@ -26,26 +38,124 @@ The key decides the mapping: the same key gives the same pseudonyms across bundl
   --host-name NAME       another name to hide wherever it appears (repeatable)
 `;
 
-async function entriesOf(p: string): Promise<{ entries: ArchiveEntry[]; name: string }> {
-  const st = await stat(p);
-  const name = path.basename(p).replace(/\.(tar\.gz|tgz|tar|zip)$/i, "");
-  if (st.isDirectory()) {
-    const entries: ArchiveEntry[] = [];
-    const walk = async (d: string) => {
-      for (const e of await readdir(d, { withFileTypes: true })) {
-        const f = path.join(d, e.name);
-        if (e.isDirectory()) await walk(f);
-        else if (e.isFile()) entries.push({ path: path.relative(p, f).split(path.sep).join("/"), data: await readFile(f) });
-      }
-    };
-    await walk(p);
-    return { entries, name };
+/**
+ * The reader's bounds, but not on sizes: nothing is held whole here, and a redacted copy of one's own large
+ * bundle is a fair request. Compression-ratio (bomb) and entry-count bounds stay.
+ */
+export const REDACT_LIMITS: Partial<BundleLimits> = { maxTotalBytes: Number.MAX_SAFE_INTEGER, maxFileBytes: Number.MAX_SAFE_INTEGER };
+
+const ARCHIVE_EXT = /\.(tar\.gz|tgz|tar|zip)$/i;
+
+/** one entry's redacted bytes into `file` (gzipped again when the entry was): its size, or why it was left out */
+async function redactEntry(e: WalkEntry & { kind: "text" | "capture" }, r: Redactor, file: string): Promise<{ size: number } | { reason: string }> {
+  const gzip = e.gzip ? createGzip() : undefined;
+  const out = createWriteStream(file, { mode: 0o600 });
+  const sink: Writable = gzip ?? out;
+  const done = gzip ? pipeline(gzip, out) : new Promise<void>((resolve, reject) => out.on("finish", resolve).on("error", reject));
+  done.catch(() => undefined);
+  const write = (b: Uint8Array | string) =>
+    b.length === 0 ? Promise.resolve() : new Promise<void>((resolve, reject) => sink.write(b, (err) => (err ? reject(err) : resolve())));
+  let failed: string | undefined;
+  try {
+    if (e.kind === "text") {
+      const t = new TextRedaction(r, e.encoding ?? "utf-8");
+      for await (const c of e.stream ?? []) await write(t.push(c));
+      await write(t.end());
+    } else {
+      const c = new CaptureRedaction(r);
+      const flush = (parts: Uint8Array[]) => write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+      for await (const chunk of e.stream) await flush(c.push(chunk));
+      await flush(c.end());
+    }
+  } catch (err) {
+    if (!(err instanceof CaptureRedactError)) {
+      sink.destroy();
+      throw err;
+    }
+    failed = err.message;
   }
-  const bytes = await readFile(p);
-  const a = expandArchive(bytes);
-  if (a.status === "success") return { entries: a.entries, name };
-  // one file (a pcap, an output): a one-file bundle of a host named after it
-  return { entries: [{ path: path.basename(p), data: bytes }], name };
+  sink.end();
+  await done;
+  if (failed !== undefined) return { reason: failed };
+  return { size: (await stat(file)).size };
+}
+
+export async function redactToFile(input: string, out: string, key: Uint8Array, hostNames: string[], log: (l: string) => void): Promise<{ files: number; dropped: number } | { error: string }> {
+  const st = await stat(input);
+  const name = st.isDirectory() ? path.basename(path.resolve(input)) : path.basename(input).replace(ARCHIVE_EXT, "");
+  const r = new Redactor(key);
+  for (const h of hostNames) r.addHostName(h);
+
+  // pass 1: the paths (for the host layout) and the hosts' own names
+  const paths: string[] = [];
+  const first = await walkBundle(input, {
+    limits: REDACT_LIMITS,
+    textStreams: true,
+    onEntry: async (e) => {
+      paths.push(e.path);
+      if (e.kind !== "text" || !e.stream) return;
+      const scan = new HostNameScan(e.encoding ?? "utf-8");
+      for await (const c of e.stream) scan.push(c);
+      for (const n of scan.end()) r.addHostName(n, true);
+    },
+  });
+  if (first.status === "failed") return { error: first.error.message };
+  // a single file (a pcap, an output) is a one-file bundle of a host named after it
+  const layout = hostLayout(paths, name, { loose: false });
+  for (const h of layout.hosts) r.addHostName(h);
+
+  // pass 2: each entry redacted into a temp file, then packed
+  const tmp = await mkdtemp(path.join(tmpdir(), "netmortem-redact-"));
+  const pack = tarStream.pack();
+  const written = pipeline(pack, createGzip(), createWriteStream(out, { mode: 0o600 }));
+  written.catch(() => undefined);
+  let files = 0;
+  let dropped = 0;
+  let n = 0;
+  try {
+    const second = await walkBundle(input, {
+      limits: REDACT_LIMITS,
+      textStreams: true,
+      onEntry: async (e) => {
+        const at = layout.assign.get(e.path) ?? { host: name, path: e.path };
+        const shown = `${at.host}/${at.path}`;
+        if (e.kind === "skipped") {
+          dropped++;
+          log(`left out (cannot be redacted): ${shown}: ${e.reason}`);
+          return;
+        }
+        const file = path.join(tmp, `entry-${n++}`);
+        try {
+          const res = await redactEntry(e, r, file);
+          if ("reason" in res) {
+            dropped++;
+            log(`left out (cannot be redacted): ${shown}: ${res.reason}`);
+            return;
+          }
+          await new Promise<void>((resolve, reject) => {
+            const sink = pack.entry({ name: `${r.host(at.host)}/${r.path(at.path)}`, size: res.size, mode: 0o644, mtime: new Date() }, (err) => (err ? reject(err) : resolve()));
+            createReadStream(file).on("error", reject).pipe(sink);
+          });
+          files++;
+        } finally {
+          await rm(file, { force: true });
+        }
+      },
+    });
+    pack.finalize();
+    await written;
+    if (second.status === "failed") {
+      await rm(out, { force: true });
+      return { error: second.error.message };
+    }
+    return { files, dropped };
+  } catch (err) {
+    pack.destroy();
+    await rm(out, { force: true });
+    throw err;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -60,17 +170,17 @@ export async function run(args: string[]): Promise<number> {
     if (!out) throw new UsageError("-o redacted.tar.gz is required");
     const log = (l: string) => process.stderr.write(`netmortem redact: ${l}\n`);
     const key = await loadOrCreateKey((o.key as string | undefined) ?? defaultKeyFile(), log);
-    let input;
+    let res: Awaited<ReturnType<typeof redactToFile>>;
     try {
-      input = await entriesOf(positionals[0]!);
+      res = await redactToFile(positionals[0]!, out, key, (o["host-name"] as string[] | undefined) ?? [], log);
     } catch (err) {
-      log(`cannot read ${positionals[0]}: ${(err as Error).message}`);
+      res = { error: (err as Error).message };
+    }
+    if ("error" in res) {
+      log(`cannot read ${positionals[0]}: ${res.error}`);
       return 1;
     }
-    const r = redactBundle(input.entries, key, { name: input.name, hostNames: (o["host-name"] as string[] | undefined) ?? [] });
-    for (const d of r.dropped) log(`left out (cannot be redacted): ${d.path}: ${d.reason}`);
-    await writeFile(out, tarGz(r.entries.map((e) => ({ path: e.path, data: e.data }))), { mode: 0o600 });
-    log(`wrote ${out} (${r.entries.length} files, ${r.dropped.length} left out)`);
+    log(`wrote ${out} (${res.files} files, ${res.dropped} left out)`);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -9,7 +9,8 @@ import { learnHostNames, Redactor } from "./redactor";
 
 export { CryptoPAn, parseIPv4, parseIPv6, formatIPv4, formatIPv6 } from "./cryptopan";
 export { Redactor, learnHostNames, type RedactorOptions } from "./redactor";
-export { redactCapture, CaptureRedactError } from "./pcap";
+export { redactCapture, CaptureRedaction, CaptureRedactError } from "./pcap";
+export { TextRedaction, HostNameScan } from "./stream";
 
 export type RedactedBundle = {
   /** one folder per host, named by the host's pseudonym */

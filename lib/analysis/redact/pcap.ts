@@ -284,49 +284,146 @@ class Rewriter {
 
 /** A pcap or pcapng capture (not compressed) → a redacted copy. Throws CaptureRedactError on what it cannot read. */
 export function redactCapture(input: Uint8Array, r: Redactor): Uint8Array {
-  if (input.length < 4) throw new CaptureRedactError("not a pcap or pcapng capture");
-  const magic = ((input[0]! << 24) | (input[1]! << 16) | (input[2]! << 8) | input[3]!) >>> 0;
-  if (magic === 0x0a0d0d0a) return redactPcapng(input, r);
-  if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d || magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) return redactPcap(input, r);
-  throw new CaptureRedactError("not a pcap or pcapng capture");
-}
-
-function redactPcap(input: Uint8Array, r: Redactor): Uint8Array {
-  if (input.length < 24) throw new CaptureRedactError("pcap header cut short");
-  const out = Uint8Array.from(input);
-  const dv = new DataView(out.buffer);
-  const le = out[0] === 0xd4 || out[0] === 0x4d;
-  const link = dv.getUint32(20, le) & 0x0fffffff;
-  const w = new Rewriter(r);
-  let off = 24;
-  while (off + 16 <= out.length) {
-    const incl = dv.getUint32(off + 8, le);
-    const start = off + 16;
-    if (start + incl > out.length) throw new CaptureRedactError(`pcap record at byte ${off} runs past the end of the file`);
-    w.frame(out.subarray(start, start + incl), link, incl);
-    off = start + incl;
+  const c = new CaptureRedaction(r, Infinity);
+  const parts = [...c.push(input), ...c.end()];
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
   }
-  if (off !== out.length) return out.subarray(0, off); // a cut-off record header: dropped
   return out;
 }
 
-function redactPcapng(input: Uint8Array, r: Redactor): Uint8Array {
-  const w = new Rewriter(r);
-  const parts: Uint8Array[] = [];
-  let le = true;
-  let links: number[] = [];
-  let off = 0;
-  while (off + 12 <= input.length) {
-    const dv = new DataView(input.buffer, input.byteOffset + off);
-    const type = dv.getUint32(0, le);
-    if (type === 0x0a0d0d0a) {
-      const bom = dv.getUint32(8, true);
-      le = bom === 0x1a2b3c4d;
-      links = [];
+/**
+ * A capture redacted as it streams by (`netmortem redact` on captures of any size): `push` each chunk, write what it
+ * returns, then what `end` returns; the output is byte for byte redactCapture's. Held at a time: one record or block
+ * (refused past `maxRecord` bytes: a pcap record or pcapng block that large is not a packet). Throws
+ * CaptureRedactError as redactCapture does, as soon as it knows (a record running past the end: at `end`).
+ */
+export class CaptureRedaction {
+  private readonly w: Rewriter;
+  private chunks: Uint8Array[] = [];
+  private avail = 0;
+  /** bytes of the input taken so far (the offset of the next record, for messages) */
+  private at = 0;
+  private format: "pcap" | "pcapng" | undefined;
+  private started = false;
+  private le = true;
+  private link = 0;
+  private links: number[] = [];
+
+  constructor(r: Redactor, private readonly maxRecord = 64 * 1024 * 1024) {
+    this.w = new Rewriter(r);
+  }
+
+  /** the first n bytes (a copy; n ≤ avail) */
+  private peek(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const c of this.chunks) {
+      if (o >= n) break;
+      const k = Math.min(c.length, n - o);
+      out.set(c.subarray(0, k), o);
+      o += k;
     }
-    const len = dv.getUint32(4, le);
-    if (len < 12 || len % 4 !== 0 || off + len > input.length) throw new CaptureRedactError(`pcapng block at byte ${off} has a bad length`);
-    const block = Uint8Array.from(input.subarray(off, off + len));
+    return out;
+  }
+
+  /** the first n bytes, removed (a fresh buffer, rewritten in place) */
+  private take(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let o = 0;
+    while (o < n) {
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, n - o);
+      out.set(c.subarray(0, k), o);
+      o += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    this.avail -= n;
+    this.at += n;
+    return out;
+  }
+
+  push(chunk: Uint8Array): Uint8Array[] {
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.avail += chunk.length;
+    }
+    const out: Uint8Array[] = [];
+    for (;;) {
+      const piece = this.next();
+      if (piece === null) break;
+      if (piece) out.push(piece);
+    }
+    return out;
+  }
+
+  end(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    if (!this.format || !this.started) {
+      if (this.avail < 4 || !this.format) throw new CaptureRedactError("not a pcap or pcapng capture");
+      if (this.format === "pcap") throw new CaptureRedactError("pcap header cut short");
+    }
+    if (this.format === "pcap" && this.avail >= 16) throw new CaptureRedactError(`pcap record at byte ${this.at} runs past the end of the file`);
+    if (this.format === "pcapng" && this.avail >= 12) throw new CaptureRedactError(`pcapng block at byte ${this.at} has a bad length`);
+    // a cut-off record header at the end: dropped
+    this.chunks = [];
+    this.avail = 0;
+    return out;
+  }
+
+  /** the next redacted piece; undefined when a block was dropped; null when more input is needed */
+  private next(): Uint8Array | undefined | null {
+    if (!this.format) {
+      if (this.avail < 4) return null;
+      const m = this.peek(4);
+      const magic = ((m[0]! << 24) | (m[1]! << 16) | (m[2]! << 8) | m[3]!) >>> 0;
+      if (magic === 0x0a0d0d0a) this.format = "pcapng";
+      else if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d || magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) this.format = "pcap";
+      else throw new CaptureRedactError("not a pcap or pcapng capture");
+    }
+    if (this.format === "pcap") {
+      if (!this.started) {
+        if (this.avail < 24) return null;
+        const h = this.take(24);
+        this.le = h[0] === 0xd4 || h[0] === 0x4d;
+        this.link = new DataView(h.buffer).getUint32(20, this.le) & 0x0fffffff;
+        this.started = true;
+        return h;
+      }
+      if (this.avail < 16) return null;
+      const incl = new DataView(this.peek(16).buffer).getUint32(8, this.le);
+      if (incl > this.maxRecord) throw new CaptureRedactError(`pcap record at byte ${this.at} declares ${incl} bytes: over ${this.maxRecord}, not a packet`);
+      if (this.avail < 16 + incl) return null;
+      const rec = this.take(16 + incl);
+      this.w.frame(rec.subarray(16), this.link, incl);
+      return rec;
+    }
+    // pcapng
+    this.started = true;
+    if (this.avail < 12) return null;
+    const hv = new DataView(this.peek(12).buffer);
+    let le = this.le;
+    const type = hv.getUint32(0, le);
+    if (type === 0x0a0d0d0a) le = hv.getUint32(8, true) === 0x1a2b3c4d;
+    const len = hv.getUint32(4, le);
+    if (len < 12 || len % 4 !== 0 || len > this.maxRecord) throw new CaptureRedactError(`pcapng block at byte ${this.at} has a bad length`);
+    if (this.avail < len) return null;
+    const off = this.at;
+    const block = this.take(len);
+    if (type === 0x0a0d0d0a) {
+      this.le = le;
+      this.links = [];
+    }
+    return this.block(type, len, block, off);
+  }
+
+  private block(type: number, len: number, block: Uint8Array, off: number): Uint8Array | undefined {
+    const le = this.le;
     const bv = new DataView(block.buffer);
     if (type === 0x0a0d0d0a) {
       // section header: drop its options (hardware, OS, application, comments)
@@ -335,11 +432,12 @@ function redactPcapng(input: Uint8Array, r: Redactor): Uint8Array {
       const sv = new DataView(shb.buffer);
       sv.setUint32(4, 28, le);
       sv.setUint32(24, 28, le);
-      parts.push(shb);
-    } else if (type === 1) {
+      return shb;
+    }
+    if (type === 1) {
       // interface description: link type, snaplen; options (if_name, if_IPv4addr, if_MACaddr…) dropped, except
       // if_tsresol (9), which the timestamps need
-      links.push(bv.getUint16(8, le));
+      this.links.push(bv.getUint16(8, le));
       const keep: Uint8Array[] = [];
       for (let o = 16; o + 4 <= len - 4; ) {
         const code = bv.getUint16(o, le);
@@ -360,41 +458,35 @@ function redactPcapng(input: Uint8Array, r: Redactor): Uint8Array {
       const iv = new DataView(idb.buffer);
       iv.setUint32(4, idb.length, le);
       iv.setUint32(idb.length - 4, idb.length, le);
-      parts.push(idb);
-    } else if (type === 6 || type === 3 || type === 2) {
+      return idb;
+    }
+    if (type === 6 || type === 3 || type === 2) {
       // enhanced (6), simple (3) and obsolete (2) packet blocks
       const dataAt = type === 6 || type === 2 ? 28 : 12;
       const cap = type === 3 ? len - 16 : bv.getUint32(20, le);
       const ifc = type === 3 ? 0 : type === 2 ? bv.getUint16(8, le) : bv.getUint32(8, le);
-      const link = links[ifc];
+      const link = this.links[ifc];
       if (link === undefined) throw new CaptureRedactError(`pcapng packet at byte ${off} names interface ${ifc}, which is not described`);
       if (dataAt + cap > len - 4) throw new CaptureRedactError(`pcapng packet at byte ${off} runs past its block`);
-      w.frame(block.subarray(dataAt, dataAt + cap), link, cap);
+      this.w.frame(block.subarray(dataAt, dataAt + cap), link, cap);
       // packet options (comments, flags, hashes): dropped
       const plen = dataAt + Math.ceil(cap / 4) * 4 + 4;
       const pb = block.slice(0, plen);
       const pv = new DataView(pb.buffer);
       pv.setUint32(4, plen, le);
       pv.setUint32(plen - 4, plen, le);
-      parts.push(pb);
-    } else if (type === 5) {
+      return pb;
+    }
+    if (type === 5) {
       // interface statistics: counts only, kept without options
       const isb = new Uint8Array(24);
       isb.set(block.subarray(0, 20));
       const iv = new DataView(isb.buffer);
       iv.setUint32(4, 24, le);
       iv.setUint32(20, 24, le);
-      parts.push(isb);
+      return isb;
     }
     // name resolution (4), decryption secrets, custom and unknown blocks: dropped
-    off += len;
+    return undefined;
   }
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
