@@ -26,6 +26,30 @@ beforeAll(async () => {
       res.end();
       return;
     }
+    if (req.headers["x-answer"] === "next-405") {
+      // what the production server does (Next 16.4.5, found by the API fuzz campaign): the 405 sent as an empty body
+      // stream (pipe-readable.js: flushHeaders on the first chunk, the empty chunk written, then end)
+      res.statusCode = 405;
+      res.setHeader("vary", "rsc");
+      res.flushHeaders();
+      res.write(new Uint8Array(0));
+      res.end();
+      return;
+    }
+    if (req.headers["x-answer"] === "compressed-405") {
+      // Next's compression middleware (next/dist/compiled/compression) wraps end and sends the headers before
+      // calling the end it wrapped; the body is an empty stream as above
+      const inner = res.end;
+      res.end = function (this: http.ServerResponse, ...a: unknown[]) {
+        if (!this.headersSent) (this as unknown as { _implicitHeader(): void })._implicitHeader();
+        return (inner as (...x: unknown[]) => http.ServerResponse).apply(this, a);
+      } as typeof res.end;
+      res.statusCode = 405;
+      res.setHeader("vary", "rsc");
+      res.write(new Uint8Array(0));
+      res.end();
+      return;
+    }
     if (req.headers["x-answer"] === "own-405") {
       res.statusCode = 405;
       res.setHeader("content-type", "text/plain");
@@ -102,14 +126,19 @@ describe("http guard", () => {
     ["GET on a DELETE-only route", "GET", "/api/v1/incidents/1/nodes/2?x=1", "DELETE, OPTIONS"],
     ["POST /collect.sh (not under /api)", "POST", "/collect.sh", "GET, HEAD, OPTIONS"],
   ])("Next's bare 405 (%s) gets the error body and the route's Allow", async (_name, method, url, allow) => {
-    const a = parse(await raw(`${method} ${url} HTTP/1.1\r\nHost: x\r\nX-Answer: bare-405\r\nConnection: close\r\n\r\n`));
-    expect(a.status).toBe(405);
-    expect(a.headers).toContain("content-type: application/json");
-    expect(a.headers).toContain(`allow: ${allow.toLowerCase()}`);
-    expect(a.headers).toContain("x-content-type-options: nosniff");
-    expect(a.headers).toContain("vary: rsc");
-    expect(a.body.error?.code).toBe("method_not_allowed");
-    expect(a.body.error?.message).toContain(`"${method}"`);
+    // bare-405: statusCode and end(); next-405: headers flushed, an empty chunk, end; compressed-405: as the production
+    // server sends it (found by the API fuzz campaign: 405 with no body, chunked)
+    for (const how of ["bare-405", "next-405", "compressed-405"]) {
+      const a = parse(await raw(`${method} ${url} HTTP/1.1\r\nHost: x\r\nX-Answer: ${how}\r\nConnection: close\r\n\r\n`));
+      expect(a.status).toBe(405);
+      expect(a.headers).not.toContain("transfer-encoding");
+      expect(a.headers).toContain("content-type: application/json");
+      expect(a.headers).toContain(`allow: ${allow.toLowerCase()}`);
+      expect(a.headers).toContain("x-content-type-options: nosniff");
+      expect(a.headers).toContain("vary: rsc");
+      expect(a.body.error?.code).toBe("method_not_allowed");
+      expect(a.body.error?.message).toContain(`"${method}"`);
+    }
   });
 
   it("a HEAD's bare 405 gets the headers and no body; a 405 with its own body, and other answers, are left alone", async () => {

@@ -109,27 +109,52 @@ export function routeOf(url: string | undefined): { pattern: string; allow: stri
 
 /**
  * Next's bare 405 (a method the route file does not export: no body, no content type) gets the error body and
- * the route's Allow, as it ends; any other answer is left as it is.
+ * the route's Allow; any other answer is left as it is. Decided when the headers go out (`writeHead`, which
+ * `end`, `flushHeaders` and Next's compression middleware all reach): a 405 without a content type is Next's
+ * (every 405 of ours carries the error body); its headers become the error body's, Next's empty chunks are
+ * dropped and the body is written at `end`. (In the production server Next's compression middleware wraps `end`
+ * and sends the headers before calling it; Next also sends the 405 as an empty body stream: headers flushed, an
+ * empty chunk, then `end`.)
  */
 function fixBare405(req: http.IncomingMessage, res: http.ServerResponse): void {
-  const end = res.end;
+  const writeHead = res.writeHead;
   const write = res.write;
+  const end = res.end;
+  let body: string | undefined;
   let wrote = false;
-  res.write = function (this: http.ServerResponse, ...args: unknown[]) {
-    wrote = true;
-    return (write as (...a: unknown[]) => boolean).apply(this, args);
-  } as typeof res.write;
-  res.end = function (this: http.ServerResponse, ...args: unknown[]) {
-    const [chunk] = args;
-    const empty = chunk === undefined || chunk === null || typeof chunk === "function" || (typeof chunk === "string" || chunk instanceof Uint8Array ? chunk.length === 0 : false);
-    if (res.statusCode === 405 && !wrote && empty && !res.headersSent && res.getHeader("content-type") === undefined) {
+  const hasType = (h: unknown) =>
+    Array.isArray(h) ? h.some((x, i) => (Array.isArray(x) ? String(x[0]).toLowerCase() === "content-type" : i % 2 === 0 && String(x).toLowerCase() === "content-type"))
+    : !!h && typeof h === "object" && Object.keys(h).some((k) => k.toLowerCase() === "content-type");
+  const isEmpty = (chunk: unknown) => chunk === undefined || chunk === null || typeof chunk === "function" || ((typeof chunk === "string" || chunk instanceof Uint8Array) && chunk.length === 0);
+  res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+    const status = typeof args[0] === "number" ? args[0] : res.statusCode;
+    if (body === undefined && status === 405 && !wrote && !res.headersSent && res.getHeader("content-type") === undefined && !args.slice(1).some(hasType)) {
       const route = routeOf(req.url);
-      const body = errorBody("method_not_allowed", `the method ${quote(req.method ?? "")} is not allowed on this path${route ? ` (${route.allow})` : ""}`);
+      body = errorBody("method_not_allowed", `the method ${quote(req.method ?? "")} is not allowed on this path${route ? ` (${route.allow})` : ""}`);
       res.setHeader("content-type", "application/json");
       res.setHeader("cache-control", "no-store");
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (res.getHeader(k) === undefined) res.setHeader(k, v);
       if (route) res.setHeader("allow", route.allow);
-      res.setHeader("content-length", Buffer.byteLength(body));
+      res.removeHeader("transfer-encoding");
+      res.setHeader("content-length", req.method === "HEAD" ? 0 : Buffer.byteLength(body));
+    }
+    return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+  } as typeof res.writeHead;
+  res.write = function (this: http.ServerResponse, ...args: unknown[]) {
+    if (body !== undefined) {
+      // Next's (empty) body of its bare 405: the error body goes at end
+      const cb = args.find((a) => typeof a === "function") as (() => void) | undefined;
+      if (cb) process.nextTick(cb);
+      return true;
+    }
+    if (!isEmpty(args[0])) wrote = true;
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof res.write;
+  res.end = function (this: http.ServerResponse, ...args: unknown[]) {
+    if (body === undefined && !res.headersSent && res.statusCode === 405 && !wrote && isEmpty(args[0]) && res.getHeader("content-type") === undefined) {
+      res.writeHead(405);
+    }
+    if (body !== undefined) {
       const cb = args.find((a) => typeof a === "function");
       return (end as (...a: unknown[]) => http.ServerResponse).call(this, req.method === "HEAD" ? undefined : body, ...(cb ? [cb] : []));
     }
