@@ -24,6 +24,7 @@
  * the handshake unless tcpdump ran with -S). The IP length is the printed one with -v; otherwise it is
  * computed from the printed TCP options and payload length (header sizes as on the wire).
  */
+import { detached } from "../../detach";
 import type { IcmpInfo, Packet, TcpFlags, TcpOptions } from "../../../capture/packet";
 import type { FileFacts, Warning } from "../../parser";
 import { fail, headLines, ok, safeParser, splitLines } from "../logs/util";
@@ -102,7 +103,7 @@ function readFlags(f: string): TcpFlags {
   let v = flagSets.get(f);
   if (!v) {
     v = Object.freeze(readFlagsUncached(f));
-    if (flagSets.size < 1024) flagSets.set(f, v);
+    if (flagSets.size < 1024) flagSets.set(detached(f), v);
   }
   return v;
 }

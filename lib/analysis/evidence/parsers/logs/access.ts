@@ -16,6 +16,7 @@
  * `latencies` (source "access-log", what "request_time"): a diagnosis looking for the 1 s / 3 s / 31 s
  * SYN-retransmission steps sees the slow ones without scanning every request.
  */
+import { detached } from "../../detach";
 import type { FileFacts, Warning } from "../../parser";
 import { fail, headLines, lineFraction, nginxLocalTime, ok, safeParser, splitLines, toInt, toNum } from "./util";
 // a cycle on purpose (nginxError imports parseAccessLine): both sides only call each other at parse time
@@ -90,8 +91,9 @@ function internAddr(a: string): string[] {
   let v = internedAddr.get(a);
   if (!v) {
     if (internedAddr.size > 20000) internedAddr.clear();
-    v = Object.freeze([a]);
-    internedAddr.set(a, v);
+    const own = detached(a);
+    v = Object.freeze([own]);
+    internedAddr.set(own, v);
   }
   return v as string[];
 }
@@ -102,8 +104,9 @@ function internName(n: string): string {
   const v = internedName.get(n);
   if (v !== undefined) return v;
   if (internedName.size > 20000) internedName.clear();
-  internedName.set(n, n);
-  return n;
+  const own = detached(n);
+  internedName.set(own, own);
+  return own;
 }
 
 function internValue(v: string, int: boolean): Array<number | null> {
@@ -112,7 +115,7 @@ function internValue(v: string, int: boolean): Array<number | null> {
   if (!a) {
     if (table.size > 20000) table.clear();
     a = Object.freeze([(int ? toInt(v) : toNum(v)) ?? null]);
-    table.set(v, a);
+    table.set(detached(v), a);
   }
   return a as Array<number | null>;
 }
@@ -137,7 +140,7 @@ export function validUpstreamAddr(a: string): boolean {
   if (v === undefined) {
     v = validUpstreamAddrUncached(a);
     if (addrVerdicts.size > 10000) addrVerdicts.clear();
-    addrVerdicts.set(a, v);
+    addrVerdicts.set(detached(a), v);
   }
   return v;
 }
@@ -238,11 +241,15 @@ export function parseAccessLine(l: string, lineNo: number, warnings: Warning[]):
   // them) gives each entry its final shape at once, instead of growing it a property at a time, which
   // reallocates its property store three times: on ~150k entries that garbage was a good part of the GC.
   if (time && method && path !== undefined && m.bytes !== "-" && r.requestLength !== undefined && r.requestTime !== undefined && r.upstreamName) {
-    return {
+    const full: Entry = {
       status: m.status, upstreamAddr: r.upstreamAddr, upstreamStatus: r.upstreamStatus, upstreamResponseTime: r.upstreamResponseTime,
       line: lineNo, client: m.client, time, method, path, bodyBytes: +m.bytes, requestLength: r.requestLength,
       requestTime: r.requestTime, upstreamName: r.upstreamName,
     };
+    // the scratch is module-level: what it holds of this line (slices of the file's text) would keep the text alive
+    r.upstreamAddr = EMPTY_S;
+    r.upstreamName = undefined;
+    return full;
   }
   const e: Entry = { status: m.status, upstreamAddr: r.upstreamAddr, upstreamStatus: r.upstreamStatus, upstreamResponseTime: r.upstreamResponseTime, line: lineNo };
   e.client = m.client;
@@ -253,6 +260,8 @@ export function parseAccessLine(l: string, lineNo: number, warnings: Warning[]):
   if (r.requestLength !== undefined) e.requestLength = r.requestLength;
   if (r.requestTime !== undefined) e.requestTime = r.requestTime;
   if (r.upstreamName) e.upstreamName = r.upstreamName;
+  r.upstreamAddr = EMPTY_S;
+  r.upstreamName = undefined;
   return e;
 }
 
@@ -365,9 +374,11 @@ let commonHead: string | undefined;
 let commonOf = { frac: 0, hits: 0, ingress: 0 };
 
 function sniffCommon(head: string): { frac: number; hits: number; ingress: number } {
+  if (head.length > 65536) return sniffCommonUncached(head);
   if (head !== commonHead) {
-    commonOf = sniffCommonUncached(head);
-    commonHead = head;
+    // a copy, computed from: a slice of a file's text held here would keep the whole text alive (detach.ts)
+    commonHead = detached(head);
+    commonOf = sniffCommonUncached(commonHead);
   }
   return commonOf;
 }

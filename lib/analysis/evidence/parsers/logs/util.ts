@@ -3,6 +3,7 @@
  * possibly huge files, so everything here is one pass over the text and no pattern may backtrack on a
  * long line: regexes are anchored, with bounded or possessive-like character classes.
  */
+import { detached } from "../../detach";
 import type { FileFacts, ParseOutcome, TextParser, Warning } from "../../parser";
 
 /** Lines without terminators; index i is line i+1. A trailing newline does not make an empty last line. */
@@ -23,9 +24,13 @@ let lastLines: string[] = [];
 
 export function headLines(head: string, max = 60): string[] {
   if (head !== lastHead) {
-    const lines = splitLines(head.length > 65536 ? head.slice(0, 65536) : head);
+    // a copy, split: a slice of a file's text held here would keep the whole text alive (detach.ts); a long text
+    // is not memoised
+    const own = head.length > 65536 ? undefined : detached(head);
+    const lines = splitLines(own ?? head.slice(0, 65536));
     if (head.length >= 4096 && lines.length > 1 && !head.endsWith("\n")) lines.pop();
-    lastHead = head;
+    if (!own) return lines.length > max ? lines.slice(0, max) : lines;
+    lastHead = own;
     lastLines = lines;
   }
   return lastLines.length > max ? lastLines.slice(0, max) : lastLines.slice();
@@ -112,7 +117,7 @@ export function nginxLocalTime(t: string): string | undefined {
   if (localTimes.has(t)) return localTimes.get(t);
   const iso = nginxLocalTimeUncached(t);
   if (localTimes.size > 50000) localTimes.clear();
-  localTimes.set(t, iso);
+  localTimes.set(detached(t), iso);
   return iso;
 }
 

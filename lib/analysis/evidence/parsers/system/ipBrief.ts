@@ -3,6 +3,7 @@
  * (`veth0@if2  UP  b2:76:…  <BROADCAST,…>`). Brief output has no MTU, which the Interface contract requires, so
  * it yields addresses only (`-br addr`) or nothing but a warning (`-br link`) rather than invented MTUs.
  */
+import { detached } from "../../detach";
 import type { FileFacts, TextParser, Warning } from "../../parser";
 import { fail, fields, firstContentLine, guarded, guardedSniff, headLines, ok, splitLines } from "./util";
 
@@ -28,6 +29,7 @@ let counted = { lines: 0, good: 0, addr: 0, link: 0 };
 
 function countShapes(head: string): typeof counted {
   if (head === countedHead) return counted;
+  if (head.length <= 65536) head = detached(head);
   const lines = headLines(head, 40);
   let good = 0;
   let addr = 0;
@@ -39,7 +41,8 @@ function countShapes(head: string): typeof counted {
     if (s === "link") link++;
   }
   counted = { lines: lines.length, good, addr, link };
-  countedHead = head;
+  // a copy (above): a slice of a file's text held here would keep the whole text alive (detach.ts)
+  countedHead = head.length <= 65536 ? head : undefined;
   return counted;
 }
 

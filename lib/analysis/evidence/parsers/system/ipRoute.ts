@@ -6,6 +6,7 @@
  * kernel's decision on its first line and, indented, `cache expires 590sec mtu 1450` when a PMTU
  * exception exists: that learned MTU is what the host really uses towards that destination.
  */
+import { detached } from "../../detach";
 import type { FileFacts, TextParser, Warning } from "../../parser";
 import { fail, fields, firstContentLine, guarded, guardedSniff, headLines, ok, splitLines } from "./util";
 
@@ -119,9 +120,11 @@ let shapeHead: string | undefined;
 let shapeOf: Shape = { routes: 0, lines: 0, cacheLines: 0, withDev: 0 };
 
 function shape(head: string): Shape {
+  if (head.length > 65536) return shapeUncached(head);
   if (head !== shapeHead) {
-    shapeOf = shapeUncached(head);
-    shapeHead = head;
+    // a copy, computed from: a slice of a file's text held here would keep the whole text alive (detach.ts)
+    shapeHead = detached(head);
+    shapeOf = shapeUncached(shapeHead);
   }
   return shapeOf;
 }

@@ -4,6 +4,7 @@
  * has no TCPSynRetrans…), so values are always mapped by the header of their own pair, never by position
  * in some expected list. A pair whose lengths differ cannot be mapped safely and is skipped with a warning.
  */
+import { detached } from "../../detach";
 import type { CounterReading, TextParser, Warning } from "../../parser";
 import { fail, firstContentLine, guarded, guardedSniff, headLines, ok, splitLines } from "./util";
 
@@ -68,9 +69,11 @@ let pairHead: string | undefined;
 let pairOf: { score: number; sections: Set<string> } = { score: 0, sections: new Set() };
 
 function pairShape(head: string): { score: number; sections: Set<string> } {
+  if (head.length > 65536) return pairShapeUncached(head);
   if (head !== pairHead) {
-    pairOf = pairShapeUncached(head);
-    pairHead = head;
+    // a copy, computed from: a slice of a file's text held here would keep the whole text alive (detach.ts)
+    pairHead = detached(head);
+    pairOf = pairShapeUncached(pairHead);
   }
   return pairOf;
 }

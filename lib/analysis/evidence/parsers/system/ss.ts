@@ -6,6 +6,7 @@
  * Netlink, unix and packet rows (ss -a) are recognised and skipped. Continuation lines of -e/-i/-m
  * start with whitespace and belong to the row above.
  */
+import { detached } from "../../detach";
 import type { FileFacts, TextParser, Warning } from "../../parser";
 import { SS_STATES, normaliseState, splitHostPort } from "./addr";
 import { fail, fields, firstContentLine, guarded, guardedSniff, headLines, ok, splitLines } from "./util";
@@ -52,9 +53,11 @@ let tableHead: string | undefined;
 let tableOf: Table = { header: false, rows: [], lines: 0 };
 
 function table(head: string): Table {
+  if (head.length > 65536) return tableUncached(head);
   if (head !== tableHead) {
-    tableOf = tableUncached(head);
-    tableHead = head;
+    // a copy, computed from: a slice of a file's text held here would keep the whole text alive (detach.ts)
+    tableHead = detached(head);
+    tableOf = tableUncached(tableHead);
   }
   return tableOf;
 }

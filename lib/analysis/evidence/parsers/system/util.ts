@@ -2,6 +2,7 @@
  * Small helpers shared by the system parsers. Everything here is linear and regex-light on purpose:
  * parsers run on untrusted, possibly huge files, so no pattern may backtrack on long lines.
  */
+import { detached } from "../../detach";
 import type { FileFacts, ParseOutcome, Warning } from "../../parser";
 
 /** Lines of a text, without their terminators; index i is line i+1. */
@@ -94,8 +95,9 @@ export function headLines(head: string, max = 60): string[] {
   // a text far longer than a sniffing head is not memoised (and its filtering stops at `max`)
   if (head.length > 65536) return filterHead(head, max);
   if (head !== lastHead) {
-    lastLines = filterHead(head, Infinity);
-    lastHead = head;
+    // a copy, split: a slice of a file's text held here would keep the whole text alive (detach.ts)
+    lastHead = detached(head);
+    lastLines = filterHead(lastHead, Infinity);
   }
   // a copy: callers may modify what they get
   return lastLines.length > max ? lastLines.slice(0, max) : lastLines.slice();
