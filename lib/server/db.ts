@@ -133,8 +133,8 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
       try {
         return await fn({
           kind: "postgresql",
-          query: async <R extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
-            (await conn.query<R>(sql, params)).rows,
+          query: async <R extends Record<string, unknown>>(sql: string, params?: unknown[], name?: string) =>
+            (await (name ? conn.query<R>({ name, text: sql, values: params }) : conn.query<R>(sql, params))).rows,
           exec: async (sql) => {
             await conn.query(sql);
           },

@@ -81,15 +81,26 @@ describe.each(testTargets())("ingest API on $name", (target) => {
 
   it("a retry with the same Idempotency-Key is the first answer; another body with it is a 409", async () => {
     const first = await db.prisma.evidenceItem.count();
+    const counts = async () => [await db.prisma.nodeSnapshot.count(), await db.prisma.textBlob.count(), await db.prisma.idempotencyKey.count()];
+    const before = await counts();
+    // the retry is answered from the stored key by the ingest statement itself, which then writes nothing
     const again = await ingestSnapshot(actor, post(snaps[0], { "idempotency-key": "k-0" }));
     expect(again.status).toBe(200);
     expect(again.body.duplicate).toBe(true);
     expect(await db.prisma.evidenceItem.count()).toBe(first);
+    expect(await counts()).toEqual(before);
     await expect(ingestSnapshot(actor, post(snaps[1], { "idempotency-key": "k-0" }))).rejects.toThrow(/already used/);
     // another token's key space is its own
     const elsewhere = await ingestSnapshot(other, post(snaps[0], { "idempotency-key": "k-0" }));
     expect(elsewhere.status).toBe(202);
     expect(elsewhere.body.nodeId).not.toBe(again.body.nodeId);
+    // one new key sent twice at once (the other cluster: its node only): one is stored (202), the other answers as its
+    // retry (200), one item
+    const n0 = await db.prisma.evidenceItem.count();
+    const both = await Promise.all([0, 1].map(() => ingestSnapshot(other, post(snaps[2], { "idempotency-key": "k-race" }))));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 202]);
+    expect(both[0]!.body.id).toBe(both[1]!.body.id);
+    expect(await db.prisma.evidenceItem.count()).toBe(n0 + 1);
   });
 
   it("later snapshots store only what changed, as differences, and read back exactly", async () => {

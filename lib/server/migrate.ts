@@ -7,7 +7,9 @@ import { readMigrations, type MigrationFile } from "./migration-files";
 /** One database session (one connection): transactions and session-level locks must stay on it. */
 export interface SqlSession {
   kind: "pglite" | "postgresql";
-  query<R extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** `name`: a prepared statement kept per connection (PostgreSQL parses and plans it once per connection; PGlite,
+   *  one connection in the process, ignores it). Give a name only to a constant statement text. */
+  query<R extends Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<R[]>;
   /** Runs a script of several statements (no parameters). */
   exec(sql: string): Promise<void>;
 }

@@ -10,7 +10,7 @@ import { Prisma, type PrismaClient } from "../../../generated/prisma/client";
 import { INGEST_LIMITS, SnapshotIngest, type IngestAccepted } from "../../../schemas/ingest";
 import type { IngestActor } from "../../auth/policy";
 import { getDatabase } from "../../db";
-import { NotFoundError } from "../../errors";
+import { ConflictError, NotFoundError } from "../../errors";
 import { publish } from "../../events";
 import { readAgentJson } from "../../ingest/body";
 import { idempotencyKey, replay, requestHash } from "../../ingest/idempotency";
@@ -131,11 +131,19 @@ async function pack(prisma: PrismaClient, parsed: ParsedSnapshot, prev: NodeStat
   return { blobs, versions };
 }
 
-/** Node, blobs, evidence item, snapshot, Idempotency-Key and incident link: one statement (see the header). */
+/**
+ * Node, blobs, evidence item, snapshot, Idempotency-Key and incident link: one statement (see the header). With an
+ * Idempotency-Key already stored (a retry), nothing is written and the stored answer comes back instead (`replay`
+ * row): the key's check costs no round trip of its own. Two requests racing with one new key both pass the check; the
+ * second one's key insert then fails on the unique index and its whole statement with it (the caller replays).
+ */
 const INGEST_SQL = `
-  WITH n AS (
+  WITH seen AS (
+    SELECT x.request_hash, x.status, x.response FROM idempotency_keys x WHERE $20::text IS NOT NULL AND x.scope = $19::text AND x.key = $20::text
+  ),
+  n AS (
     INSERT INTO nodes (cluster_id, name, kernel_version, facts, last_snapshot_at, agent_version)
-    VALUES ($1::uuid, $2::text, $3::text, $4::jsonb, $5::timestamptz, $6::text)
+    SELECT $1::uuid, $2::text, $3::text, $4::jsonb, $5::timestamptz, $6::text WHERE NOT EXISTS (SELECT 1 FROM seen)
     ON CONFLICT (cluster_id, name) DO UPDATE SET
       kernel_version = CASE WHEN nodes.last_snapshot_at IS NULL OR EXCLUDED.last_snapshot_at >= nodes.last_snapshot_at
                             THEN COALESCE(EXCLUDED.kernel_version, nodes.kernel_version) ELSE nodes.kernel_version END,
@@ -150,6 +158,7 @@ const INGEST_SQL = `
   b AS (
     INSERT INTO text_blobs (sha256, size_bytes, content, dict_sha256)
     SELECT s, z, decode(c, 'hex'), d FROM unnest($7::char(64)[], $8::int[], $9::text[], $10::char(64)[]) AS t(s, z, c, d)
+    WHERE NOT EXISTS (SELECT 1 FROM seen)
     ON CONFLICT (sha256) DO NOTHING
   ),
   e AS (
@@ -175,10 +184,15 @@ const INGEST_SQL = `
     SELECT $12::uuid, n.id FROM n WHERE $12::uuid IS NOT NULL
     ON CONFLICT DO NOTHING
   )
-  SELECT n.id AS node_id,
+  SELECT n.id::text AS node_id,
          (SELECT array_agg(DISTINCT i.incident_id::text) FROM incident_nodes i JOIN incidents x ON x.id = i.incident_id
-          WHERE i.node_id = n.id AND x.status <> 'resolved') AS incidents
-  FROM n`;
+          WHERE i.node_id = n.id AND x.status <> 'resolved') AS incidents,
+         NULL::text AS replay_hash, NULL::int AS replay_status, NULL::jsonb AS replay
+  FROM n
+  UNION ALL
+  SELECT NULL, NULL, seen.request_hash, seen.status, seen.response FROM seen`;
+
+type IngestRow = { node_id: string | null; incidents: string[] | null; replay_hash: string | null; replay_status: number | null; replay: unknown };
 
 export async function ingestSnapshot(actor: IngestActor, request: Request): Promise<IngestOutcome> {
   const t0 = performance.now();
@@ -189,11 +203,13 @@ export async function ingestSnapshot(actor: IngestActor, request: Request): Prom
   const prisma = db.prisma;
   const scope = `ingest:${actor.tokenId}`;
   const hash = requestHash(bytes, "snapshots");
-  if (key) {
-    const again = await replay(prisma, scope, key, hash);
-    if (again) return replayed(prisma, again);
-  }
+  // a retry's Idempotency-Key is looked up by the ingest statement itself (INGEST_SQL); only a snapshot naming an
+  // incident asks the database first
   if (body.incidentId) {
+    if (key) {
+      const again = await replay(prisma, scope, key, hash);
+      if (again) return replayed(prisma, again);
+    }
     const inc = await prisma.incident.findFirst({ where: { id: body.incidentId, clusterId: actor.clusterId }, select: { id: true } });
     if (!inc) throw new NotFoundError("incident", body.incidentId);
   }
@@ -210,12 +226,12 @@ export async function ingestSnapshot(actor: IngestActor, request: Request): Prom
   const recognized = { hosts: [body.node], files: parsed.outputs.length, recognised: parsed.recognised, skipped: body.skipped.length };
   const response = (nodeId: string): IngestAccepted => ({ id: evidenceId, nodeId, status: "ready", duplicate: false });
 
-  let rows: Array<{ node_id: string; incidents: string[] | null }>;
+  let rows: IngestRow[];
   try {
     // through the driver, not the ORM: this is the hot statement of the ingest API (Prisma's per-query work cost more
     // than the statement). Blob bytes travel as hex text, which both drivers (pg, PGlite) pass the same way.
     rows = await db.withSession((session) =>
-      session.query<{ node_id: string; incidents: string[] | null }>(INGEST_SQL, [
+      session.query<IngestRow>(INGEST_SQL, [
         actor.clusterId,
         body.node,
         parsed.kernel,
@@ -236,7 +252,7 @@ export async function ingestSnapshot(actor: IngestActor, request: Request): Prom
         JSON.stringify(outputs),
         scope,
         key ?? null,
-      ]),
+      ], "nm_ingest_snapshot"),
     );
   } catch (err) {
     // the same key raced with itself (both passed the check): the first one's answer stands
@@ -247,7 +263,12 @@ export async function ingestSnapshot(actor: IngestActor, request: Request): Prom
     throw err;
   }
   const t4 = performance.now();
-  const nodeId = rows[0]!.node_id;
+  const seen = rows.find((r) => r.replay_hash !== null);
+  if (seen) {
+    if (seen.replay_hash !== hash) throw new ConflictError(`Idempotency-Key ${key} was already used with another request body`);
+    return replayed(prisma, { status: seen.replay_status!, response: seen.replay });
+  }
+  const nodeId = rows[0]!.node_id!;
   nodes.set(`${actor.clusterId}\0${body.node}`, { id: nodeId, outputs: versions, memory: parsed.memory });
 
   const incidents = new Set(rows[0]!.incidents ?? []);
