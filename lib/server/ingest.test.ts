@@ -20,6 +20,7 @@ import { ingestSnapshot } from "./services/ingest/snapshot";
 import { counterSeries, listSnapshots } from "./services/snapshot";
 import { getNode } from "./services/node/get";
 import { openFilesDir, setFilesDir, type FilesDir } from "./storage/files";
+import { readCaptureSummary } from "./storage/capture-summaries";
 import { readTextBlobs } from "./storage/text-blobs";
 import { testTargets } from "./testing/databases";
 import { recordedSnapshots } from "./testing/snapshots";
@@ -210,7 +211,10 @@ describe.each(testTargets())("ingest API on $name", (target) => {
     expect(listed.data[0]).toMatchObject({ id: req.id, state: "done", evidenceId: res.body.id });
     const file = await db.prisma.evidenceFile.findFirstOrThrow({ where: { evidenceId: res.body.id } });
     expect(file).toMatchObject({ host: "node-srv", kind: "pcap" });
-    expect((file.captureSummary as { packets: number }).packets).toBe(summary.packets);
+    // stored gzip'd with its brief, read back whole
+    expect(file.captureSummary).toBeNull();
+    expect(file.captureBrief).toMatchObject({ packets: summary.packets, flows: summary.flows.length });
+    expect(await readCaptureSummary(db.prisma, file.id)).toEqual(JSON.parse(JSON.stringify(summary)));
 
     const raw = await ingestCaptureRaw(actor, res.body.id, new Request("http://x/", {
       method: "POST",

@@ -11,6 +11,7 @@ import type { DiagnoseContext } from "../../analysis/diagnosis/context";
 import { diagnose } from "../../analysis/diagnosis";
 import type { Analysis } from "../../analysis/diagnosis/model";
 import type { PrismaClient } from "../../generated/prisma/client";
+import { readCaptureSummary } from "../storage/capture-summaries";
 import { readTextBlobs } from "../storage/text-blobs";
 
 /** One stored file as the analysis reads it: its text (a blob) or its capture summary. */
@@ -33,13 +34,14 @@ export interface StoredEvidence {
 export const BASELINE_WINDOW_MS = 24 * 3600_000;
 
 type FileRow = {
+  /** null for a snapshot's outputs (listed in its node_snapshots row) */
+  id: string | null;
   evidenceId: string;
   host: string;
   path: string;
   kind: string;
   sizeBytes: bigint;
   blobSha256: string | null;
-  captureSummary: unknown;
   unreadable: string | null;
 };
 
@@ -107,7 +109,7 @@ export async function loadIncidentEvidence(prisma: PrismaClient, incidentId: str
   const files: FileRow[] = items.length
     ? ((await prisma.evidenceFile.findMany({
         where: { evidenceId: { in: items.map((i) => i.id) } },
-        select: { evidenceId: true, host: true, path: true, kind: true, sizeBytes: true, blobSha256: true, captureSummary: true, unreadable: true },
+        select: { id: true, evidenceId: true, host: true, path: true, kind: true, sizeBytes: true, blobSha256: true, unreadable: true },
         orderBy: [{ host: "asc" }, { path: "asc" }],
       })) as FileRow[])
     : [];
@@ -120,7 +122,7 @@ export async function loadIncidentEvidence(prisma: PrismaClient, incidentId: str
     for (const r of rows) {
       const outputs = Array.isArray(r.outputs) ? (r.outputs as Array<[string, string, string, number]>) : [];
       for (const [name, sha, kind, bytes] of outputs) {
-        files.push({ evidenceId: r.evidenceId, host: r.node.name, path: name, kind, sizeBytes: BigInt(bytes), blobSha256: sha, captureSummary: null, unreadable: null });
+        files.push({ id: null, evidenceId: r.evidenceId, host: r.node.name, path: name, kind, sizeBytes: BigInt(bytes), blobSha256: sha, unreadable: null });
       }
     }
   }
@@ -128,6 +130,14 @@ export async function loadIncidentEvidence(prisma: PrismaClient, incidentId: str
     prisma,
     files.map((f) => f.blobSha256).filter((s): s is string => s !== null),
   );
+
+  // capture summaries one query each (gzip'd, storage/capture-summaries.ts): never one result holding them all
+  const summaries = new Map<string, CaptureSummary>();
+  for (const f of files) {
+    if (!f.id || (f.kind !== "pcap" && f.kind !== "pcapng")) continue;
+    const summary = await readCaptureSummary(prisma, f.id);
+    if (summary) summaries.set(f.id, summary);
+  }
 
   const byItem = new Map<string, FileRow[]>();
   for (const f of files) {
@@ -152,8 +162,9 @@ export async function loadIncidentEvidence(prisma: PrismaClient, incidentId: str
       used.add(`${r.host}\0${p}`);
       const f: StoredFile = { path: p };
       if (r.unreadable) f.unreadable = r.unreadable;
-      if (r.captureSummary && (r.kind === "pcap" || r.kind === "pcapng")) {
-        f.capture = { format: r.kind, bytes: Number(r.sizeBytes), summary: r.captureSummary as CaptureSummary };
+      const summary = r.id ? summaries.get(r.id) : undefined;
+      if (summary && (r.kind === "pcap" || r.kind === "pcapng")) {
+        f.capture = { format: r.kind, bytes: Number(r.sizeBytes), summary };
       } else if (r.blobSha256 && texts.has(r.blobSha256)) {
         f.text = texts.get(r.blobSha256)!;
       } else if (!f.unreadable) {

@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, hostLayout, walkBundle, type BundleLimits, type EntryRe
 import { record } from "../../analysis/bundle/fs";
 import type { SummaryOptions } from "../../analysis/capture";
 import type { CaptureSummary } from "../../analysis/capture/model";
+import { packSummary, type PackedSummary } from "../storage/capture-summaries";
 
 export interface ReadFile {
   host: string;
@@ -18,7 +19,9 @@ export interface ReadFile {
   text?: string;
   /** what `storeText` answered for the text (its blob's sha256) */
   blobSha256?: string;
-  capture?: CaptureSummary;
+  /** a capture's summary, gzip'd as it is stored (packed as soon as the capture was read: a bundle's summaries are
+   *  never all in memory as objects), and its brief */
+  capture?: PackedSummary;
   /** why it was not recognised, or what was odd about it */
   note?: string;
   /** what could not be read of it (the analysis lists it in `unreadable`) */
@@ -53,6 +56,7 @@ type Entry = {
   recognition: ReturnType<typeof recognition>;
   unreadable?: string;
   capture?: boolean;
+  packed?: PackedSummary;
   text?: string;
   blobSha256?: string;
 };
@@ -88,6 +92,8 @@ export async function readUpload(file: string, opts: ReadOptions): Promise<ReadR
     const x: Entry = { path: e.path, size: rec.kind === "capture" ? rec.bytes : e.size, recognition: recognition(rec) };
     if (rec.unreadable) x.unreadable = rec.unreadable.slice(0, 1000);
     if (rec.kind === "capture") x.capture = true;
+    if (x.recognition.capture) x.packed = await packSummary(x.recognition.capture);
+    delete x.recognition.capture;
     if (rec.kind === "parsed" && !stated) {
       const r = rec.files.find((f) => f.facts.kubernetes?.nodePortRange)?.facts.kubernetes?.nodePortRange?.value;
       if (r) stated = [r[0], r[1]];
@@ -125,6 +131,8 @@ export async function readUpload(file: string, opts: ReadOptions): Promise<ReadR
         if (!x || e.kind !== "capture") return;
         const rec = await record(e, true, { nodePortRange: range }, `0\u0000${e.path}`, limits);
         x.recognition = recognition(rec);
+        x.packed = x.recognition.capture ? await packSummary(x.recognition.capture) : undefined;
+        delete x.recognition.capture;
       },
     });
     if (r.status === "failed") return { ok: false, code: r.error.code, message: `${opts.filename}: ${r.error.message}` };
@@ -142,7 +150,7 @@ export async function readUpload(file: string, opts: ReadOptions): Promise<ReadR
     const f: ReadFile = { host: rename ?? at.host, path: at.path || x.path, kind: r.kind, recognised: r.recognised, sizeBytes: x.size };
     if (x.text !== undefined) f.text = x.text;
     if (x.blobSha256) f.blobSha256 = x.blobSha256;
-    if (r.capture) f.capture = r.capture;
+    if (x.packed) f.capture = x.packed;
     if (r.note) f.note = r.note;
     if (x.unreadable) f.unreadable = x.unreadable;
     return f;

@@ -22,6 +22,14 @@ import type { JobContext, JobHandler } from "./worker";
  */
 const JOB_TX = { maxWait: 30_000, timeout: 120_000 };
 
+/** NETMORTEM_MEMORY_LOG=1: the process's memory at each step of a job, on stdout (bench:ingest reads it). */
+function memoryAt(step: string): void {
+  if (!process.env.NETMORTEM_MEMORY_LOG) return;
+  const u = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1048576);
+  console.log(`[job memory] ${step}: rss ${mb(u.rss)} MB, heap ${mb(u.heapUsed)}/${mb(u.heapTotal)} MB, external ${mb(u.external)} MB (array buffers ${mb(u.arrayBuffers)} MB)`);
+}
+
 type Pending = {
   id: string;
   incidentId: string | null;
@@ -40,6 +48,7 @@ export function makeAnalysisJob(files: () => FilesDir = getFilesDir): JobHandler
       select: { id: true, incidentId: true, filename: true, spoolPath: true, options: true },
     });
     const failures: string[] = [];
+    memoryAt("start");
     for (const item of pending) {
       ctx.checkLease();
       const failed = await ingestItem(ctx, dir, item);
@@ -49,6 +58,7 @@ export function makeAnalysisJob(files: () => FilesDir = getFilesDir): JobHandler
     ctx.checkLease();
     await ctx.progress({ stage: "diagnosing" });
     const evidence = await loadIncidentEvidence(prisma, ctx.job.incidentId);
+    memoryAt("evidence loaded");
     if (evidence.itemIds.length === 0) {
       if (failures.length > 0) throw new PermanentJobError(failures.join("; ").slice(0, 2000));
       await prisma.$transaction(async (tx) => {
@@ -58,6 +68,7 @@ export function makeAnalysisJob(files: () => FilesDir = getFilesDir): JobHandler
       return;
     }
     const analysis = await analyseStored(evidence);
+    memoryAt("diagnosed");
     ctx.checkLease();
     await ctx.progress({ stage: "saving" });
     const warning = failures.length > 0
@@ -85,6 +96,7 @@ export function makeAnalysisJob(files: () => FilesDir = getFilesDir): JobHandler
       await publish(tx, { incidentId: ctx.job.incidentId, kind: "analysis", entityId: row.id });
       await publish(tx, { incidentId: ctx.job.incidentId, kind: "job", entityId: ctx.job.id });
     }, JOB_TX);
+    memoryAt("saved");
   };
 }
 
@@ -126,10 +138,14 @@ async function ingestItem(ctx: JobContext, dir: FilesDir, item: Pending): Promis
         host: options.host,
         ...(range ? { nodePortRange: [Number(range[1]), Number(range[2])] as [number, number] } : {}),
         storeText: (text) => blobs.add(text),
-        onProgress: (p) => ctx.progress({ ...p, message: p.message ? `${filename}: ${p.message}` : filename }),
+        onProgress: (p) => {
+          if (p.stage === "capture") memoryAt(`before capture ${p.message}`);
+          return ctx.progress({ ...p, message: p.message ? `${filename}: ${p.message}` : filename });
+        },
       })
     : ({ ok: false, code: "io_error", message: `${filename}: the uploaded file is no longer in the files directory` } as const);
   await blobs.flush();
+  memoryAt(`${filename} read`);
   ctx.checkLease();
 
   if (!result.ok) {
@@ -157,19 +173,26 @@ async function ingestItem(ctx: JobContext, dir: FilesDir, item: Pending): Promis
   ctx.checkLease();
   await prisma.$transaction(async (tx) => {
     await tx.evidenceFile.deleteMany({ where: { evidenceId: item.id } });
-    for (let i = 0; i < result.files.length; i += 1000) {
-      await tx.evidenceFile.createMany({
-      data: result.files.slice(i, i + 1000).map((f) => ({
-        evidenceId: item.id,
-        host: f.host.slice(0, 253),
-        path: f.path.slice(0, 1024),
-        kind: f.kind,
-        sizeBytes: BigInt(f.sizeBytes),
-        blobSha256: f.blobSha256 ?? null,
-        ...(f.capture ? { captureSummary: f.capture as unknown as Prisma.InputJsonValue } : {}),
-        note: f.note ? f.note.slice(0, 1000) : null,
-        unreadable: f.unreadable ? f.unreadable.slice(0, 1000) : null,
-      })),
+    const row = (f: (typeof result.files)[number]) => ({
+      evidenceId: item.id,
+      host: f.host.slice(0, 253),
+      path: f.path.slice(0, 1024),
+      kind: f.kind,
+      sizeBytes: BigInt(f.sizeBytes),
+      blobSha256: f.blobSha256 ?? null,
+      note: f.note ? f.note.slice(0, 1000) : null,
+      unreadable: f.unreadable ? f.unreadable.slice(0, 1000) : null,
+    });
+    const plain = result.files.filter((f) => !f.capture);
+    for (let i = 0; i < plain.length; i += 1000) {
+      await tx.evidenceFile.createMany({ data: plain.slice(i, i + 1000).map(row) });
+    }
+    // a capture's row on its own: one gzip'd summary per statement (storage/capture-summaries.ts)
+    for (const f of result.files) {
+      if (!f.capture) continue;
+      await tx.evidenceFile.create({
+        data: { ...row(f), captureSummaryGz: new Uint8Array(f.capture.gz), captureBrief: f.capture.brief as unknown as Prisma.InputJsonValue },
+        select: { id: true },
       });
     }
     await tx.evidenceItem.update({
@@ -190,6 +213,7 @@ async function ingestItem(ctx: JobContext, dir: FilesDir, item: Pending): Promis
     });
     await publish(tx, { incidentId, kind: "evidence", entityId: item.id });
   }, JOB_TX);
+  memoryAt(`${filename} stored`);
   // the spool folder goes either way (a kept raw file was moved out of it)
   await removeSpool(dir, item.spoolPath!);
   if (keptRel) await enforceBlobRetention(prisma, dir);

@@ -10,7 +10,12 @@ import { IncompleteBodyError, PayloadTooLargeError } from "../errors";
 import { testTargets } from "../testing/databases";
 import { openFilesDir } from "./files";
 import { checkDeclaredLength, receiveBody } from "./receive";
+import { summarizeCapture } from "../../analysis/capture";
+import { briefOf, packSummary, readCaptureSummary } from "./capture-summaries";
 import { existingBlobs, putTextBlobs, readTextBlobs, textBlob } from "./text-blobs";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const CAPTURES = path.join(ROOT, "lib/analysis/capture/testdata");
 
 function streamOf(chunks: Uint8Array[], failAfter?: number): ReadableStream<Uint8Array> {
   let i = 0;
@@ -102,5 +107,37 @@ describe.each(testTargets())("text blobs on $name", (target) => {
     const texts = await readTextBlobs(db.prisma, [a.sha256, b.sha256]);
     expect(texts.get(a.sha256)).toBe("net.ipv4.tcp_tw_recycle = 1\n");
     expect(texts.get(b.sha256)).toBe(Buffer.from(b.bytes).toString("utf8"));
+  });
+
+  it("capture summaries: stored gzip'd with a brief, read back whole; a row from before 0007 (jsonb) gets its brief from the migration and reads the same", async () => {
+    const summary = await summarizeCapture(readFileSync(path.join(CAPTURES, "nodeport-collision-node-rsts.pcap")));
+    expect(summary.flows.length).toBeGreaterThan(1);
+    const incident = await db.prisma.incident.create({ data: { title: "captures", severity: "sev3", startedAt: new Date() }, select: { id: true } });
+    const item = await db.prisma.evidenceItem.create({
+      data: { incidentId: incident.id, kind: "capture", sha256: "a".repeat(64), sizeBytes: 1n, status: "ready" },
+      select: { id: true },
+    });
+    const packed = await packSummary(summary);
+    const json = Buffer.from(JSON.stringify(summary));
+    expect(packed.gz.length).toBeLessThan(json.length / 3);
+    const fresh = await db.prisma.evidenceFile.create({
+      data: { evidenceId: item.id, host: "h", path: "new.pcap", kind: "pcap", sizeBytes: 1n, captureSummaryGz: new Uint8Array(packed.gz), captureBrief: packed.brief as object },
+      select: { id: true },
+    });
+    const old = await db.prisma.evidenceFile.create({
+      data: { evidenceId: item.id, host: "h", path: "old.pcap", kind: "pcap", sizeBytes: 1n, captureSummary: JSON.parse(json.toString()) as object },
+      select: { id: true },
+    });
+    const expected = JSON.parse(json.toString()) as unknown;
+    expect(await readCaptureSummary(db.prisma, fresh.id)).toEqual(expected);
+    expect(await readCaptureSummary(db.prisma, old.id)).toEqual(expected);
+    // the migration's backfill of capture_brief, run on the old row: the same brief as one made when storing
+    const sql = readFileSync(path.join(ROOT, "prisma/migrations/0007_capture_summary_gz/migration.sql"), "utf8");
+    await db.withSession((s) => s.exec(sql.slice(sql.indexOf("UPDATE"))));
+    const rows = await db.prisma.evidenceFile.findMany({ where: { evidenceId: item.id }, orderBy: { path: "asc" }, select: { path: true, captureBrief: true } });
+    expect(rows.map((r) => r.path)).toEqual(["new.pcap", "old.pcap"]);
+    expect(rows[1]!.captureBrief).toEqual(rows[0]!.captureBrief);
+    expect(rows[0]!.captureBrief).toEqual(briefOf(summary));
+    expect(briefOf(summary)).toMatchObject({ format: "pcap", packets: summary.packets, flows: summary.flows.length });
   });
 });

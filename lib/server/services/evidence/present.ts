@@ -1,8 +1,8 @@
 // evidence_items / evidence_files rows → the wire shapes of lib/schemas/evidence.ts.
 import type { Prisma } from "../../../generated/prisma/client";
-import type { CaptureSummary } from "../../../analysis/capture/model";
 import { EVIDENCE_LIST_FILES, type CaptureBrief, type EvidenceFile, type EvidenceItem } from "../../../schemas/evidence";
 import { toApiEnum } from "../../enums";
+import type { CaptureBrief as StoredBrief } from "../../storage/capture-summaries";
 
 export const evidenceSelect = (files: number | undefined) =>
   ({
@@ -28,20 +28,21 @@ export const evidenceSelect = (files: number | undefined) =>
     files: {
       orderBy: [{ host: "asc" }, { path: "asc" }],
       ...(files !== undefined ? { take: files } : {}),
-      select: { id: true, host: true, path: true, kind: true, sizeBytes: true, note: true, captureSummary: true },
+      select: { id: true, host: true, path: true, kind: true, sizeBytes: true, note: true, captureBrief: true },
     },
   }) satisfies Prisma.EvidenceItemSelect;
 
 export type EvidenceRow = Prisma.EvidenceItemGetPayload<{ select: ReturnType<typeof evidenceSelect> }>;
 
-function brief(summary: unknown): CaptureBrief | null {
-  if (!summary || typeof summary !== "object") return null;
-  const s = summary as Partial<CaptureSummary> & { flowCount?: number; handshakes?: { attempted?: number; failed?: number } };
+/** The stored brief (storage/capture-summaries.ts: made when the summary was stored, or by migration 0007). */
+function brief(stored: unknown): CaptureBrief | null {
+  if (!stored || typeof stored !== "object") return null;
+  const s = stored as Partial<StoredBrief>;
   return {
     format: String(s.format ?? "pcap"),
     packets: Number(s.packets ?? 0),
     bytes: Number(s.bytes ?? 0),
-    flows: Array.isArray(s.flows) ? s.flows.length : 0,
+    flows: Number(s.flows ?? 0),
     handshakes: s.handshakes ? { attempted: Number(s.handshakes.attempted ?? 0), failed: Number(s.handshakes.failed ?? 0) } : null,
     error: s.error ? `${s.error.message} (at byte ${s.error.offset})` : null,
   };
@@ -56,7 +57,7 @@ export function presentFile(f: EvidenceRow["files"][number]): EvidenceFile {
     recognised: f.kind !== "unrecognized",
     sizeBytes: Number(f.sizeBytes),
     note: f.note,
-    capture: brief(f.captureSummary),
+    capture: brief(f.captureBrief),
   };
 }
 

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import type { CaptureSummary } from "../../../analysis/capture/model";
 import type { Prisma } from "../../../generated/prisma/client";
 import { Id } from "../../../schemas/common";
 import { CaptureIngest, INGEST_LIMITS, type IngestAccepted } from "../../../schemas/ingest";
@@ -17,6 +18,7 @@ import { sniffUpload } from "../../ingest/sniff";
 import { enqueueAnalysis } from "../../jobs/queue";
 import { isPrismaError } from "../../prisma-errors";
 import { enforceBlobRetention } from "../../storage/blobs";
+import { packSummary } from "../../storage/capture-summaries";
 import { getFilesDir, safeFileName } from "../../storage/files";
 import { checkDeclaredLength, receiveBody, uploadCap } from "../../storage/receive";
 import type { IngestOutcome } from "./snapshot";
@@ -43,6 +45,7 @@ export async function ingestCapture(actor: IngestActor, request: Request): Promi
   const summary = body.summary as unknown as { format: string; bytes: number; packets: number; error?: { message: string; offset: number } };
   const file = `capture-${safeFileName(body.capture.iface)}-${compactTime(takenAt)}.${summary.format === "pcapng" ? "pcapng" : "pcap"}`;
   const evidenceId = randomUUID();
+  const packed = await packSummary(body.summary as unknown as CaptureSummary);
 
   const out = await prisma.$transaction(async (tx) => {
     const node = await tx.node.upsert({
@@ -81,7 +84,8 @@ export async function ingestCapture(actor: IngestActor, request: Request): Promi
             path: file,
             kind: summary.format === "pcapng" ? "pcapng" : "pcap",
             sizeBytes: BigInt(Math.max(0, Math.round(summary.bytes))),
-            captureSummary: body.summary as unknown as Prisma.InputJsonValue,
+            captureSummaryGz: new Uint8Array(packed.gz),
+            captureBrief: packed.brief as unknown as Prisma.InputJsonValue,
             note: `captured at the node on ${body.capture.iface} for ${body.capture.seconds} s${body.capture.filter ? ` (filter ${body.capture.filter})` : ""}`.slice(0, 1000),
             unreadable: summary.error ? `capture could not be read past packet ${summary.packets}: ${summary.error.message}`.slice(0, 1000) : null,
           },
