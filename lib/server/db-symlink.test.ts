@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { openPglite } from "./db";
+import { openPglite, pgliteStartParams } from "./db";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nm-db-link-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -16,6 +16,9 @@ it("opens a PGlite data dir given through a symlink", async () => {
   try {
     const rows = await db.withSession((s) => s.query<{ one: number }>("SELECT 1 AS one"));
     expect(rows[0]!.one).toBe(1);
+    // a data dir's PGlite runs with the small buffer pool (its buffers are this process's RSS: pgliteStartParams)
+    const buffers = await db.withSession((s) => s.query<{ shared_buffers: string }>("SHOW shared_buffers"));
+    expect(buffers[0]!.shared_buffers).toBe("16MB");
   } finally {
     await db.close();
   }
@@ -35,4 +38,11 @@ it("says what is wrong with a data dir that is a link to a file or to nowhere (i
     `the database directory ${path.join(tmp, "dangling")} is a symbolic link to ${path.join(tmp, "nowhere", "deeper")}, which does not exist (or is a link loop): make that directory or point NETMORTEM_DATA_DIR elsewhere`,
   );
   expect(fs.existsSync(path.join(tmp, "nowhere"))).toBe(false);
+});
+
+it("PGlite's buffer pool: 16MB unless NETMORTEM_PGLITE_SHARED_BUFFERS says otherwise; a value that is not a size is refused", () => {
+  expect(pgliteStartParams({}).slice(-2)).toEqual(["-c", "shared_buffers=16MB"]);
+  expect(pgliteStartParams({}).slice(0, 2)).toEqual(["--single", "-F"]);
+  expect(pgliteStartParams({ NETMORTEM_PGLITE_SHARED_BUFFERS: "64MB" }).slice(-1)).toEqual(["shared_buffers=64MB"]);
+  expect(() => pgliteStartParams({ NETMORTEM_PGLITE_SHARED_BUFFERS: "64MB -c fsync=off" })).toThrow(/give a size such as 16MB/);
 });

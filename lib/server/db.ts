@@ -32,6 +32,17 @@ export interface PgliteOptions {
   dataDir?: string;
 }
 
+/**
+ * PGlite's PostgreSQL runs inside this process (WebAssembly), so its buffer pool is the server's RSS, and PGlite
+ * touches all of it at start: the default 128 MB made an idle `npm start` ~300 MB before any request. 16 MB
+ * (NETMORTEM_PGLITE_SHARED_BUFFERS, in PostgreSQL's units) halves that; the data files are read through the page cache.
+ */
+export function pgliteStartParams(env: Record<string, string | undefined> = process.env): string[] {
+  const buffers = env.NETMORTEM_PGLITE_SHARED_BUFFERS?.trim() || "16MB";
+  if (!/^\d+(kB|MB|GB)?$/.test(buffers)) throw new Error(`NETMORTEM_PGLITE_SHARED_BUFFERS=${buffers}: give a size such as 16MB`);
+  return [...PGlite.defaultStartParams, "-c", `shared_buffers=${buffers}`];
+}
+
 export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
   let release: () => void = () => undefined;
   let client: PGlite;
@@ -56,7 +67,7 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
     mkdirSync(/*turbopackIgnore: true*/ path.dirname(dataDir), { recursive: true });
     release = lockDataDir(dataDir);
     try {
-      client = await PGlite.create({ dataDir });
+      client = await PGlite.create({ dataDir, startParams: pgliteStartParams() });
     } catch (err) {
       release();
       throw err;
