@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { serverNodeOptions } from "./node-options.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
@@ -20,9 +21,9 @@ const env = {
 let child = null;
 let stopping = false;
 
-function run(cmd, args) {
+function run(cmd, args, extraEnv = {}) {
   return new Promise((resolve) => {
-    child = spawn(cmd, args, { cwd: root, env, stdio: "inherit" });
+    child = spawn(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: "inherit" });
     child.on("exit", (code, signal) => {
       child = null;
       resolve(code ?? (signal ? 128 : 1));
@@ -57,7 +58,7 @@ async function main() {
   const keepAlive = process.env.NETMORTEM_KEEPALIVE_MS || "65000";
   const args = [dev ? "dev" : "start", "--port", port, "--hostname", hostname];
   if (!dev) args.push("--keepAliveTimeout", keepAlive);
-  return run(bin("next"), args);
+  return run(bin("next"), args, serverNodeOptions(process.env));
 }
 
 main().then((code) => process.exit(code));
