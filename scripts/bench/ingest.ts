@@ -25,6 +25,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import pg from "pg";
 import { recordedSnapshots } from "../../lib/server/testing/snapshots";
+import { serverNodeOptions } from "../node-options.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const URL0 = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://netmortem_ci:netmortem_ci@127.0.0.1:5432/postgres";
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
         NETMORTEM_INGEST_PER_MINUTE: "100000000",
         NETMORTEM_MEMORY_LOG: "1",
         // what scripts/start.mjs gives `next start` (the profile runs it directly)
-        ...(profile && process.env.NETMORTEM_SEMI_SPACE_MB !== "0" && !/max-semi-space-size/.test(process.env.NODE_OPTIONS ?? "") ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-semi-space-size=${process.env.NETMORTEM_SEMI_SPACE_MB ?? 4}`.trim() } : {}),
+        ...(profile ? serverNodeOptions(process.env) : {}),
         NODE_ENV: "production",
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -11,6 +11,7 @@ import type { DiagnoseContext } from "../../analysis/diagnosis/context";
 import { diagnose } from "../../analysis/diagnosis";
 import type { Analysis } from "../../analysis/diagnosis/model";
 import type { PrismaClient } from "../../generated/prisma/client";
+import { collectGarbage } from "../memory";
 import { readCaptureSummary } from "../storage/capture-summaries";
 import { readTextBlobs } from "../storage/text-blobs";
 
@@ -137,6 +138,8 @@ export async function loadIncidentEvidence(prisma: PrismaClient, incidentId: str
     if (!f.id || (f.kind !== "pcap" && f.kind !== "pcapng")) continue;
     const summary = await readCaptureSummary(prisma, f.id);
     if (summary) summaries.set(f.id, summary);
+    // the summary's JSON text and buffers go before the next one is read (a 10 000-flow summary is ~8 MB of JSON)
+    if (summary && summary.flows.length >= 1000) collectGarbage();
   }
 
   const byItem = new Map<string, FileRow[]>();

@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, hostLayout, walkBundle, type BundleLimits, type EntryRe
 import { record } from "../../analysis/bundle/fs";
 import type { SummaryOptions } from "../../analysis/capture";
 import type { CaptureSummary } from "../../analysis/capture/model";
+import { collectGarbage } from "../memory";
 import { packSummary, type PackedSummary } from "../storage/capture-summaries";
 
 export interface ReadFile {
@@ -109,6 +110,8 @@ export async function readUpload(file: string, opts: ReadOptions): Promise<ReadR
     onEntry: async (e) => {
       if (e.kind === "capture") await opts.onProgress?.({ stage: "capture", message: e.path });
       entries.push(await keep(e, await record(e, true, summary, `0\u0000${e.path}`, limits)));
+      // a capture's flow table and summary (only its gzip'd form is kept) go before the next entry is read
+      if (e.kind === "capture" && e.size >= 16 * 1024 * 1024) collectGarbage();
       bytesRead += e.size;
       if (entries.length % 25 === 0) await opts.onProgress?.({ stage: "reading", done: bytesRead, message: `${entries.length} files` });
     },
