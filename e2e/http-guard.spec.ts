@@ -1,3 +1,4 @@
+import http from "node:http";
 import net from "node:net";
 import { expect, test } from "@playwright/test";
 import { API, errorOf } from "./support/api";
@@ -59,4 +60,25 @@ test("a method a route file does not export is a 405 with the error body and the
     expect(options.headers().allow).toBeTruthy();
     expect(res.headers().allow).toBe(options.headers().allow);
   }
+});
+
+test("a refused request with a 1 MiB body gets its answer, again and again on a keep-alive connection (not EPIPE)", async ({ baseURL }) => {
+  // found by the API fuzz campaign (seed 20261210, inputs 90442 and 94983): the guard answered and closed with the
+  // body unread, and the client's write failed with EPIPE before it could read the answer
+  const { hostname, port } = new URL(baseURL!);
+  const body = Buffer.alloc(1024 * 1024, 0x20);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (method: string, path: string) => new Promise<string>((resolve) => {
+    const r = http.request({ host: hostname, port, method, path, agent, headers: { "content-type": "application/json", "content-length": String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve(`${res.statusCode} ${(JSON.parse(Buffer.concat(chunks).toString()) as { error: { code: string } }).error.code}`));
+    });
+    r.on("error", (e) => resolve(e.message));
+    r.end(body);
+  });
+  const got: string[] = [];
+  for (let k = 0; k < 6; k++) got.push(await send(k % 2 ? "PATCH" : "POST", k % 2 ? `${API}/clusters/%ED%A0%80` : `${API}/incidents/%ZZ/findings/%20/decision`));
+  agent.destroy();
+  expect(got).toEqual(Array.from({ length: 6 }, () => "400 bad_request"));
 });

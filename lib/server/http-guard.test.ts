@@ -110,6 +110,27 @@ describe("http guard", () => {
     expect(seen.length).toBe(before);
   });
 
+  it("a refused request with a big body still gets its answer (the body is read and dropped, not reset)", async () => {
+    const before = seen.length;
+    // as the API fuzz campaign's client sent it (Node's http client, keep-alive, a 1 MiB body): every answer arrives
+    const body = Buffer.alloc(1024 * 1024, 0x20);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, url: string) => new Promise<{ status: number; code: string } | string>((resolve) => {
+      const r = http.request({ host: "127.0.0.1", port, method, path: url, agent, headers: { "content-type": "application/json", "content-length": String(body.length) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(Buffer.concat(chunks).toString()) as { error: { code: string } }).error.code }));
+      });
+      r.on("error", (e) => resolve(e.message));
+      r.end(body);
+    });
+    const got: Array<{ status: number; code: string } | string> = [];
+    for (let k = 0; k < 6; k++) got.push(await send(k % 2 ? "PATCH" : "POST", k % 2 ? "/api/v1/clusters/%ED%A0%80" : "/api/v1/incidents/%ZZ/findings/%20/decision"));
+    agent.destroy();
+    expect(got).toEqual(Array.from({ length: 6 }, () => ({ status: 400, code: "bad_request" })));
+    expect(seen.length).toBe(before);
+  });
+
   it("everything else reaches the handler as it was sent: valid escapes, odd queries, bodies", async () => {
     const ok = parse(await raw("GET /api/v1/incidents/%41%20b?q=%ZZ HTTP/1.1\r\nHost: x\r\n\r\n"));
     expect(ok.status).toBe(200);
