@@ -91,6 +91,13 @@ describe("bounded text (issue 10 item 3)", () => {
     expect(got).toEqual([["h/a.log", text, undefined], ["h/b.log.gz", text, true], ["h/bin", "skipped", undefined]]);
   });
 
+  it("a refused entry's name is shown with its control characters escaped (a NUL cannot be stored in PostgreSQL text)", async () => {
+    const z = makeZip([{ name: "h\u0000x", data: Buffer.from("a\n") }]);
+    const r = await walkBundle({ name: "x.zip", bytes: z }, { onEntry: () => undefined });
+    expect(r).toMatchObject({ status: "failed", error: { code: "unsafe_entry", entry: "h\\x00x" } });
+    expect(JSON.stringify(r)).not.toMatch(/\\u0000/);
+  });
+
   it("readBundle reports a cut text as unreadable in part", async () => {
     const p = path.join(tmp, "bigline.log");
     fs.writeFileSync(p, `${"A".repeat(5000)}\n`);

@@ -179,6 +179,22 @@ export type BytesInput = { name: string; bytes: Uint8Array };
 
 /** Reads one path (file or directory), or bytes in memory, entry by entry. Never throws; see the header comment. */
 export async function walkBundle(input: string | BytesInput, options: WalkOptions): Promise<WalkResult> {
+  return shownFailure(await walkInput(input, options));
+}
+
+/**
+ * A failure's texts with control characters as `\xNN`: a refused entry's name may hold a NUL (zip names can), and
+ * the server stores the message (PostgreSQL text cannot hold a NUL: the API fuzz campaign's upload of such a zip
+ * failed its analysis job on storing the error, three times, leaving the evidence item unfinished).
+ */
+function shownFailure(r: WalkResult): WalkResult {
+  if (r.status !== "failed") return r;
+  const shown = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  const e = r.error;
+  return { status: "failed", error: { ...e, message: shown(e.message), ...(e.entry !== undefined ? { entry: shown(e.entry) } : {}), ...(e.path !== undefined ? { path: shown(e.path) } : {}) } };
+}
+
+async function walkInput(input: string | BytesInput, options: WalkOptions): Promise<WalkResult> {
   if (typeof input !== "string") return walkBytes(input, options);
   const filePath = input;
   const limits: BundleLimits = { ...DEFAULT_LIMITS, ...options.limits };
